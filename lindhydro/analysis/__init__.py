@@ -1,0 +1,1 @@
+"""lindhydro.analysis (see the package docstring of lindhydro)."""

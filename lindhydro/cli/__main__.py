@@ -1,0 +1,5 @@
+import sys
+
+from lindhydro.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""lindhydro.field (see the package docstring of lindhydro)."""

@@ -1,0 +1,1 @@
+"""lindhydro.lindblad (see the package docstring of lindhydro)."""

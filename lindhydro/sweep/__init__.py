@@ -1,0 +1,1 @@
+"""lindhydro.sweep (see the package docstring of lindhydro)."""
