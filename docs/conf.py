@@ -1,0 +1,305 @@
+"""Sphinx configuration of the lindhydro documentation.
+
+Build (warnings are errors, every gallery example is executed)::
+
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+Two pieces of the site are generated here, at configuration time, into ``docs/generated/``
+(ignored by git):
+
+* the API reference: one page per public module *that exists and imports* (the package grows
+  while the documentation is written, so nothing is listed that is not there);
+* the CLI reference: the ``--help`` text of every ``lindhydro`` subcommand, taken from the real
+  argparse parser (sphinx-argparse is not a dependency).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import io
+import os
+import pkgutil
+import sys
+import warnings
+from contextlib import redirect_stdout
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import lindhydro  # noqa: E402
+
+warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")
+
+# -- Project -------------------------------------------------------------------------------------
+
+project = "lindhydro"
+author = "lindhydro developers"
+copyright = "2026, lindhydro developers"
+release = lindhydro.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "myst_parser",
+    "sphinx_gallery.gen_gallery",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", "generated/*.inc"]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+
+# -- Extensions ----------------------------------------------------------------------------------
+
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+autosummary_generate = False  # the API pages are written below, one page per module
+autodoc_typehints = "none"  # numpydoc's Parameters section carries the types
+autodoc_member_order = "bysource"
+numpydoc_show_class_members = False  # class members are documented with autoclass :members:
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+
+# -- sphinx-gallery ------------------------------------------------------------------------------
+
+#: Tutorials in the order of the story: quantum model -> validation -> toy model -> first
+#: principles -> sweeps.
+GALLERY_SECTIONS = [
+    "../examples/01_quantum",
+    "../examples/02_validation",
+    "../examples/03_toy_model",
+    "../examples/04_first_principles",
+    "../examples/05_sweeps",
+]
+
+#: Examples excluded from the docs build (regex on the full path), each with its reason.  An
+#: example that is too slow for CI (> ~60 s with its defaults) or that breaks the build is
+#: listed here until it is fixed.
+GALLERY_IGNORE: list[str] = []
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "subsection_order": GALLERY_SECTIONS,
+    "within_subsection_order": "FileNameSortKey",
+    "filename_pattern": "/plot_",
+    "ignore_pattern": r"__init__\.py" + "".join(f"|{p}" for p in GALLERY_IGNORE),
+    "matplotlib_animations": False,
+    "image_scrapers": ("matplotlib",),
+    "reset_modules": ("matplotlib",),
+    "remove_config_comments": True,
+    "download_all_examples": False,
+    "show_memory": False,
+    "plot_gallery": "True",
+    "capture_repr": ("_repr_html_", "__repr__"),
+    "min_reported_time": 1,
+}
+
+# -- HTML ----------------------------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"lindhydro {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_context = {"default_mode": "light"}
+html_show_sourcelink = False
+
+# -- Generated pages: API reference --------------------------------------------------------------
+
+#: Top-level public modules, in the order of the data flow (see ``lindhydro/__init__.py``).  A
+#: module that does not exist (yet) is skipped; the sub-modules of a package are found by walking
+#: it (names starting with ``_`` are private and skipped).
+API_MODULES = [
+    "lindhydro.model",
+    "lindhydro.spectrum",
+    "lindhydro.gibbs",
+    "lindhydro.forces",
+    "lindhydro.noise",
+    "lindhydro.fixed_points",
+    "lindhydro.reduce",
+    "lindhydro.field",
+    "lindhydro.analysis",
+    "lindhydro.lindblad",
+    "lindhydro.sweep",
+    "lindhydro.plotting",
+]
+
+GENERATED = DOCS / "generated"
+
+
+def public_names(module) -> list[str]:
+    """Names a module documents: its ``__all__`` (functions, classes and other objects)."""
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [
+            n
+            for n, obj in vars(module).items()
+            if not n.startswith("_")
+            and (inspect.isfunction(obj) or inspect.isclass(obj))
+            and getattr(obj, "__module__", None) == module.__name__
+        ]
+    return [n for n in names if n != "__version__" and hasattr(module, n)]
+
+
+def discover_api_modules() -> list[str]:
+    """Existing public modules (and public sub-modules of packages), importable right now."""
+    found: list[str] = []
+    for name in API_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        found.append(name)
+        if hasattr(module, "__path__"):
+            for info in pkgutil.walk_packages(module.__path__, prefix=name + "."):
+                if any(part.startswith("_") for part in info.name.split(".")):
+                    continue
+                try:
+                    importlib.import_module(info.name)
+                except ImportError:
+                    continue
+                found.append(info.name)
+    return found
+
+
+def _underline(text: str, char: str) -> str:
+    return f"{text}\n{char * len(text)}\n"
+
+
+def _module_page(modname: str) -> str:
+    module = importlib.import_module(modname)
+    names = public_names(module)
+    lines = [_underline(modname, "="), f".. automodule:: {modname}", "   :no-members:", ""]
+    lines += [f".. currentmodule:: {modname}", ""]
+    documented = []
+    for n in names:
+        obj = getattr(module, n)
+        home = getattr(obj, "__module__", None)
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and home != modname and home in _API_SET:
+            continue  # re-exported: documented on its home page, linked from the summary below
+        documented.append(n)
+    reexported = [n for n in names if n not in documented]
+    if documented:
+        lines += [".. autosummary::", "   :nosignatures:", ""]
+        lines += [f"   {n}" for n in documented]
+        lines.append("")
+    if reexported:
+        lines += ["Re-exported here for convenience:", ""]
+        for n in reexported:
+            obj = getattr(module, n)
+            role = "class" if inspect.isclass(obj) else "func"
+            lines.append(f"* :{role}:`{n} <{obj.__module__}.{obj.__qualname__}>`")
+        lines.append("")
+    for n in documented:
+        obj = getattr(module, n)
+        if inspect.isclass(obj):
+            lines += [f".. autoclass:: {n}", "   :members:", "   :show-inheritance:", ""]
+        elif callable(obj):
+            lines += [f".. autofunction:: {n}", ""]
+        else:
+            lines += [f".. autodata:: {n}", "   :no-value:", ""]
+    return "\n".join(lines)
+
+
+def _package_page() -> str:
+    """The ``lindhydro`` namespace: what ``import lindhydro`` gives, linked to its home."""
+    lines = [_underline("lindhydro", "="), ".. automodule:: lindhydro", "   :no-members:", ""]
+    lines += ["Names exported by ``import lindhydro``:", ""]
+    for n in public_names(lindhydro):
+        obj = getattr(lindhydro, n)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            role = "class" if inspect.isclass(obj) else "func"
+            lines.append(f"* :{role}:`lindhydro.{n} <{obj.__module__}.{obj.__qualname__}>`")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_api_pages() -> list[str]:
+    """Write ``generated/api/*.rst`` (one per module) and return the module names."""
+    global _API_SET
+    mods = discover_api_modules()
+    _API_SET = set(mods)
+    out = GENERATED / "api"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.rst"):
+        old.unlink()
+    (out / "lindhydro.rst").write_text(_package_page(), encoding="utf-8")
+    for m in mods:
+        (out / f"{m}.rst").write_text(_module_page(m), encoding="utf-8")
+    toc = ["   generated/api/lindhydro"] + [f"   generated/api/{m}" for m in mods]
+    (GENERATED / "api_toc.inc").write_text(
+        ".. toctree::\n   :maxdepth: 1\n\n" + "\n".join(toc) + "\n", encoding="utf-8"
+    )
+    return mods
+
+
+_API_SET: set[str] = set()
+
+# -- Generated pages: CLI reference --------------------------------------------------------------
+
+
+def _help_text(parser: argparse.ArgumentParser) -> str:
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        parser.print_help()
+    return buf.getvalue()
+
+
+def write_cli_help() -> list[str]:
+    """Write ``generated/cli_help.inc``: the ``--help`` of ``lindhydro`` and each subcommand."""
+    os.environ["COLUMNS"] = "100"  # stable line wrapping of argparse
+    from lindhydro.cli import build_parser
+
+    parser = build_parser()
+    subparsers = {}
+    for action in parser._actions:  # argparse keeps the sub-parsers here
+        if isinstance(action, argparse._SubParsersAction):
+            subparsers = dict(action.choices)
+    parts = [_underline("lindhydro", "-"), "::", ""]
+    parts += ["   " + line for line in _help_text(parser).rstrip().splitlines()]
+    parts.append("")
+    for name, sub in subparsers.items():
+        parts += [_underline(f"lindhydro {name}", "-"), "::", ""]
+        parts += ["   " + line for line in _help_text(sub).rstrip().splitlines()]
+        parts.append("")
+    if not subparsers:
+        parts += ["No subcommands are registered in this build.", ""]
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    (GENERATED / "cli_help.inc").write_text("\n".join(parts), encoding="utf-8")
+    return list(subparsers)
+
+
+# -- Optional pages written by other parts of the project ----------------------------------------
+
+
+def write_optional_toc() -> None:
+    """Toctree of pages that may not exist yet (e.g. ``cluster.md`` from the sweeps work)."""
+    optional = [p for p in ("cluster",) if (DOCS / f"{p}.md").exists() or (DOCS / f"{p}.rst").exists()]
+    text = ".. toctree::\n   :maxdepth: 1\n\n" + "".join(f"   {p}\n" for p in optional) if optional else ""
+    (GENERATED / "optional_toc.inc").write_text(text, encoding="utf-8")
+
+
+API_MODULES_FOUND = write_api_pages()
+CLI_SUBCOMMANDS = write_cli_help()
+write_optional_toc()
