@@ -28,7 +28,9 @@ def test_fft_correlation_equals_direct_periodic_sum():
     np.testing.assert_allclose(r, 0.5 * np.arange(19))
     # connected: subtract the per-configuration mean
     cc = correlation_function(m + 3.0, 0.5, connected=True, average=False)[1]
-    np.testing.assert_allclose(cc, correlation_function(m, 0.5, connected=True, average=False)[1], atol=1e-12)
+    np.testing.assert_allclose(
+        cc, correlation_function(m, 0.5, connected=True, average=False)[1], atol=1e-12
+    )
 
 
 def test_structure_factor_parseval_and_white_noise():
@@ -73,7 +75,9 @@ def test_estimators_on_an_exact_exponential():
     assert correlation_length_from_function(r, c) == pytest.approx(xi, rel=1e-10)
     assert correlation_length_from_function(r, c, method="efold") == pytest.approx(xi, rel=1e-3)
     # second moment of a sampled exponential: exact up to O(dx^2 / xi^2)
-    assert correlation_length_from_function(r, c, method="second_moment") == pytest.approx(xi, rel=0.05)
+    assert correlation_length_from_function(r, c, method="second_moment") == pytest.approx(
+        xi, rel=0.05
+    )
     # a fast short-range part does not bias the tail fit
     c2 = c + 0.2 * np.exp(-r / 1.0)
     assert correlation_length_from_function(r, c2) == pytest.approx(xi, rel=0.02)

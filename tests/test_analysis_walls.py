@@ -66,9 +66,9 @@ def test_tanh_wall_solves_the_static_equation():
 
 def test_quintic_force_width_reduces_to_cubic_and_is_consistent():
     base = toy(0.3)
-    assert wall_width(SimpleNamespace(force_coeffs=(*base.force_coeffs, 0.0), D=1.0)) == pytest.approx(
-        wall_width(base)
-    )
+    assert wall_width(
+        SimpleNamespace(force_coeffs=(*base.force_coeffs, 0.0), D=1.0)
+    ) == pytest.approx(wall_width(base))
     with pytest.raises(ValueError, match="no bistability"):
         stable_magnetisation((-0.1, -1.0))
 
@@ -115,7 +115,9 @@ def test_count_is_symmetric_and_batched():
     assert n.shape == (4, 5)
     np.testing.assert_array_equal(n, count_walls(-m, dx=0.25, ell=1.0, threshold=0.3))  # Z2
     np.testing.assert_array_equal(n, count_walls(m[..., ::-1], dx=0.25, ell=1.0, threshold=0.3))
-    np.testing.assert_array_equal(n, count_walls(np.roll(m, 37, axis=-1), dx=0.25, ell=1.0, threshold=0.3))
+    np.testing.assert_array_equal(
+        n, count_walls(np.roll(m, 37, axis=-1), dx=0.25, ell=1.0, threshold=0.3)
+    )
     for idx in np.ndindex(4, 5):
         assert n[idx] == count_walls(m[idx], dx=0.25, ell=1.0, threshold=0.3)
 

@@ -7,6 +7,10 @@ walls
     over ``ell``), default ``ell`` and threshold from the model.
 correlations
     ``C(r)``, structure factor, correlation length ``xi`` and the wall density ``1 / (2 xi)``.
+transfer
+    Exact equilibrium statistics (no ``xi^th``) of the lattice model by the transfer integral:
+    ``<m^2>``, ``xi = dx / ln(lambda0 / lambda1)``, ``C(r)``, domain-wall energy, temperature
+    conventions (derived ``T = site_noise / (2a)`` vs the paper's half of it).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from lindhydro.analysis.correlations import (
     structure_factor,
     wall_density_from_correlation_length,
 )
+from lindhydro.analysis.transfer import TransferIntegral, domain_wall_energy, effective_temperature
 from lindhydro.analysis.walls import (
     count_walls,
     default_coarse_graining_length,
@@ -30,6 +35,9 @@ from lindhydro.analysis.walls import (
 )
 
 __all__ = [
+    "TransferIntegral",
+    "domain_wall_energy",
+    "effective_temperature",
     "correlation_function",
     "correlation_length",
     "correlation_length_from_function",

@@ -144,7 +144,9 @@ def correlation_length_from_function(
     r = np.asarray(r, dtype=float)
     c = np.asarray(C, dtype=float)
     if r.shape != c.shape or r.ndim != 1 or r.size < 2:
-        raise ValueError(f"r and C must be 1D arrays of the same length >= 2, got {r.shape}, {c.shape}")
+        raise ValueError(
+            f"r and C must be 1D arrays of the same length >= 2, got {r.shape}, {c.shape}"
+        )
     if method not in _METHODS:
         raise ValueError(f"unknown method {method!r}; allowed: {_METHODS}")
     lo, hi = window

@@ -61,7 +61,9 @@ def force_polynomial(model: Any) -> np.ndarray:
     coeffs = getattr(model, "force_coeffs", model)
     c = np.atleast_1d(np.asarray(coeffs, dtype=float))
     if c.ndim != 1 or c.size == 0 or not np.all(np.isfinite(c)):
-        raise ValueError(f"force coefficients must be a non-empty finite 1D sequence, got {coeffs!r}")
+        raise ValueError(
+            f"force coefficients must be a non-empty finite 1D sequence, got {coeffs!r}"
+        )
     return c
 
 
