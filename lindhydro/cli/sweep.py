@@ -1,8 +1,100 @@
-"""Subcommands of ``lindhydro`` (placeholder until the capability lands: registers nothing)."""
+"""``lindhydro sweep`` and ``lindhydro analyze``: ε × realisation ensembles on dask.distributed.
+
+``lindhydro sweep CONFIG.toml [--scheduler ADDRESS] [--workers N] [--json] [--no-progress]``
+    Run (or resume) the sweep of a TOML configuration (format: :mod:`lindhydro.sweep.config`).
+    Exit code 0 when every task is finished, 1 when some failed (summary on stderr; rerun the same
+    command to retry them, finished tasks are never recomputed), 2 for a bad configuration.
+
+``lindhydro analyze STORE [--out DIR] [--t-steady T] [--json]``
+    Steady-state domain-wall density vs ε with error bars, the fit ``A ε^{1/4} e^{-c/√ε}`` and the
+    Fig. 5/6-style plots, from the store alone.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+from pathlib import Path
+
+__all__ = ["register"]
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from lindhydro.sweep.config import load_config
+    from lindhydro.sweep.runner import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers must be >= 1, got {args.workers}")
+    if args.workers is not None and args.scheduler:
+        raise ValueError("--workers applies to the local cluster only; do not combine it with --scheduler")
+    config = load_config(args.config)
+    report = run_sweep(config, scheduler=args.scheduler, n_workers=args.workers, progress=not args.no_progress)
+    print(report.summary(), file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    return 0 if report.ok else 1
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from lindhydro.sweep.analyze import analyze_store, plot_analysis
+
+    store = Path(args.store)
+    if not (store / "manifest.json").exists() and not (store / "entries").is_dir():
+        raise ValueError(f"{store} is not a sweep store (no manifest.json or entries/)")
+    analysis = analyze_store(store, t_steady=args.t_steady, n_boot=args.n_boot)
+    out = Path(args.out) if args.out else store / "analysis"
+    files = plot_analysis(analysis, out)
+    result = analysis.to_dict() | {"figures": [str(f) for f in files]}
+    (out / "analysis.json").write_text(json.dumps(result, indent=1))
+    for cur in analysis.curves:
+        head = ", ".join(f"{k}={v}" for k, v in cur.axes.items())
+        print(f"# {head}" if head else "# wall density vs eps", file=sys.stderr)
+        for e, n, s, k in zip(cur.eps, cur.density, cur.density_err, cur.n_realisations, strict=True):
+            print(f"  eps={e:<8g} n={n:.5g} ± {s:.2g}  ({k} realisations)", file=sys.stderr)
+        if cur.fit and "A" in cur.fit:
+            print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {cur.fit['A']:.4g} ± {cur.fit.get('A_err', float('nan')):.2g}, "
+                  f"c = {cur.fit['c']:.4g} ± {cur.fit.get('c_err', float('nan')):.2g}", file=sys.stderr)
+    print(f"figures and analysis.json written to {out}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result))
+    return 0
+
 
 def register(subparsers) -> None:
-    """Add this module's subcommands to ``subparsers``."""
-    return None
+    """Add the ``sweep`` and ``analyze`` subcommands."""
+    p = subparsers.add_parser(
+        "sweep",
+        help="run or resume an eps x realisation sweep (TOML config) on dask.distributed",
+        description=(
+            "Run the simulations of a sweep configuration as tasks on dask.distributed: a local "
+            "cluster (one single-threaded worker process per core, loopback only) by default, or an "
+            "existing scheduler.  Results go to the store named in the configuration, one "
+            "atomically written, checksummed netCDF file per finished task.  Killed and restarted "
+            "with the same command, the sweep resumes and recomputes nothing that finished."
+        ),
+    )
+    p.add_argument("config", help="sweep configuration (TOML)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes of the local cluster (default: number of cores)")
+    p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_sweep)
+
+    a = subparsers.add_parser(
+        "analyze",
+        help="wall density vs eps, fit and Fig. 5/6 plots from a sweep store",
+        description=(
+            "Steady-state domain-wall density per eps (mean over realisations, standard error), the fit "
+            "n = A eps^1/4 exp(-c/sqrt(eps)) with bootstrap errors, and plots, from the store alone."
+        ),
+    )
+    a.add_argument("store", help="sweep store directory")
+    a.add_argument("--out", default=None, metavar="DIR", help="output directory (default: STORE/analysis)")
+    a.add_argument("--t-steady", type=float, default=None, metavar="T",
+                   help="average over t >= T (default: second half of the run)")
+    a.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples of the fit")
+    a.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    a.set_defaults(func=_analyze)

@@ -1,0 +1,364 @@
+"""Analyse a sweep store: domain-wall density vs ε with error bars, the fit, Fig. 5/6-style plots.
+
+Everything here reads the store alone (:func:`lindhydro.sweep.store.open_store`): the entries carry
+every parameter, so the analysis needs neither the configuration file nor the simulator.
+
+Steady state.  For each task the density is the time average of its recorded ``wall_density`` over
+``t >= t_steady`` (default: the second half of the run, as ``lindhydro simulate`` does).  The
+per-ε value is the mean over realisations and its error bar the standard error of that mean
+(realisations are independent; records within one run are correlated, so they are *not* counted as
+independent samples).  As a stationarity check, the mean over the third quarter of the run is
+compared with the mean over the last quarter; a difference larger than three combined standard
+errors is flagged (``drift_sigma``): the run was probably too short.
+
+Fit.  ``n(ε) = A ε^{1/4} exp(-c/√ε)`` (the paper's Eq. 18 with the fluctuation prefactor) by
+:func:`lindhydro.analysis.fits.fit_wall_density` when that module is available, otherwise by the
+weighted linear regression of ``ln(n/ε^{1/4})`` on ``1/√ε`` done here, with bootstrap errors over
+realisations.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lindhydro.sweep.store import open_store
+
+__all__ = ["DensityCurve", "StoreAnalysis", "analyze_store", "fit_arrhenius", "plot_analysis"]
+
+
+@dataclass(frozen=True)
+class DensityCurve:
+    """Steady-state wall density vs ε at fixed values of any further grid axes.
+
+    Attributes
+    ----------
+    axes : dict
+        Values of the further grid axes for this curve (empty for a plain ε sweep).
+    eps : ndarray
+        Coupling strengths ε with at least one finished realisation.
+    density : ndarray
+        Mean over realisations of the steady-state wall density (walls per unit length, 1/a).
+    density_err : ndarray
+        Standard error of that mean (NaN with a single realisation).
+    per_realisation : ndarray, shape (n_eps, n_realisations)
+        Steady-state density of every realisation (NaN where unfinished).
+    n_realisations : ndarray of int
+        Finished realisations per ε.
+    drift_sigma : ndarray
+        (last quarter − third quarter) / combined standard error, per ε (stationarity check).
+    fit : dict or None
+        ``{"A", "A_err", "c", "c_err", "prefactor", "method", ...}`` or ``None`` if not fitted.
+    """
+
+    axes: dict[str, Any]
+    eps: np.ndarray
+    density: np.ndarray
+    density_err: np.ndarray
+    per_realisation: np.ndarray
+    n_realisations: np.ndarray
+    drift_sigma: np.ndarray
+    fit: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (NaN → None)."""
+        def clean(a):
+            return [None if not np.isfinite(x) else float(x) for x in np.asarray(a, dtype=float).ravel()]
+        return {
+            "axes": self.axes,
+            "eps": clean(self.eps),
+            "density": clean(self.density),
+            "density_err": clean(self.density_err),
+            "per_realisation": [clean(row) for row in self.per_realisation],
+            "n_realisations": [int(n) for n in self.n_realisations],
+            "drift_sigma": clean(self.drift_sigma),
+            "fit": self.fit,
+        }
+
+
+@dataclass(frozen=True)
+class StoreAnalysis:
+    """Analysis of a whole store: one :class:`DensityCurve` per combination of further axes.
+
+    Attributes
+    ----------
+    store : str
+    t_steady : float
+        Start of the averaging window (time units a²/D).
+    t_end : float
+        Last record time.
+    curves : tuple of DensityCurve
+    n_finished, n_expected : int
+        Finished tasks, and tasks of the grid (from the manifest; = n_finished without one).
+    parameters_example : dict
+        Parameters of one task (the fixed ones are common to all).
+    """
+
+    store: str
+    t_steady: float
+    t_end: float
+    curves: tuple[DensityCurve, ...]
+    n_finished: int
+    n_expected: int
+    parameters_example: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {
+            "store": self.store,
+            "t_steady": self.t_steady,
+            "t_end": self.t_end,
+            "n_finished": self.n_finished,
+            "n_expected": self.n_expected,
+            "parameters_example": self.parameters_example,
+            "curves": [c.to_dict() for c in self.curves],
+        }
+
+
+def fit_arrhenius(eps: np.ndarray, per_realisation: np.ndarray, *, n_boot: int = 500, seed: int = 0) -> dict[str, Any]:
+    """Fit ``n = A ε^{1/4} exp(-c/√ε)`` by weighted least squares in ``ln(n/ε^{1/4})`` vs ``1/√ε``.
+
+    Parameters
+    ----------
+    eps : ndarray, shape (n_eps,)
+        Coupling strengths (> 0), at least two with positive density.
+    per_realisation : ndarray, shape (n_eps, n_real)
+        Steady-state densities per realisation (NaN = missing).
+    n_boot : int
+        Bootstrap resamples (realisations resampled with replacement at every ε).
+    seed : int
+        Seed of the bootstrap (``numpy.random.SeedSequence``).
+
+    Returns
+    -------
+    dict
+        ``A``, ``c`` (point estimates from the realisation means), ``A_err``, ``c_err`` (bootstrap
+        standard deviations), ``prefactor = "eps^1/4"``, ``method``, ``n_points``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two ε with a positive mean density.
+    """
+    eps = np.asarray(eps, dtype=float)
+    per = np.asarray(per_realisation, dtype=float)
+
+    def one(sample: np.ndarray) -> tuple[float, float]:
+        mean = np.nanmean(sample, axis=1)
+        cnt = np.sum(np.isfinite(sample), axis=1)
+        sd = np.nanstd(sample, axis=1, ddof=1) if sample.shape[1] > 1 else np.full(len(mean), np.nan)
+        ok = np.isfinite(mean) & (mean > 0)
+        if ok.sum() < 2:
+            raise ValueError("need at least two ε with a positive mean wall density to fit")
+        y = np.log(mean[ok] / eps[ok] ** 0.25)
+        x = 1.0 / np.sqrt(eps[ok])
+        rel = sd[ok] / np.sqrt(np.maximum(cnt[ok], 1)) / mean[ok]
+        w = 1.0 / np.where(np.isfinite(rel) & (rel > 0), rel, np.nanmedian(rel) if np.any(np.isfinite(rel) & (rel > 0)) else 1.0) ** 2
+        slope, intercept = np.polyfit(x, y, 1, w=np.sqrt(w))
+        return float(np.exp(intercept)), float(-slope)
+
+    A, c = one(per)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    boots = []
+    n_real = per.shape[1]
+    for _ in range(n_boot):
+        idx = rng.integers(0, n_real, size=per.shape)
+        sample = np.take_along_axis(per, idx, axis=1)
+        try:
+            boots.append(one(sample))
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+    b = np.array(boots) if boots else np.full((1, 2), np.nan)
+    with np.errstate(invalid="ignore"):
+        return {
+            "A": A, "c": c,
+            "A_err": float(np.nanstd(b[:, 0], ddof=1)) if len(boots) > 1 else float("nan"),
+            "c_err": float(np.nanstd(b[:, 1], ddof=1)) if len(boots) > 1 else float("nan"),
+            "prefactor": "eps^1/4", "method": "lindhydro.sweep.analyze.fit_arrhenius (weighted LSQ, bootstrap)",
+            "n_points": int(np.sum(np.nanmean(per, axis=1) > 0)), "n_boot": len(boots),
+        }
+
+
+def _fit(eps: np.ndarray, per: np.ndarray, n_boot: int) -> dict[str, Any] | None:
+    try:
+        from lindhydro.analysis.fits import fit_wall_density
+    except ImportError:
+        fit_wall_density = None
+    try:
+        if fit_wall_density is not None:
+            mean = np.nanmean(per, axis=1)
+            res = fit_wall_density(eps, mean, realisations=per, prefactor="eps^1/4", n_boot=n_boot)
+            d = res.to_dict() if hasattr(res, "to_dict") else dict(res)
+            d.setdefault("method", "lindhydro.analysis.fits.fit_wall_density")
+            return json.loads(json.dumps(d, default=float))
+        return fit_arrhenius(eps, per, n_boot=n_boot)
+    except ValueError as exc:
+        return {"error": str(exc)}
+
+
+def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool = True, n_boot: int = 500) -> StoreAnalysis:
+    """Steady-state wall density vs ε (with errors and the fit) from a store alone.
+
+    Parameters
+    ----------
+    path : path-like
+        The store directory.
+    t_steady : float, optional
+        Start of the time average (default: half the last record time).
+    fit : bool
+        Fit ``A ε^{1/4} e^{-c/√ε}`` to every curve with at least two ε.
+    n_boot : int
+        Bootstrap resamples of the fit.
+
+    Returns
+    -------
+    StoreAnalysis
+
+    Raises
+    ------
+    ValueError
+        Empty store, or ``t_steady`` after the last record.
+    """
+    ds = open_store(path)
+    times = np.asarray(ds["time"].values)
+    t_end = float(times[-1])
+    if t_steady is None:
+        t_steady = 0.5 * t_end
+    if t_steady > t_end:
+        raise ValueError(f"t_steady = {t_steady} is after the last record at t = {t_end}")
+    window = times >= t_steady
+    if not window.any():
+        raise ValueError(f"no records at t >= {t_steady}")
+    wd = ds["wall_density"]
+    dens = wd.isel(t=np.flatnonzero(window)).mean("t")
+    idx_w = np.flatnonzero(window)
+    half = len(idx_w) // 2
+    q3 = wd.isel(t=idx_w[:half]).mean("t") if half else dens
+    q4 = wd.isel(t=idx_w[half:]).mean("t")
+    extra = [d for d in dens.dims if d not in ("eps", "realisation")]
+    combos = [{}]
+    for a in extra:
+        combos = [c | {a: v.item()} for c in combos for v in ds[a].values]
+    curves = []
+    for combo in combos:
+        sel = dens.sel(combo) if combo else dens
+        d3 = q3.sel(combo) if combo else q3
+        d4 = q4.sel(combo) if combo else q4
+        per = np.asarray(sel.transpose("eps", "realisation").values, dtype=float)
+        have = np.isfinite(per).any(axis=1)
+        eps = np.asarray(ds["eps"].values)[have]
+        per = per[have]
+        cnt = np.sum(np.isfinite(per), axis=1)
+        mean = np.nanmean(per, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            err = np.where(cnt > 1, np.nanstd(per, axis=1, ddof=min(1, per.shape[1] - 1)) / np.sqrt(cnt), np.nan)
+            diff = np.asarray((d4 - d3).transpose("eps", "realisation").values, dtype=float)[have]
+            dm = np.nanmean(diff, axis=1)
+            de = np.nanstd(diff, axis=1, ddof=min(1, diff.shape[1] - 1)) / np.sqrt(cnt)
+            drift = np.where(cnt > 1, dm / de, np.nan)
+        fitres = _fit(eps, per, n_boot) if fit and len(eps) >= 2 else None
+        curves.append(DensityCurve(axes=combo, eps=eps, density=mean, density_err=err, per_realisation=per,
+                                   n_realisations=cnt, drift_sigma=drift, fit=fitres))
+    n_finished = int(ds["finished"].sum())
+    try:
+        from lindhydro.sweep.store import ResultStore
+
+        manifest = ResultStore(path).read_manifest() or {}
+        n_expected = len(manifest.get("tasks", {})) or n_finished
+    except ValueError:
+        n_expected = n_finished
+    return StoreAnalysis(
+        store=str(path), t_steady=float(t_steady), t_end=t_end, curves=tuple(curves),
+        n_finished=n_finished, n_expected=n_expected,
+        parameters_example=json.loads(ds.attrs.get("parameters_example", "{}")),
+    )
+
+
+def _model_law(eps: np.ndarray, A: float, c: float) -> np.ndarray:
+    return A * eps**0.25 * np.exp(-c / np.sqrt(eps))
+
+
+def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, store_dataset=None) -> list[Path]:
+    """Write the Fig. 5/6-style plots of an analysis to directory ``out``.
+
+    Files: ``density_vs_eps.png`` (Fig. 5: n vs ε, error bars, fit), ``arrhenius.png`` (Fig. 6 style:
+    ln(n/ε^{1/4}) vs 1/√ε, where the law is a straight line of slope −c) and ``density_vs_time.png``
+    (realisation-averaged density vs time per ε, with the averaging window: a stationarity check).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "cairo"):
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for cur in analysis.curves:
+        lab = ", ".join(f"{k}={v}" for k, v in cur.axes.items()) or "simulation"
+        h = ax.errorbar(cur.eps, cur.density, yerr=np.nan_to_num(cur.density_err), fmt="o", capsize=3, label=lab)
+        if cur.fit and "A" in cur.fit and np.isfinite(cur.fit["A"]):
+            e = np.linspace(cur.eps.min() * 0.95, cur.eps.max() * 1.05, 200)
+            ax.plot(e, _model_law(e, cur.fit["A"], cur.fit["c"]), "-", color=h[0].get_color(),
+                    label=f"A ε^1/4 e^(-c/√ε): A={cur.fit['A']:.3g}, c={cur.fit['c']:.3g}")
+    ax.set_xlabel("ε̃")
+    ax.set_ylabel("domain-wall density n (1/a)")
+    ax.set_yscale("log")
+    ax.legend(fontsize=7)
+    ax.set_title("wall density vs coupling (cf. paper Fig. 5)", fontsize=9)
+    fig.tight_layout()
+    files.append(out / "density_vs_eps.png")
+    fig.savefig(files[-1], dpi=120)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for cur in analysis.curves:
+        ok = cur.density > 0
+        x = 1 / np.sqrt(cur.eps[ok])
+        y = np.log(cur.density[ok] / cur.eps[ok] ** 0.25)
+        yerr = np.nan_to_num(cur.density_err[ok] / cur.density[ok])
+        h = ax.errorbar(x, y, yerr=yerr, fmt="o", capsize=3)
+        if cur.fit and "A" in cur.fit and np.isfinite(cur.fit["A"]):
+            xx = np.linspace(x.min() * 0.95, x.max() * 1.05, 50)
+            ax.plot(xx, np.log(cur.fit["A"]) - cur.fit["c"] * xx, "-", color=h[0].get_color(),
+                    label=f"slope −c = {-cur.fit['c']:.3g}")
+    ax.set_xlabel("1/√ε̃")
+    ax.set_ylabel("ln(n / ε̃^{1/4})")
+    ax.legend(fontsize=7)
+    ax.set_title("Arrhenius form (cf. paper Fig. 6)", fontsize=9)
+    fig.tight_layout()
+    files.append(out / "arrhenius.png")
+    fig.savefig(files[-1], dpi=120)
+    plt.close(fig)
+
+    ds = store_dataset if store_dataset is not None else open_store(analysis.store)
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    wd = ds["wall_density"]
+    other = [d for d in wd.dims if d not in ("eps", "realisation", "t")]
+    if other:
+        wd = wd.isel({d: 0 for d in other})
+    mean = wd.mean("realisation")
+    for e in ds["eps"].values:
+        ax.plot(ds["time"].values, mean.sel(eps=e).values, label=f"ε={e:g}")
+    ax.axvline(analysis.t_steady, color="k", ls=":", lw=1)
+    ax.set_xlabel("t (a²/D)")
+    ax.set_ylabel("wall density (1/a)")
+    ax.set_yscale("log")
+    ax.legend(fontsize=7, ncol=2)
+    ax.set_title("relaxation to the steady state (average over realisations)", fontsize=9)
+    fig.tight_layout()
+    files.append(out / "density_vs_time.png")
+    fig.savefig(files[-1], dpi=120)
+    plt.close(fig)
+    return files

@@ -1,0 +1,560 @@
+"""The result store of a sweep: a directory of self-describing, atomically written netCDF files.
+
+Layout::
+
+    STORE/
+      manifest.json          the sweep configuration, package version, expected tasks (id -> parameters)
+      entries/<id>.nc        one netCDF-4 (HDF5, via h5netcdf) file per *finished* task
+      checkpoints/<id>.ckpt  state of an unfinished task after its last finished time chunk
+      failed/<id>.json       the error of a task that failed in the last run (parameters, traceback)
+      corrupt/               entries that failed verification, moved aside (never read again)
+      .lock                  held (flock) by the sweep writing to the store
+
+Why this design rather than one big netCDF/HDF5 file or a zarr array:
+
+* **Atomic, once.**  Each finished task is written to a temporary file in the same directory,
+  flushed and fsync'ed, then renamed over its final name with :func:`os.replace` (atomic on POSIX
+  and Windows).  A kill at any moment leaves either no entry or a complete one.  A single HDF5 file
+  updated in place can be left unreadable *as a whole* by a kill during a write (its B-trees and
+  superblock are shared by all datasets), i.e. one interruption could lose every finished task.
+* **Verified.**  Every entry carries a SHA-256 checksum of its arrays and attributes; a truncated
+  file (HDF5 cannot open it) or a checksum mismatch (bit rot, a partial copy) is detected on every
+  resume, moved to ``corrupt/`` and recomputed — never silently read.
+* **Self-describing.**  Every entry holds all parameters of its task (JSON in the ``parameters``
+  attribute), the seed, the lindhydro version and the time series; a single file can be shared or
+  analysed on its own.  The manifest is a convenience (the expected grid); :func:`open_store`
+  assembles an :class:`xarray.Dataset` over (ε, realisation, further axes) from the entries alone.
+* **Single writer, no shared file system needed.**  Workers return results to the client, which
+  writes; so the store works with a remote dask cluster whose workers cannot see the client's disk.
+  netCDF is readable everywhere (xarray, netCDF4, h5py, ncdump); zarr is not a dependency of
+  lindhydro and offers nothing extra for a few hundred small files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import fcntl
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json
+
+__all__ = [
+    "CorruptEntryError",
+    "ResultStore",
+    "STORE_FORMAT",
+    "TaskRecord",
+    "entry_checksum",
+    "open_store",
+    "read_entry",
+    "write_entry",
+]
+
+#: Format identifier and version of the store (in the manifest and every entry).
+STORE_FORMAT = "lindhydro-sweep-store"
+STORE_FORMAT_VERSION = 1
+_CKPT_MAGIC = b"LHCKPT1\n"
+
+
+def _file_mode() -> int:
+    """Permissions for new files: 0o666 minus the process umask (mkstemp would give 0o600)."""
+    old = os.umask(0)
+    os.umask(old)
+    return 0o666 & ~old
+
+
+class CorruptEntryError(Exception):
+    """A store entry that cannot be read or whose checksum does not match its content."""
+
+
+def _version() -> str:
+    from lindhydro import __version__
+
+    return __version__
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not supported on every platform / file system
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temp file in the same directory, fsync, os.replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, _file_mode())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def entry_checksum(arrays: dict[str, np.ndarray], attrs: dict[str, Any]) -> str:
+    """SHA-256 (hex) of an entry's arrays (name, dtype, shape, bytes, in name order) and attributes.
+
+    ``attrs`` must not contain the checksum itself; values must be JSON-serialisable.
+    """
+    h = hashlib.sha256()
+    h.update(canonical_json(attrs).encode())
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"\0{name}\0{a.dtype.str}\0{a.shape}\0".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """A finished task as read back from the store.
+
+    Attributes
+    ----------
+    task_id : str
+    parameters : dict
+        :meth:`TaskSpec.parameters` of the task.
+    seed : int
+        The seed the simulator received.
+    arrays : dict of str -> ndarray
+        ``time`` (record times), ``m2`` and ``wall_density`` (per record), ``final_field`` (per cell),
+        and any further time series the simulator provided.
+    attrs : dict
+        Everything else stored (version, chunks, compute time, ...).
+    """
+
+    task_id: str
+    parameters: dict[str, Any]
+    seed: int
+    arrays: dict[str, np.ndarray]
+    attrs: dict[str, Any]
+
+
+def write_entry(path: Path, spec: TaskSpec, arrays: dict[str, np.ndarray], info: dict[str, Any]) -> None:
+    """Write one finished task to ``path`` atomically, with its parameters and checksum.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Final file name (``entries/<task_id>.nc``).
+    spec : TaskSpec
+        The task.
+    arrays : dict
+        ``time`` (1-D), time series of the same length, ``final_field`` (1-D over cells).
+    info : dict
+        Extra JSON-ready metadata (chunks, compute seconds, site updates per second, ...).
+    """
+    import xarray as xr
+
+    arrays = {k: np.asarray(v) for k, v in arrays.items()}
+    attrs = {
+        "format": STORE_FORMAT,
+        "format_version": STORE_FORMAT_VERSION,
+        "task_id": spec.task_id,
+        "parameters": canonical_json(spec.parameters()),
+        "seed": str(spec.seed),
+        "lindhydro_version": _version(),
+        "info": canonical_json(info),
+    }
+    checksum = entry_checksum(arrays, attrs)
+    n_t = arrays["time"].shape[0]
+    data_vars = {}
+    for name, a in arrays.items():
+        if name == "time":
+            continue
+        if a.ndim == 1 and a.shape[0] == n_t and name != "final_field":
+            data_vars[name] = (("t",), a)
+        elif name == "final_field":
+            data_vars[name] = (("x",), a)
+        else:
+            data_vars[name] = ((f"{name}_dim{i}" for i in range(a.ndim)), a)
+    ds = xr.Dataset(data_vars, coords={"time": (("t",), arrays["time"])}, attrs={**attrs, "checksum_sha256": checksum})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, _file_mode())
+    os.close(fd)
+    try:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def read_entry(path: str | Path) -> TaskRecord:
+    """Read and verify one entry.
+
+    Raises
+    ------
+    CorruptEntryError
+        The file cannot be opened (e.g. truncated), lacks the store attributes, or its checksum does
+        not match its content.
+    """
+    import xarray as xr
+
+    path = Path(path)
+    try:
+        with xr.open_dataset(path, engine="h5netcdf", decode_times=False, decode_cf=False) as ds:
+            ds.load()
+            attrs = dict(ds.attrs)
+            arrays = {"time": np.asarray(ds["time"].values)}
+            for name, var in ds.data_vars.items():
+                arrays[str(name)] = np.asarray(var.values)
+    except Exception as exc:  # h5py/h5netcdf raise many types for damaged files
+        raise CorruptEntryError(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from None
+    stored = attrs.pop("checksum_sha256", None)
+    if attrs.get("format") != STORE_FORMAT or stored is None:
+        raise CorruptEntryError(f"{path}: not a lindhydro sweep entry (missing format or checksum)")
+    attrs = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in attrs.items()}
+    if entry_checksum(arrays, attrs) != stored:
+        raise CorruptEntryError(f"{path}: checksum mismatch (content differs from what was written)")
+    return TaskRecord(
+        task_id=str(attrs["task_id"]),
+        parameters=json.loads(attrs["parameters"]),
+        seed=int(attrs["seed"]),
+        arrays=arrays,
+        attrs={k: v for k, v in attrs.items() if k not in ("parameters", "seed", "task_id")}
+        | {"info": json.loads(attrs["info"])},
+    )
+
+
+class ResultStore:
+    """A sweep's result directory (see the module docstring for layout and guarantees).
+
+    Parameters
+    ----------
+    path : path-like
+        The store directory.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._lock_fh = None
+
+    # ----------------------------------------------------------------- layout
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / "manifest.json"
+
+    def entry_path(self, task_id: str) -> Path:
+        """File of a finished task."""
+        return self.path / "entries" / f"{task_id}.nc"
+
+    def checkpoint_path(self, task_id: str) -> Path:
+        """Checkpoint file of an unfinished task."""
+        return self.path / "checkpoints" / f"{task_id}.ckpt"
+
+    def failure_path(self, task_id: str) -> Path:
+        """Failure record of a task."""
+        return self.path / "failed" / f"{task_id}.json"
+
+    # --------------------------------------------------------------- manifest
+    def read_manifest(self) -> dict[str, Any] | None:
+        """The manifest, or ``None`` if there is none."""
+        if not self.manifest_path.exists():
+            return None
+        try:
+            return json.loads(self.manifest_path.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{self.manifest_path}: unreadable manifest ({exc})") from None
+
+    def prepare(self, config: SweepConfig, tasks: Iterable[TaskSpec]) -> None:
+        """Create the store, or check that an existing one belongs to a compatible sweep.
+
+        An existing store may be reused by a configuration that differs only in its grid (more ε,
+        more realisations, other axis values) or its chunking; anything else that changes results
+        (root seed, fixed model or simulation parameters, simulator) is refused.
+
+        Raises
+        ------
+        ValueError
+            The directory exists and is not a sweep store, or belongs to an incompatible sweep.
+        """
+        if self.path.exists() and not self.path.is_dir():
+            raise ValueError(f"store path {self.path} exists and is not a directory")
+        old = self.read_manifest()
+        if old is None and self.path.exists() and any(p.name != ".lock" for p in self.path.iterdir()):
+            raise ValueError(
+                f"{self.path} exists, is not empty and has no manifest.json: not a lindhydro sweep store "
+                "(refusing to write into it; choose another [sweep] store)"
+            )
+        new_fixed = config.fixed_parameters()
+        if old is not None:
+            if old.get("format") != STORE_FORMAT:
+                raise ValueError(f"{self.manifest_path}: not a lindhydro sweep store manifest")
+            old_fixed = old.get("fixed_parameters", {})
+            if old_fixed != json.loads(canonical_json(new_fixed)):
+                diff = sorted(k for k in set(old_fixed) | set(new_fixed) if old_fixed.get(k) != json.loads(canonical_json(new_fixed)).get(k))
+                raise ValueError(
+                    f"store {self.path} belongs to a sweep with different fixed parameters ({', '.join(diff)}): "
+                    f"was {canonical_json({k: old_fixed.get(k) for k in diff})}, now "
+                    f"{canonical_json({k: new_fixed.get(k) for k in diff})}. Use a new store path."
+                )
+        tasks_old = dict(old.get("tasks", {})) if old else {}
+        tasks_old.update({t.task_id: t.parameters() for t in tasks})
+        manifest = {
+            "format": STORE_FORMAT,
+            "format_version": STORE_FORMAT_VERSION,
+            "lindhydro_version": _version(),
+            "created": old.get("created") if old else _now(),
+            "updated": _now(),
+            "config": config.to_dict(),
+            "fixed_parameters": json.loads(canonical_json(new_fixed)),
+            "tasks": tasks_old,
+        }
+        for sub in ("entries", "checkpoints", "failed"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
+        _atomic_write_bytes(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+    # ------------------------------------------------------------------- lock
+    def lock(self) -> None:
+        """Take an exclusive lock on the store (released when the process exits, even if killed).
+
+        Raises
+        ------
+        ValueError
+            Another process holds the lock.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path / ".lock", "a+")  # noqa: SIM115 - kept open while locked
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            raise ValueError(f"store {self.path} is in use by another running sweep") from None
+        self._lock_fh = fh
+
+    def unlock(self) -> None:
+        """Release :meth:`lock`."""
+        if self._lock_fh is not None:
+            fcntl.flock(self._lock_fh.fileno(), fcntl.LOCK_UN)
+            self._lock_fh.close()
+            self._lock_fh = None
+
+    # ---------------------------------------------------------------- entries
+    def verify(self, task_id: str) -> TaskRecord | None:
+        """Read and verify a task's entry; ``None`` if absent.
+
+        A corrupt entry is moved to ``corrupt/`` and ``None`` is returned (the task must be recomputed).
+        """
+        path = self.entry_path(task_id)
+        if not path.exists():
+            return None
+        try:
+            rec = read_entry(path)
+            if rec.task_id != task_id:
+                raise CorruptEntryError(f"{path}: holds task {rec.task_id}, not {task_id}")
+            return rec
+        except CorruptEntryError:
+            self.quarantine(path)
+            raise
+
+    def quarantine(self, path: Path) -> Path:
+        """Move a damaged file to ``corrupt/`` (timestamped); returns the new path."""
+        dest = self.path / "corrupt" / f"{path.name}.{_dt.datetime.now(_dt.UTC).strftime('%Y%m%dT%H%M%S%f')}"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(path), dest)
+        return dest
+
+    def write(self, spec: TaskSpec, arrays: dict[str, np.ndarray], info: dict[str, Any]) -> Path:
+        """Write a finished task (atomically) and drop its checkpoint and failure record."""
+        path = self.entry_path(spec.task_id)
+        write_entry(path, spec, arrays, info)
+        for p in (self.checkpoint_path(spec.task_id), self.failure_path(spec.task_id)):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+        return path
+
+    def finished_ids(self) -> list[str]:
+        """Task ids with an entry file (not verified)."""
+        d = self.path / "entries"
+        return sorted(p.stem for p in d.glob("*.nc")) if d.is_dir() else []
+
+    # ------------------------------------------------------------ checkpoints
+    def write_checkpoint(self, task_id: str, payload: dict[str, Any]) -> None:
+        """Atomically store the state of an unfinished task (pickled, with a SHA-256 header)."""
+        body = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        _atomic_write_bytes(self.checkpoint_path(task_id), _CKPT_MAGIC + hashlib.sha256(body).digest() + body)
+
+    def read_checkpoint(self, task_id: str) -> dict[str, Any] | None:
+        """The checkpoint of a task, or ``None`` (absent, or damaged: then moved to ``corrupt/``)."""
+        path = self.checkpoint_path(task_id)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        n = len(_CKPT_MAGIC)
+        if raw[:n] != _CKPT_MAGIC or hashlib.sha256(raw[n + 32 :]).digest() != raw[n : n + 32]:
+            self.quarantine(path)
+            return None
+        try:
+            payload = pickle.loads(raw[n + 32 :])
+        except Exception:
+            self.quarantine(path)
+            return None
+        if payload.get("task_id") != task_id:
+            self.quarantine(path)
+            return None
+        return payload
+
+    # --------------------------------------------------------------- failures
+    def record_failure(self, spec: TaskSpec, error: str, tb: str, chunk: int) -> None:
+        """Record that a task failed (parameters, error, traceback, chunk index)."""
+        rec = {"task_id": spec.task_id, "parameters": spec.parameters(), "error": error,
+               "traceback": tb, "chunk": chunk, "time": _now()}
+        _atomic_write_bytes(self.failure_path(spec.task_id), json.dumps(rec, indent=1).encode())
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Failure records currently in the store."""
+        d = self.path / "failed"
+        out = []
+        for p in sorted(d.glob("*.json")) if d.is_dir() else []:
+            with contextlib.suppress(OSError, json.JSONDecodeError):
+                out.append(json.loads(p.read_text()))
+        return out
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _axis_value(params: dict[str, Any], key: str) -> Any:
+    if key in params["model"]:
+        return params["model"][key]
+    return params["simulation"][key]
+
+
+def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
+    """Assemble the finished tasks of a store into an :class:`xarray.Dataset`.
+
+    Every entry is verified (checksum) before use; damaged ones are skipped with a warning (or raise
+    with ``strict=True``), never read silently.
+
+    Parameters
+    ----------
+    path : path-like
+        The store directory.
+    fields : bool
+        Also return the final field of every task (dims ``(..., x)``; needs equal ``length/dx``).
+    strict : bool
+        Raise :class:`CorruptEntryError` on a damaged entry instead of skipping it.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions ``eps``, ``realisation``, any further grid axes, and ``t`` (record index) with the
+        coordinate ``time``; variables ``m2`` and ``wall_density`` (and further recorded series),
+        ``seed``, ``finished`` (bool); missing tasks are NaN.  ``attrs``: the manifest's configuration
+        (JSON), lindhydro version(s), the number of damaged entries skipped.
+
+    Raises
+    ------
+    ValueError
+        No readable entries, or entries with different record times.
+    """
+    import warnings
+
+    import xarray as xr
+
+    store = ResultStore(path)
+    if not store.path.is_dir():
+        raise ValueError(f"store {store.path} does not exist")
+    manifest = store.read_manifest() or {}
+    axes = list(manifest.get("config", {}).get("axes", {}))
+    records: list[TaskRecord] = []
+    skipped = 0
+    for tid in store.finished_ids():
+        try:
+            records.append(read_entry(store.entry_path(tid)))
+        except CorruptEntryError as exc:
+            if strict:
+                raise
+            skipped += 1
+            warnings.warn(f"skipping damaged entry: {exc}", stacklevel=2)
+    if not records:
+        raise ValueError(f"store {store.path} has no finished, readable task")
+    if not axes:  # no manifest: infer axes from parameters that vary across entries
+        first = records[0].parameters
+        for section in ("model", "simulation"):
+            for key in first[section]:
+                if key in ("time",):
+                    continue
+                if len({canonical_json(r.parameters[section].get(key)) for r in records}) > 1:
+                    axes.append(key)
+    time = records[0].arrays["time"]
+    for r in records:
+        if not np.array_equal(r.arrays["time"], time):
+            raise ValueError(
+                f"store {store.path}: entries have different record times (e.g. task {r.task_id}); "
+                "cannot assemble them on one time axis"
+            )
+    eps = sorted({r.parameters["eps"] for r in records} | set(manifest.get("config", {}).get("eps", [])))
+    n_real = max(max(r.parameters["realisation"] for r in records) + 1,
+                 manifest.get("config", {}).get("realisations", 0))
+    axis_vals = [sorted({_axis_value(r.parameters, a) for r in records}) for a in axes]
+    shape = [len(eps), n_real, *(len(v) for v in axis_vals)]
+    series = [k for k in records[0].arrays if k not in ("time", "final_field")
+              and records[0].arrays[k].shape == time.shape]
+    data = {k: np.full([*shape, len(time)], np.nan) for k in series}
+    seed = np.full(shape, -1, dtype=np.int64)
+    finished = np.zeros(shape, dtype=bool)
+    n_cells = {r.arrays["final_field"].shape[0] for r in records if "final_field" in r.arrays}
+    if fields and len(n_cells) != 1:
+        raise ValueError("fields=True needs the same number of cells in every task")
+    field_arr = np.full([*shape, n_cells.pop()], np.nan) if fields else None
+    for r in records:
+        p = r.parameters
+        idx = (eps.index(p["eps"]), p["realisation"],
+               *(vals.index(_axis_value(p, a)) for a, vals in zip(axes, axis_vals, strict=True)))
+        for k in series:
+            data[k][idx] = r.arrays[k]
+        seed[idx] = np.int64(r.seed)
+        finished[idx] = True
+        if fields:
+            field_arr[idx] = r.arrays["final_field"]
+    dims = ["eps", "realisation", *axes]
+    ds = xr.Dataset(
+        {k: ([*dims, "t"], v) for k, v in data.items()}
+        | {"seed": (dims, seed), "finished": (dims, finished)},
+        coords={"eps": eps, "realisation": np.arange(n_real), "time": (("t",), time),
+                **{a: v for a, v in zip(axes, axis_vals, strict=True)}},
+    )
+    if fields:
+        ds["final_field"] = ([*dims, "x"], field_arr)
+    first = records[0].parameters
+    ds.attrs.update(
+        {
+            "store": str(store.path),
+            "config": canonical_json(manifest.get("config", {})),
+            "parameters_example": canonical_json(first),
+            "lindhydro_versions": ",".join(sorted({str(r.attrs.get("lindhydro_version")) for r in records})),
+            "damaged_entries_skipped": skipped,
+        }
+    )
+    ds["time"].attrs["units"] = "a^2/D"
+    ds["wall_density"].attrs["units"] = "walls per unit length (1/a)"
+    return ds

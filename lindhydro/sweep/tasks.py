@@ -1,0 +1,196 @@
+"""Worker-side work of a sweep: one time chunk of one task.
+
+:func:`run_chunk` is what the dask workers execute.  It builds the model from the task's parameters,
+runs the simulator for one chunk (continuing from ``state`` when given) and returns a small
+:class:`ChunkOutput`: the state to continue from, the recorded time series and timing.  It never
+touches the store: the client writes results, so workers need no shared file system.
+
+The simulator is injectable: it is resolved from a ``"module:function"`` string on the worker
+(default: the preset's, e.g. :func:`lindhydro.field.simulate`), or passed as a callable that
+pickles (a module-level function).  Any simulator with the signature and continuation contract of
+:func:`lindhydro.field.simulate` works.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lindhydro.sweep.config import TaskSpec
+
+__all__ = ["ChunkOutput", "SERIES", "build_model", "resolve", "run_chunk", "chunk_steps", "merge_series"]
+
+#: Time series taken from a simulation result when present (each of the length of ``times``).
+SERIES = ("m2", "wall_density", "correlation_length", "magnetisation")
+
+
+def resolve(ref: str | Callable) -> Callable:
+    """Import ``"module:function"`` (or return a callable unchanged)."""
+    if callable(ref):
+        return ref
+    module, _, name = ref.partition(":")
+    try:
+        obj = importlib.import_module(module)
+        for part in name.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"cannot import {ref!r}: {exc}") from None
+    if not callable(obj):
+        raise ValueError(f"{ref!r} is not callable")
+    return obj
+
+
+def build_model(spec: TaskSpec):
+    """Build the task's model with its preset's builder: ``builder(eps, **model_parameters)``."""
+    return resolve(spec.builder_ref)(spec.eps, **spec.model_kwargs)
+
+
+def chunk_steps(n_steps: int, dt: float, chunk_time: float | None) -> list[int]:
+    """Split ``n_steps`` into chunks of ``round(chunk_time/dt)`` steps (the last may be shorter)."""
+    if chunk_time is None:
+        return [n_steps]
+    per = max(1, int(round(chunk_time / dt)))
+    out = [per] * (n_steps // per)
+    if n_steps % per:
+        out.append(n_steps % per)
+    return out or [n_steps]
+
+
+@dataclass
+class ChunkOutput:
+    """Result of one chunk (returned from the worker to the client).
+
+    Attributes
+    ----------
+    state : object
+        The simulator's ``final_state`` (continuation state).
+    step : int
+        Global step index reached.
+    series : dict of str -> ndarray
+        ``time`` and the recorded :data:`SERIES` of this chunk.
+    final_field : ndarray
+        The field at the end of the chunk (per cell).
+    seconds : float
+        Wall time of the simulator call on the worker.
+    site_updates : int
+        Cells × steps of this chunk.
+    worker : str
+        Which worker ran it.
+    """
+
+    state: Any
+    step: int
+    series: dict[str, np.ndarray]
+    final_field: np.ndarray
+    seconds: float
+    site_updates: int
+    worker: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _state_step(state: Any) -> int | None:
+    step = getattr(state, "step", None)
+    return None if step is None else int(step)
+
+
+def _state_field(state: Any) -> np.ndarray:
+    for name in ("field", "m"):
+        if hasattr(state, name):
+            return np.asarray(getattr(state, name), dtype=float).ravel()
+    return np.empty(0)
+
+
+def run_chunk(
+    spec: TaskSpec,
+    *,
+    steps: int,
+    start_step: int,
+    state: Any = None,
+    simulate: str | Callable | None = None,
+) -> ChunkOutput:
+    """Run ``steps`` time steps of task ``spec``, continuing from ``state`` (``None``: from t = 0).
+
+    Parameters
+    ----------
+    spec : TaskSpec
+        The task (model, numerics, seed).
+    steps : int
+        Number of steps dt in this chunk; the simulator receives ``time = steps * dt``.
+    start_step : int
+        Global step index at which the chunk starts (checked against ``state``).
+    state : object, optional
+        ``final_state`` of the previous chunk.
+    simulate : str or callable, optional
+        Simulator override (default: ``spec.simulator_ref``).
+
+    Returns
+    -------
+    ChunkOutput
+
+    Raises
+    ------
+    RuntimeError
+        The simulator did not end at global step ``start_step + steps`` (a broken continuation).
+    Exception
+        Whatever the model builder or simulator raises (reported by the runner with the parameters).
+    """
+    sim = resolve(simulate or spec.simulator_ref)
+    model = build_model(spec)
+    kw = spec.simulation_kwargs
+    dt = kw["dt"]
+    kw["time"] = steps * dt
+    t0 = _time.perf_counter()
+    result = sim(model, seed=spec.seed, state=state, progress=False, **kw)
+    seconds = _time.perf_counter() - t0
+    final = result.final_state
+    step = _state_step(final)
+    if step is not None and step != start_step + steps:
+        raise RuntimeError(
+            f"simulator ended at global step {step}, expected {start_step + steps} "
+            f"(chunk of {steps} steps from step {start_step}): continuation is broken"
+        )
+    times = np.asarray(result.times, dtype=float).ravel()
+    series = {"time": times}
+    for name in SERIES:
+        val = getattr(result, name, None)
+        if val is None or callable(val):
+            continue
+        arr = np.asarray(val)
+        if arr.ndim == 1 and arr.shape == times.shape and arr.dtype.kind in "fiu":
+            series[name] = arr.astype(float)
+    try:
+        from distributed import get_worker
+
+        worker = get_worker().address
+    except (ImportError, ValueError):
+        worker = "local"
+    return ChunkOutput(
+        state=final,
+        step=start_step + steps,
+        series=series,
+        final_field=_state_field(final),
+        seconds=seconds,
+        site_updates=spec.n_cells * steps,
+        worker=worker,
+    )
+
+
+def merge_series(previous: dict[str, np.ndarray] | None, new: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Append a chunk's series to the series so far.
+
+    Records of the new chunk at times not after the last recorded time (a simulator that also
+    records the initial state of each continuation) are dropped, so a chunked run gives the same
+    series as an unchunked one.
+    """
+    if not previous:
+        return {k: np.array(v, copy=True) for k, v in new.items()}
+    last = previous["time"][-1] if previous["time"].size else -np.inf
+    keep = new["time"] > last + 1e-12 * max(1.0, abs(last))
+    if set(previous) != set(new):
+        raise RuntimeError(f"chunks recorded different series: {sorted(previous)} vs {sorted(new)}")
+    return {k: np.concatenate([previous[k], np.asarray(new[k])[keep]]) for k in previous}

@@ -1,0 +1,190 @@
+"""An exactly solvable stand-in simulator for testing the sweep machinery (preset ``"ou"``).
+
+Each of the ``L/dx`` cells is an independent Ornstein–Uhlenbeck process
+
+    dm = -r m dt + ξ,     r = rate·ε,     ⟨ξ(t)ξ(t')⟩ = (noise/dx) δ(t - t'),
+
+advanced with its *exact* one-step transition m ← a m + s z, a = exp(-r dt), s² = noise (1 - a²)/(2 r dx),
+so the stationary law is Gaussian with variance ``noise / (2 r dx)`` at every dt, and a ``"random"``
+initial field is drawn from it.  Because the cells are independent and symmetric, a sign change
+between neighbours has probability exactly 1/2: the recorded "wall density" (sign changes per unit
+length on the periodic line) has expectation ``1 / (2 dx)`` at all times.
+
+The interface copies :func:`lindhydro.field.simulate` (``state=`` continuation, seed, records every
+``record_every`` global steps), including its contract that a run of time T equals two runs of T/2
+chained through ``state=`` bit for bit: the normal deviates of global step n come from
+``SeedSequence([seed, n])``, independent of how the run is split.  A negative ``rate`` makes the
+dynamics unstable; the run then stops with a ``FloatingPointError`` naming the time at which the field
+stopped being finite, like the real integrator.  ``delay`` (seconds of sleep per step) makes tasks
+slow enough to interrupt in tests.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CrashAfter", "OUModel", "OUResult", "OUState", "ou_model", "ou_simulate"]
+
+
+@dataclass(frozen=True)
+class OUModel:
+    """Independent Ornstein–Uhlenbeck cells (see the module docstring).
+
+    Parameters
+    ----------
+    eps : float
+        Coupling strength; the relaxation rate is ``rate * eps``.
+    rate : float
+        Relaxation rate per unit ε (units 1/time).  Negative: unstable.
+    noise : float
+        Noise variance per unit length and time.
+    delay : float
+        Wall-clock seconds slept per step (testing interruption only).
+    """
+
+    eps: float
+    rate: float = 1.0
+    noise: float = 1.0
+    delay: float = 0.0
+    name: str = "ou"
+
+    def stationary_variance(self, dx: float) -> float:
+        """Exact stationary one-cell variance ``noise / (2 rate eps dx)``."""
+        return self.noise / (2.0 * self.rate * self.eps * dx)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready parameters."""
+        return asdict(self)
+
+
+def ou_model(eps: float, *, rate: float = 1.0, noise: float = 1.0, delay: float = 0.0) -> OUModel:
+    """Build an :class:`OUModel` (the ``"ou"`` preset's builder); validates its input."""
+    if eps <= 0 or noise <= 0 or rate == 0 or delay < 0:
+        raise ValueError(
+            f"ou model needs eps > 0, noise > 0, rate != 0, delay >= 0; got eps={eps}, rate={rate}, "
+            f"noise={noise}, delay={delay}"
+        )
+    return OUModel(eps=float(eps), rate=float(rate), noise=float(noise), delay=float(delay))
+
+
+@dataclass(frozen=True)
+class OUState:
+    """Continuation state: the field, the global step index, the time and the seed."""
+
+    field: np.ndarray
+    step: int
+    time: float
+    key: int
+
+
+@dataclass(frozen=True)
+class OUResult:
+    """What :func:`ou_simulate` returns (the subset of ``SimulationResult`` a sweep uses)."""
+
+    parameters: dict[str, Any]
+    final_state: OUState
+    times: np.ndarray
+    m2: np.ndarray
+    wall_density: np.ndarray
+    site_updates_per_second: float
+
+
+def _normals(seed: int, step: int, n: int) -> np.ndarray:
+    return np.random.default_rng(np.random.SeedSequence([seed, step])).standard_normal(n)
+
+
+def ou_simulate(
+    model: OUModel,
+    *,
+    length: float,
+    time: float,
+    dx: float = 0.25,
+    dt: float = 0.001,
+    seed: int,
+    initial: str | np.ndarray = "random",
+    state: OUState | None = None,
+    record_every: int | None = None,
+    ell: float | None = None,
+    progress: bool = False,
+) -> OUResult:
+    """Run the Ornstein–Uhlenbeck stand-in (same signature as :func:`lindhydro.field.simulate`).
+
+    Records ``t, ⟨m²⟩, walls/length`` after every global step that is a multiple of
+    ``record_every`` (default: 100 steps); ``ell`` and ``progress`` are accepted and ignored.
+    """
+    n = int(round(length / dx))
+    steps = int(round(time / dt))
+    every = int(record_every or 100)
+    if state is None:
+        if isinstance(initial, np.ndarray):
+            m = np.array(initial, dtype=float)
+        elif initial == "plus":
+            m = np.full(n, np.sqrt(model.stationary_variance(dx)) if model.rate > 0 else 1.0)
+        else:
+            var = model.stationary_variance(dx) if model.rate > 0 else 1.0
+            m = np.sqrt(var) * _normals(seed, -1 & 0xFFFFFFFF, n)
+        step0, t0 = 0, 0.0
+    else:
+        if state.key != seed:
+            raise ValueError("state was produced with a different seed")
+        m, step0, t0 = np.array(state.field, dtype=float), int(state.step), float(state.time)
+    r = model.rate * model.eps
+    a = np.exp(-r * dt)
+    s = np.sqrt(model.noise * (1.0 - a * a) / (2.0 * r * dx))
+    times, m2, walls = [], [], []
+    start = _time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(step0 + 1, step0 + steps + 1):
+            m = a * m + s * _normals(seed, k, n)
+            if model.delay:
+                _time.sleep(model.delay)
+            if k % every == 0:
+                if not np.all(np.isfinite(m)):
+                    raise FloatingPointError(
+                        f"field not finite at t = {k * dt:g} (step {k}): the ou model with rate "
+                        f"{model.rate} is unstable"
+                    )
+                times.append(k * dt)
+                m2.append(float(np.mean(m * m)))
+                walls.append(np.count_nonzero(np.sign(m) != np.sign(np.roll(m, 1))) / (n * dx))
+    elapsed = max(_time.perf_counter() - start, 1e-12)
+    final = OUState(field=m, step=step0 + steps, time=t0 + steps * dt, key=seed)
+    return OUResult(
+        parameters={"model": model.to_dict(), "length": length, "time": time, "dx": dx, "dt": dt, "seed": seed},
+        final_state=final,
+        times=np.asarray(times, dtype=float),
+        m2=np.asarray(m2, dtype=float),
+        wall_density=np.asarray(walls, dtype=float),
+        site_updates_per_second=n * steps / elapsed,
+    )
+
+
+@dataclass(frozen=True)
+class CrashAfter:
+    """A simulator wrapper that crashes a run which would go past global step ``step``.
+
+    Used to interrupt every task of a sweep at a known point (after its checkpoints) and then check
+    that resuming gives exactly the uninterrupted result.  Picklable, so it runs on dask workers.
+
+    Parameters
+    ----------
+    step : int
+        Last global step a run may reach.
+    simulate : str
+        ``"module:function"`` of the wrapped simulator.
+    """
+
+    step: int
+    simulate: str = "lindhydro.sweep.testing:ou_simulate"
+
+    def __call__(self, model, *, time: float, dt: float = 0.001, state=None, **kwargs):
+        from lindhydro.sweep.tasks import resolve
+
+        start = int(state.step) if state is not None else 0
+        if start + int(round(time / dt)) > self.step:
+            raise RuntimeError(f"simulated crash: run from step {start} would pass step {self.step}")
+        return resolve(self.simulate)(model, time=time, dt=dt, state=state, **kwargs)
