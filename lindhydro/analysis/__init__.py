@@ -11,6 +11,9 @@ transfer
     Exact equilibrium statistics (no ``xi^th``) of the lattice model by the transfer integral:
     ``<m^2>``, ``xi = dx / ln(lambda0 / lambda1)``, ``C(r)``, domain-wall energy, temperature
     conventions (derived ``T = site_noise / (2a)`` vs the paper's half of it).
+fits
+    ``n(eps) = P(eps) exp(-c / sqrt(eps))`` with the paper's prefactors, fixed or free ``c``,
+    bootstrap errors over realisations; steady-state criterion and autocorrelation times.
 """
 
 from __future__ import annotations
@@ -21,6 +24,16 @@ from lindhydro.analysis.correlations import (
     correlation_length_from_function,
     structure_factor,
     wall_density_from_correlation_length,
+)
+from lindhydro.analysis.fits import (
+    PREFACTORS,
+    SteadyState,
+    WallDensityFit,
+    fit_all_prefactors,
+    fit_wall_density,
+    integrated_autocorrelation_time,
+    steady_state,
+    wall_density_law,
 )
 from lindhydro.analysis.transfer import TransferIntegral, domain_wall_energy, effective_temperature
 from lindhydro.analysis.walls import (
@@ -35,6 +48,14 @@ from lindhydro.analysis.walls import (
 )
 
 __all__ = [
+    "PREFACTORS",
+    "SteadyState",
+    "WallDensityFit",
+    "fit_all_prefactors",
+    "fit_wall_density",
+    "integrated_autocorrelation_time",
+    "steady_state",
+    "wall_density_law",
     "TransferIntegral",
     "domain_wall_energy",
     "effective_temperature",
