@@ -53,8 +53,9 @@ def _analyze(args: argparse.Namespace) -> int:
         for e, n, s, k in zip(cur.eps, cur.density, cur.density_err, cur.n_realisations, strict=True):
             print(f"  eps={e:<8g} n={n:.5g} ± {s:.2g}  ({k} realisations)", file=sys.stderr)
         if cur.fit and "A" in cur.fit:
-            print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {cur.fit['A']:.4g} ± {cur.fit.get('A_err', float('nan')):.2g}, "
-                  f"c = {cur.fit['c']:.4g} ± {cur.fit.get('c_err', float('nan')):.2g}", file=sys.stderr)
+            ae, ce = cur.fit.get("A_error"), cur.fit.get("c_error")
+            print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {cur.fit['A']:.4g} ± {ae if ae is None else f'{ae:.2g}'}, "
+                  f"c = {cur.fit['c']:.4g} ± {ce if ce is None else f'{ce:.2g}'}", file=sys.stderr)
     print(f"figures and analysis.json written to {out}", file=sys.stderr)
     if args.json:
         print(json.dumps(result))

@@ -52,7 +52,7 @@ class DensityCurve:
     drift_sigma : ndarray
         (last quarter − third quarter) / combined standard error, per ε (stationarity check).
     fit : dict or None
-        ``{"A", "A_err", "c", "c_err", "prefactor", "method", ...}`` or ``None`` if not fitted.
+        ``{"A", "A_error", "c", "c_error", "prefactor", "method", ...}`` or ``None`` if not fitted.
     """
 
     axes: dict[str, Any]
@@ -136,7 +136,7 @@ def fit_arrhenius(eps: np.ndarray, per_realisation: np.ndarray, *, n_boot: int =
     Returns
     -------
     dict
-        ``A``, ``c`` (point estimates from the realisation means), ``A_err``, ``c_err`` (bootstrap
+        ``A``, ``c`` (point estimates from the realisation means), ``A_error``, ``c_error`` (bootstrap
         standard deviations), ``prefactor = "eps^1/4"``, ``method``, ``n_points``.
 
     Raises
@@ -176,28 +176,64 @@ def fit_arrhenius(eps: np.ndarray, per_realisation: np.ndarray, *, n_boot: int =
     with np.errstate(invalid="ignore"):
         return {
             "A": A, "c": c,
-            "A_err": float(np.nanstd(b[:, 0], ddof=1)) if len(boots) > 1 else float("nan"),
-            "c_err": float(np.nanstd(b[:, 1], ddof=1)) if len(boots) > 1 else float("nan"),
+            "A_error": float(np.nanstd(b[:, 0], ddof=1)) if len(boots) > 1 else float("nan"),
+            "c_error": float(np.nanstd(b[:, 1], ddof=1)) if len(boots) > 1 else float("nan"),
             "prefactor": "eps^1/4", "method": "lindhydro.sweep.analyze.fit_arrhenius (weighted LSQ, bootstrap)",
             "n_points": int(np.sum(np.nanmean(per, axis=1) > 0)), "n_boot": len(boots),
         }
 
 
 def _fit(eps: np.ndarray, per: np.ndarray, n_boot: int) -> dict[str, Any] | None:
+    """Fit with :func:`lindhydro.analysis.fits.fit_wall_density` (fallback: :func:`fit_arrhenius`).
+
+    Also fits the paper's alternative prefactors (``1``, ``eps^1/4+eps^3/4``) when possible: the
+    spread of ``c`` between them is the paper's estimate of the systematic error of ``c``.
+    """
+    rows = [r[np.isfinite(r)] for r in per]
+    keep = np.array([r.size > 0 and r.mean() > 0 for r in rows])
+    if keep.sum() < 2:
+        return {"error": "need at least two eps with a positive mean wall density to fit"}
+    e = eps[keep]
+    rows = [r for r, k in zip(rows, keep, strict=True) if k]
+    dropped = [float(x) for x in eps[~keep]]
     try:
-        from lindhydro.analysis.fits import fit_wall_density
+        from lindhydro.analysis import fits
     except ImportError:
-        fit_wall_density = None
+        fits = None
     try:
-        if fit_wall_density is not None:
-            mean = np.nanmean(per, axis=1)
-            res = fit_wall_density(eps, mean, realisations=per, prefactor="eps^1/4", n_boot=n_boot)
-            d = res.to_dict() if hasattr(res, "to_dict") else dict(res)
-            d.setdefault("method", "lindhydro.analysis.fits.fit_wall_density")
-            return json.loads(json.dumps(d, default=float))
-        return fit_arrhenius(eps, per, n_boot=n_boot)
+        if fits is None:
+            out = fit_arrhenius(e, per[keep], n_boot=n_boot)  # made JSON-ready below
+        else:
+            res = fits.fit_wall_density(e, realisations=rows, prefactor="eps^1/4", n_boot=n_boot)
+            out = res.to_dict()
+            out["method"] = "lindhydro.analysis.fits.fit_wall_density"
+            alt = {}
+            for pref in ("1", "eps^1/4+eps^3/4"):
+                try:
+                    r = fits.fit_wall_density(e, realisations=rows, prefactor=pref, n_boot=0)
+                    alt[pref] = {"amplitudes": list(r.amplitudes), "c": r.c}
+                except ValueError as exc:
+                    alt[pref] = {"error": str(exc)}
+            out["alternative_prefactors"] = alt
     except ValueError as exc:
         return {"error": str(exc)}
+    out["eps_dropped_zero_density"] = dropped
+    return _jsonable(out)
+
+
+def _jsonable(x: Any) -> Any:
+    """Recursively convert to JSON-ready Python types (NaN/inf → None)."""
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if np.isfinite(x) else None
+    return x
 
 
 def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool = True, n_boot: int = 500) -> StoreAnalysis:
@@ -278,6 +314,11 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
     )
 
 
+def _has_fit(cur: DensityCurve) -> bool:
+    f = cur.fit or {}
+    return f.get("A") is not None and f.get("c") is not None and f.get("prefactor", "eps^1/4") == "eps^1/4"
+
+
 def _model_law(eps: np.ndarray, A: float, c: float) -> np.ndarray:
     return A * eps**0.25 * np.exp(-c / np.sqrt(eps))
 
@@ -308,7 +349,7 @@ def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, store_dataset=Non
     for cur in analysis.curves:
         lab = ", ".join(f"{k}={v}" for k, v in cur.axes.items()) or "simulation"
         h = ax.errorbar(cur.eps, cur.density, yerr=np.nan_to_num(cur.density_err), fmt="o", capsize=3, label=lab)
-        if cur.fit and "A" in cur.fit and np.isfinite(cur.fit["A"]):
+        if _has_fit(cur):
             e = np.linspace(cur.eps.min() * 0.95, cur.eps.max() * 1.05, 200)
             ax.plot(e, _model_law(e, cur.fit["A"], cur.fit["c"]), "-", color=h[0].get_color(),
                     label=f"A ε^1/4 e^(-c/√ε): A={cur.fit['A']:.3g}, c={cur.fit['c']:.3g}")
@@ -329,7 +370,7 @@ def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, store_dataset=Non
         y = np.log(cur.density[ok] / cur.eps[ok] ** 0.25)
         yerr = np.nan_to_num(cur.density_err[ok] / cur.density[ok])
         h = ax.errorbar(x, y, yerr=yerr, fmt="o", capsize=3)
-        if cur.fit and "A" in cur.fit and np.isfinite(cur.fit["A"]):
+        if _has_fit(cur):
             xx = np.linspace(x.min() * 0.95, x.max() * 1.05, 50)
             ax.plot(xx, np.log(cur.fit["A"]) - cur.fit["c"] * xx, "-", color=h[0].get_color(),
                     label=f"slope −c = {-cur.fit['c']:.3g}")

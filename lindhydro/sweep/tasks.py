@@ -26,7 +26,7 @@ from lindhydro.sweep.config import TaskSpec
 __all__ = ["ChunkOutput", "SERIES", "build_model", "resolve", "run_chunk", "chunk_steps", "merge_series"]
 
 #: Time series taken from a simulation result when present (each of the length of ``times``).
-SERIES = ("m2", "wall_density", "correlation_length", "magnetisation")
+SERIES = ("m2", "wall_density", "m_mean", "wall_count", "correlation_length")
 
 
 def resolve(ref: str | Callable) -> Callable:

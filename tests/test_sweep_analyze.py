@@ -1,0 +1,91 @@
+"""``analyze``: density vs ε, errors and the fit from the store alone (synthetic stores with a known law)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+
+from lindhydro.cli import main
+from lindhydro.sweep.analyze import analyze_store, fit_arrhenius
+from lindhydro.sweep.config import parse_config
+from lindhydro.sweep.store import ResultStore
+
+A_TRUE, C_TRUE = 0.03, 0.6
+BASE = {
+    "sweep": {"store": "law.store", "root_seed": 5, "realisations": 8},
+    "model": {"preset": "ou"},
+    "simulation": {"length": 100.0, "time": 10.0, "dt": 0.01, "record_every": 10},
+    "grid": {"eps": [0.1, 0.15, 0.2, 0.3, 0.4]},
+}
+
+
+def law(eps):
+    return A_TRUE * eps**0.25 * np.exp(-C_TRUE / np.sqrt(eps))
+
+
+def write_synthetic_store(tmp_path, rel_noise=0.05, transient=True):
+    """Entries whose wall density relaxes from 5x to the law, with independent noise per realisation."""
+    cfg = parse_config(copy.deepcopy(BASE), base_dir=tmp_path)
+    store = ResultStore(cfg.store)
+    store.prepare(cfg, cfg.tasks())
+    t = np.arange(1, 101) * 0.1
+    for spec in cfg.tasks():
+        rng = np.random.default_rng(spec.seed)
+        level = law(spec.eps) * (1 + rel_noise * rng.standard_normal())  # realisation-to-realisation
+        series = level * (1 + (4 * np.exp(-t / 0.5) if transient else 0)) * (1 + 0.01 * rng.standard_normal(t.size))
+        store.write(spec, {"time": t, "m2": np.ones_like(t), "wall_density": series,
+                           "final_field": rng.standard_normal(400)}, {})
+    return cfg
+
+
+def test_analysis_recovers_known_law_with_honest_errors(tmp_path):
+    cfg = write_synthetic_store(tmp_path)
+    an = analyze_store(cfg.store, n_boot=300)
+    assert an.n_finished == an.n_expected == 40 and an.t_steady == pytest.approx(5.0)
+    (cur,) = an.curves
+    np.testing.assert_allclose(cur.eps, cfg.eps)
+    # the mean over realisations is within 4 standard errors of the law; the error is ~ 5%/sqrt(8)
+    assert np.all(np.abs(cur.density - law(cur.eps)) < 4 * cur.density_err)
+    np.testing.assert_allclose(cur.density_err / cur.density, 0.05 / np.sqrt(8), rtol=0.6)
+    fit = cur.fit
+    assert abs(fit["c"] - C_TRUE) < 4 * fit["c_error"] and fit["c_error"] < 0.1
+    assert abs(fit["A"] - A_TRUE) < 4 * fit["A_error"]
+    assert np.all(np.abs(cur.drift_sigma) < 5)  # stationary after the transient
+
+
+def test_transient_in_window_is_flagged_as_drift(tmp_path):
+    cfg = write_synthetic_store(tmp_path)
+    an = analyze_store(cfg.store, t_steady=0.1, fit=False)  # includes the relaxation
+    assert np.all(np.abs(an.curves[0].drift_sigma) > 3)
+
+
+def test_fallback_fit_is_exact_on_exact_data():
+    eps = np.array([0.1, 0.2, 0.3, 0.5])
+    per = np.repeat(law(eps)[:, None], 3, axis=1) * np.array([0.99, 1.0, 1.01])
+    f = fit_arrhenius(eps, per, n_boot=50)
+    assert f["A"] == pytest.approx(A_TRUE, rel=1e-3) and f["c"] == pytest.approx(C_TRUE, abs=1e-3)
+
+
+def test_cli_analyze_json_and_figures(tmp_path, capsys):
+    cfg = write_synthetic_store(tmp_path)
+    out = tmp_path / "figs"
+    assert main(["analyze", str(cfg.store), "--out", str(out), "--json", "--n-boot", "50"]) == 0
+    stdout = capsys.readouterr().out
+    result = json.loads(stdout)  # exactly one JSON object on stdout
+    assert result["curves"][0]["fit"]["c"] == pytest.approx(C_TRUE, abs=0.2)
+    for name in ("density_vs_eps.png", "arrhenius.png", "density_vs_time.png", "analysis.json"):
+        assert (out / name).stat().st_size > 1000
+    assert main(["analyze", str(tmp_path / "nothing")]) == 2  # clear error, exit 2
+
+
+def test_cli_sweep_bad_config_exit_2_before_work(tmp_path, capsys):
+    toml = tmp_path / "bad.toml"
+    toml.write_text('[sweep]\nstore = "x.store"\nroot_seed = 1\nrealisations = 2\n'
+                    '[model]\npreset = "ou"\n[simulation]\nlength = 10\ntime = 1\n[grid]\neps = [0.1, -0.2]\n')
+    assert main(["sweep", str(toml)]) == 2
+    err = capsys.readouterr().err
+    assert "lindhydro sweep: error:" in err and "eps must all be > 0" in err
+    assert not (tmp_path / "x.store").exists()
