@@ -1,0 +1,298 @@
+"""Fixed points f(q) = 0 of the Gibbs-ensemble hydrodynamics, their stability and flow lines.
+
+The fixed points are solved in λ space (where every quantity is an explicit weighted sum with an
+exact Jacobian ∂f/∂λ = −cov(F, Q)/N) from a grid of starting points, deduplicated, and classified
+by the eigenvalues of the Jacobian in q space, ∂f/∂q = (∂f/∂λ)(∂q/∂λ)⁻¹: *stable* when every
+eigenvalue has a negative real part.  The flow lines from an unstable fixed point (the red lines
+of the paper's Fig. 2) integrate dq/dt = f(q) from the unstable point displaced along each
+unstable eigenvector, in λ coordinates: dλ/dt = (∂q/∂λ)⁻¹ f(λ).
+
+Everything is per unit ε (time in units of 1/(εJ)); m = ⟨Q1⟩/N, e = ⟨H0⟩/N (units J).
+
+JSON convention for Jacobian eigenvalues (:meth:`FixedPoint.to_dict`): a real eigenvalue is
+written as a float, a complex one as ``[re, im]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.integrate import solve_ivp
+from scipy.optimize import root
+
+from lindhydro.forces import force_jacobian, force_jacobian_lambda, forces
+from lindhydro.gibbs import GibbsEnsemble
+from lindhydro.model import ChainParameters, OpenSystem
+from lindhydro.noise import noise_matrix
+from lindhydro.spectrum import Spectrum, diagonalize
+
+__all__ = ["FixedPoint", "FixedPointResult", "find_fixed_points", "flow_path", "as_ensemble"]
+
+
+def _eig_json(z: complex) -> float | list[float]:
+    z = complex(z)
+    if abs(z.imag) <= 1e-12 * max(1.0, abs(z.real)):
+        return float(z.real)
+    return [float(z.real), float(z.imag)]
+
+
+@dataclass(frozen=True, eq=False)
+class FixedPoint:
+    """A zero of the force field.
+
+    Attributes
+    ----------
+    m, e : float
+        Densities ⟨Q1⟩/N and ⟨H0⟩/N (e in units of J).
+    lam : tuple of float
+        Lagrange parameters (λ1, λ2) of its Gibbs state (λ2 in 1/J; negative = hotter than
+        infinite temperature).
+    stable : bool
+        All Jacobian eigenvalues have negative real parts.
+    jacobian_eigenvalues : tuple of complex
+        Eigenvalues of ∂f/∂q per unit ε (units J), sorted by real part.
+    noise : ndarray, shape (2, 2)
+        Noise matrix N_ij per unit ε and unit length at the fixed point.
+    jacobian : ndarray, shape (2, 2)
+        ∂f_i/∂q_j per unit ε.
+    residual : float
+        max |f_i| at the solution.
+    """
+
+    m: float
+    e: float
+    lam: tuple[float, float]
+    stable: bool
+    jacobian_eigenvalues: tuple[complex, ...]
+    noise: np.ndarray
+    jacobian: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((2, 2)))
+    residual: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: m, e, lambda, stable, jacobian_eigenvalues, noise, jacobian, residual."""
+        return {
+            "m": float(self.m),
+            "e": float(self.e),
+            "lambda": [float(x) for x in self.lam],
+            "stable": bool(self.stable),
+            "jacobian_eigenvalues": [_eig_json(z) for z in self.jacobian_eigenvalues],
+            "noise": np.asarray(self.noise, dtype=float).tolist(),
+            "jacobian": np.asarray(self.jacobian, dtype=float).tolist(),
+            "residual": float(self.residual),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class FixedPointResult:
+    """All fixed points found, with the unstable-to-stable flow lines.
+
+    Attributes
+    ----------
+    points : tuple of FixedPoint
+        Sorted by m.
+    paths : tuple of ndarray
+        Flow lines (each of shape (n, 2): columns m, e) from unstable fixed points.
+    parameters : ChainParameters or None
+    n_sites : int
+    method : str
+        Diagonalisation route.
+    """
+
+    points: tuple[FixedPoint, ...]
+    paths: tuple[np.ndarray, ...]
+    parameters: ChainParameters | None
+    n_sites: int
+    method: str = ""
+
+    @property
+    def stable(self) -> tuple[FixedPoint, ...]:
+        """The stable fixed points."""
+        return tuple(p for p in self.points if p.stable)
+
+    @property
+    def unstable(self) -> tuple[FixedPoint, ...]:
+        """The unstable fixed points."""
+        return tuple(p for p in self.points if not p.stable)
+
+    @property
+    def bistable(self) -> bool:
+        """Two or more stable fixed points."""
+        return len(self.stable) >= 2
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"parameters": {...}, "fixed_points": [...]}`` (JSON-ready; paths omitted)."""
+        params = {} if self.parameters is None else self.parameters.to_dict()
+        params = {**params, "n_sites": int(self.n_sites), "units": "per unit eps; J = a = hbar = 1"}
+        return {
+            "parameters": params,
+            "fixed_points": [p.to_dict() for p in self.points],
+        }
+
+
+def as_ensemble(obj, *, sectors: str = "auto") -> GibbsEnsemble:
+    """A :class:`GibbsEnsemble` from ChainParameters, an OpenSystem, a Spectrum or an ensemble."""
+    if isinstance(obj, GibbsEnsemble):
+        return obj
+    if isinstance(obj, Spectrum):
+        return GibbsEnsemble(obj)
+    if isinstance(obj, ChainParameters | OpenSystem):
+        return GibbsEnsemble(diagonalize(obj, sectors=sectors))
+    raise ValueError(
+        "expected ChainParameters, an OpenSystem, a Spectrum or a GibbsEnsemble, got "
+        f"{type(obj).__name__}"
+    )
+
+
+def _default_starts() -> np.ndarray:
+    l1 = np.array([-2.0, -1.2, -0.6, -0.2, 0.0, 0.2, 0.6, 1.2, 2.0])
+    l2 = np.array([-1.5, -0.8, -0.4, -0.15, 0.0, 0.15, 0.4, 0.8])
+    L1, L2 = np.meshgrid(l1, l2)
+    return np.stack([L1.ravel(), L2.ravel()], axis=1)
+
+
+def _classify(ens: GibbsEnsemble, lam: np.ndarray, stability_tol: float) -> FixedPoint:
+    q = ens.densities(lam)
+    Jq = force_jacobian(ens, lam)
+    ev = np.linalg.eigvals(Jq)
+    ev = ev[np.argsort(ev.real)]
+    stable = bool(np.all(ev.real < -stability_tol))
+    return FixedPoint(
+        m=float(q[0]),
+        e=float(q[1]),
+        lam=(float(lam[0]), float(lam[1])),
+        stable=stable,
+        jacobian_eigenvalues=tuple(complex(z) for z in ev),
+        noise=noise_matrix(ens, lam),
+        jacobian=Jq,
+        residual=float(np.abs(forces(ens, lam)).max()),
+    )
+
+
+def flow_path(
+    ensemble: GibbsEnsemble,
+    lam_start,
+    *,
+    t_max: float = 2000.0,
+    f_tol: float = 1e-7,
+    max_points: int = 2000,
+) -> np.ndarray:
+    """Integrate dq/dt = f(q) (per unit ε) from the Gibbs state ``lam_start``.
+
+    Integrated in λ coordinates, dλ/dt = (∂q/∂λ)⁻¹ f, until |f| < ``f_tol`` (a fixed point is
+    reached) or ``t_max``.  Returns the path as an (n, 2) array of densities (m, e).
+    """
+
+    def rhs(_t, lam):
+        return np.linalg.solve(ensemble.density_jacobian(lam), forces(ensemble, lam))
+
+    def arrived(_t, lam):
+        return float(np.abs(forces(ensemble, lam)).max() - f_tol)
+
+    arrived.terminal = True
+    arrived.direction = -1
+    sol = solve_ivp(
+        rhs, (0.0, t_max), np.asarray(lam_start, float), method="LSODA", events=arrived,
+        rtol=1e-8, atol=1e-10, dense_output=False, max_step=np.inf,
+    )
+    lam_path = sol.y.T
+    if len(lam_path) > max_points:
+        lam_path = lam_path[np.linspace(0, len(lam_path) - 1, max_points).astype(int)]
+    return np.array([ensemble.densities(l) for l in lam_path])
+
+
+def find_fixed_points(
+    params: ChainParameters | OpenSystem | Spectrum | GibbsEnsemble,
+    *,
+    starts: np.ndarray | None = None,
+    tol: float = 1e-11,
+    dedup_tol: float = 1e-6,
+    stability_tol: float = 1e-9,
+    paths: bool = True,
+    displacement: float = 1e-3,
+    sectors: str = "auto",
+) -> FixedPointResult:
+    """Find the fixed points f(q) = 0 (per unit ε) and classify their stability.
+
+    Parameters
+    ----------
+    params : ChainParameters, OpenSystem, Spectrum or GibbsEnsemble
+        The system; ChainParameters / OpenSystem are diagonalised first.
+    starts : ndarray, shape (k, 2), optional
+        Starting Lagrange parameters (λ1, λ2) for the root search (default: a 9 × 8 grid with
+        λ1 ∈ [−2, 2], λ2 ∈ [−1.5, 0.8], both sides of infinite temperature).
+    tol : float
+        Root tolerance on max |f_i|.
+    dedup_tol : float
+        Solutions closer than this in (m, e) are the same fixed point.
+    stability_tol : float
+        Eigenvalues with real part above −stability_tol count as unstable (marginal = unstable).
+    paths : bool
+        Compute the flow lines from every unstable fixed point along its unstable
+        eigenvector(s), both directions.
+    displacement : float
+        Initial displacement from the unstable fixed point along the eigenvector, in q units.
+    sectors : str
+        Passed to :func:`~lindhydro.spectrum.diagonalize`.
+
+    Returns
+    -------
+    FixedPointResult
+    """
+    ens = as_ensemble(params, sectors=sectors)
+    if ens.n_charges != 2:
+        raise ValueError("find_fixed_points needs two charges (Q1, H0)")
+    starts = _default_starts() if starts is None else np.asarray(starts, dtype=float).reshape(-1, 2)
+    N = ens.n_sites
+
+    def fun(lam):
+        return forces(ens, lam), force_jacobian_lambda(ens, lam)
+
+    found: list[np.ndarray] = []
+    qs: list[np.ndarray] = []
+    for x0 in starts:
+        with np.errstate(all="ignore"):
+            try:
+                sol = root(fun, x0, jac=True, method="hybr", options={"xtol": 1e-13})
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+                continue
+        lam = sol.x
+        if not np.all(np.isfinite(lam)) or np.abs(lam).max() > 50:
+            continue
+        if np.abs(forces(ens, lam)).max() > tol * max(1.0, ens.spectrum.parameters.J if ens.spectrum.parameters else 1.0):
+            continue
+        q = ens.densities(lam)
+        # a fixed point must be an interior Gibbs state (not a pure boundary state)
+        if ens.hull_distance(q) < 1e-6:
+            continue
+        if any(np.abs(q - q0).max() < dedup_tol for q0 in qs):
+            continue
+        qs.append(q)
+        found.append(lam)
+    points = sorted((_classify(ens, lam, stability_tol) for lam in found), key=lambda p: (p.m, p.e))
+    flow = []
+    if paths:
+        for p in points:
+            if p.stable:
+                continue
+            w, V = np.linalg.eig(p.jacobian)
+            for k in np.nonzero(w.real > stability_tol)[0]:
+                if abs(w[k].imag) > 1e-12:
+                    continue
+                v = np.real(V[:, k])
+                v = v / np.linalg.norm(v)
+                for sign in (1.0, -1.0):
+                    q0 = np.array([p.m, p.e]) + sign * displacement * v
+                    try:
+                        lam0 = ens.lambdas(q0, lam0=np.array(p.lam))
+                    except ValueError:
+                        continue
+                    flow.append(flow_path(ens, lam0))
+    return FixedPointResult(
+        points=tuple(points),
+        paths=tuple(flow),
+        parameters=ens.spectrum.parameters,
+        n_sites=N,
+        method=ens.spectrum.method,
+    )

@@ -1,0 +1,214 @@
+"""Hydrodynamic forces f_i(q) = (1/N) ⟨L̂1†(Q_i)⟩_λ(q) per unit ε, their Jacobians, force fields.
+
+Conventions
+-----------
+* Per unit ε: the physical force is ε f_i.  Units: f1 in J (rate of change of m), f2 in J²
+  (rate of change of e), with ħ = a = 1.
+* Only the bath contributes because [H0, Q_i] = 0: f_i = (1/N) Tr[Q_i L̂1 ρ(λ)].
+* Jacobians are exact: ∂f_i/∂λ_j = −cov(F_i, Q_j)/N and ∂q_i/∂λ_j = −χ_ij, so
+  ∂f/∂q = (∂f/∂λ)(∂q/∂λ)⁻¹.
+
+Infinite temperature
+--------------------
+At λ2 = 0 the Gibbs state is a product state with ⟨σᶻ_j⟩ = m.  Using D†_{σˣ}(σᶻ_j) = −2σᶻ_j,
+D†_{L⁽²⁾_j}(Q1) = 2(P↑P↓P↑ − P↓P↑P↓)_{j−1,j,j+1} and, for H0, only the σᶻσᶻ energy changes
+(the flip-flop terms have zero mean in a diagonal state):
+
+.. math::
+
+    f_1(m) = 2J\\Big[\\frac{\\gamma}{4}(1 - m^2) - (1 - \\gamma)\\Big] m, \\qquad
+    f_2(m) = J^2 \\Delta \\big[\\gamma (1 - m^2) - 4 (1 - \\gamma) m^2\\big]
+
+(periodic chains).  The paper's Appendix A.1 prints f1 without the factor 2 and an f2 without
+the hopping terms of H0 (which vanish only at λ2 = 0); its toy model (Eq. 15) keeps the version
+without the factor 2.  Both forms are verified against exact diagonalisation in the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lindhydro.gibbs import GibbsEnsemble
+from lindhydro.model import ChainParameters
+
+__all__ = [
+    "forces",
+    "force_jacobian_lambda",
+    "force_jacobian",
+    "forces_at",
+    "ForceField",
+    "force_field",
+    "infinite_temperature_forces",
+]
+
+
+def forces(ensemble: GibbsEnsemble, lam) -> np.ndarray:
+    """f_i(λ) = (1/N) ⟨L̂1†(Q_i)⟩_λ per unit ε (shape (n_charges,); units J × [q_i])."""
+    return ensemble.average(ensemble.spectrum.force_elements, lam) / ensemble.n_sites
+
+
+def force_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
+    """∂f_i/∂λ_j = −cov(F_i, Q_j)/N (exact)."""
+    return -ensemble.covariance(ensemble.spectrum.force_elements, lam) / ensemble.n_sites
+
+
+def force_jacobian(ensemble: GibbsEnsemble, lam) -> np.ndarray:
+    """∂f_i/∂q_j = (∂f/∂λ)(∂q/∂λ)⁻¹ at the Gibbs state λ (units: J per unit ε)."""
+    dfdl = force_jacobian_lambda(ensemble, lam)
+    dqdl = ensemble.density_jacobian(lam)
+    return np.linalg.solve(dqdl.T, dfdl.T).T
+
+
+def forces_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
+    """f(q): forces at densities q (raises ValueError if q is unreachable)."""
+    return forces(ensemble, ensemble.lambdas(q, lam0=lam0))
+
+
+def infinite_temperature_forces(m, params: ChainParameters) -> tuple[np.ndarray, np.ndarray]:
+    """Analytic (f1, f2) per unit ε at λ2 = 0 (product state, ⟨σᶻ⟩ = m), periodic chain.
+
+    f1 = 2J[γ/4 (1 − m²) − (1 − γ)] m (units J), f2 = J²Δ[γ(1 − m²) − 4(1 − γ)m²] (units J²).
+    Independent of the hopping normalisation and of J'.
+    """
+    m = np.asarray(m, dtype=float)
+    J, g, D = params.J, params.gamma, params.delta
+    f1 = 2 * J * (g / 4 * (1 - m**2) - (1 - g)) * m
+    f2 = J**2 * D * (g * (1 - m**2) - 4 * (1 - g) * m**2)
+    return f1, f2
+
+
+@dataclass(frozen=True, eq=False)
+class ForceField:
+    """Forces and noise on a regular (m, e) grid (per unit ε, per site).
+
+    Attributes
+    ----------
+    m, e : ndarray
+        Grid axes: magnetisation density m = ⟨Q1⟩/N and energy density e = ⟨H0⟩/N (units J).
+    forces : ndarray, shape (2, len(e), len(m))
+        (f1, f2); NaN outside the reachable region.
+    noise : ndarray, shape (2, 2, len(e), len(m))
+        N_ij per unit ε and unit length.
+    lam : ndarray, shape (2, len(e), len(m))
+        Lagrange parameters (λ1, λ2) of the grid points.
+    n_sites : int
+    parameters : ChainParameters or None
+    hull : ndarray
+        Vertices of the reachable region (for plots).
+    """
+
+    m: np.ndarray
+    e: np.ndarray
+    forces: np.ndarray
+    noise: np.ndarray
+    lam: np.ndarray
+    n_sites: int
+    parameters: ChainParameters | None
+    hull: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 2)))
+
+    @property
+    def magnitude(self) -> np.ndarray:
+        """|f| = sqrt(f1² + f2²) (mixed units, as in the paper's Fig. 2)."""
+        return np.hypot(self.forces[0], self.forces[1])
+
+    def to_xarray(self):
+        """An :class:`xarray.Dataset` with units and the parameters as attributes."""
+        import xarray as xr
+
+        dims = ("e", "m")
+        attrs: dict[str, Any] = {
+            "title": "lindhydro Gibbs-ensemble force field of the weakly open XXZ chain",
+            "conventions": (
+                "forces and noise per unit epsilon; m = <Q1>/N, e = <H0>/N; J = a = hbar = 1; "
+                "NaN outside the reachable region (interior of the convex hull of (Q1_n, E_n)/N)"
+            ),
+            "n_sites": int(self.n_sites),
+        }
+        if self.parameters is not None:
+            for k, v in self.parameters.to_dict().items():
+                attrs[f"param_{k}"] = v
+        ds = xr.Dataset(
+            {
+                "f1": (dims, self.forces[0], {"long_name": "force on m per unit eps", "units": "J"}),
+                "f2": (dims, self.forces[1], {"long_name": "force on e per unit eps", "units": "J^2"}),
+                "abs_f": (dims, self.magnitude, {"long_name": "sqrt(f1^2 + f2^2)", "units": "mixed"}),
+                "N11": (dims, self.noise[0, 0], {"long_name": "noise N_mm per unit eps and length", "units": "J"}),
+                "N12": (dims, self.noise[0, 1], {"long_name": "noise N_me per unit eps and length", "units": "J^2"}),
+                "N22": (dims, self.noise[1, 1], {"long_name": "noise N_ee per unit eps and length", "units": "J^3"}),
+                "lambda1": (dims, self.lam[0], {"long_name": "Lagrange parameter of Q1", "units": "1"}),
+                "lambda2": (dims, self.lam[1], {"long_name": "Lagrange parameter of H0 (1/T)", "units": "1/J"}),
+                "hull_m": (("hull_vertex",), self.hull[:, 0], {"long_name": "reachable-region vertex m"}),
+                "hull_e": (("hull_vertex",), self.hull[:, 1], {"long_name": "reachable-region vertex e", "units": "J"}),
+            },
+            coords={
+                "m": ("m", self.m, {"long_name": "magnetisation density <Q1>/N", "units": "1"}),
+                "e": ("e", self.e, {"long_name": "energy density <H0>/N", "units": "J"}),
+            },
+            attrs=attrs,
+        )
+        return ds
+
+    def save(self, path) -> None:
+        """Write a self-describing netCDF file (xarray, engine h5netcdf)."""
+        self.to_xarray().to_netcdf(path, engine="h5netcdf")
+
+
+def force_field(
+    ensemble: GibbsEnsemble,
+    m: np.ndarray,
+    e: np.ndarray,
+    *,
+    progress: bool = False,
+) -> ForceField:
+    """Forces and noise on the grid m × e (batched inverse map, warm-started row by row).
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        Over a two-charge (Q1, H0) spectrum.
+    m, e : 1-D arrays
+        Grid axes (densities per site; e in units of J).
+    progress : bool
+        Accepted for interface symmetry; the grid is solved in one vectorised batch.
+
+    Returns
+    -------
+    ForceField
+        Points outside the reachable region (or where the inverse map fails) are NaN.
+    """
+    if ensemble.n_charges != 2:
+        raise ValueError("force_field needs a spectrum with exactly two charges (Q1, H0)")
+    m = np.asarray(m, dtype=float)
+    e = np.asarray(e, dtype=float)
+    if m.ndim != 1 or e.ndim != 1 or m.size < 2 or e.size < 2:
+        raise ValueError("m and e must be 1-D grids with at least two points each")
+    spec = ensemble.spectrum
+    nm, ne = m.size, e.size
+    # start from the infinite-temperature guess λ1 = −artanh(m), λ2 = 0 (exact at e = Δ m² when
+    # J' terms vanish), one batched damped-Newton solve for the whole grid
+    M, E = np.meshgrid(m, e)
+    q = np.stack([M, E], axis=-1)
+    guess = np.stack([-np.arctanh(np.clip(M, -0.999, 0.999)), np.zeros_like(M)], axis=-1)
+    lam = ensemble.lambdas_batch(q, lam0=guess)
+    flat = lam.reshape(-1, 2)
+    ok = np.all(np.isfinite(flat), axis=1)
+    k = ensemble.n_charges
+    cols = np.concatenate([spec.force_elements, spec.noise_elements.reshape(spec.n_states, k * k)], axis=1)
+    vals = np.full((flat.shape[0], cols.shape[1]), np.nan)
+    if ok.any():
+        vals[ok] = ensemble.batch_averages(flat[ok], cols) / ensemble.n_sites
+    f = vals[:, :k].T.reshape(k, ne, nm)
+    Nn = vals[:, k:].T.reshape(k, k, ne, nm)
+    return ForceField(
+        m=m,
+        e=e,
+        forces=f,
+        noise=Nn,
+        lam=np.moveaxis(lam, -1, 0),
+        n_sites=ensemble.n_sites,
+        parameters=spec.parameters,
+        hull=np.asarray(ensemble.reachable_vertices),
+    )
