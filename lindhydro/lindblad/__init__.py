@@ -1,1 +1,31 @@
-"""lindhydro.lindblad (see the package docstring of lindhydro)."""
+"""Exact Lindblad validation of the Gibbs-ensemble hydrodynamics (sits on top of the core).
+
+* :mod:`~lindhydro.lindblad.symmetry` — strong Z2 (X = Πσˣ) sectors and the weak-symmetry
+  (translation, reflection, Z = Πσᶻ) reduction of operator space.
+* :mod:`~lindhydro.lindblad.steady_state` — exact steady states per X sector (fast symmetric
+  solver and the plain QuTiP reference).
+* :mod:`~lindhydro.lindblad.secular` — the ε → 0 limit (secular rate equation).
+* :mod:`~lindhydro.lindblad.dynamics` — ``mesolve`` from Gibbs states vs the hydrodynamic ODE.
+* :mod:`~lindhydro.lindblad.compare` — steady states vs Gibbs fixed points.
+"""
+
+from .steady_state import (
+    SectorSteadyState,
+    SteadyState,
+    plain_steady_state,
+    steady_state,
+    symmetric_steady_state,
+)
+from .symmetry import SymmetricOperatorBasis, XSector, symmetric_basis, x_sector
+
+__all__ = [
+    "SectorSteadyState",
+    "SteadyState",
+    "plain_steady_state",
+    "steady_state",
+    "symmetric_steady_state",
+    "SymmetricOperatorBasis",
+    "XSector",
+    "symmetric_basis",
+    "x_sector",
+]
