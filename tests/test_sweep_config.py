@@ -91,7 +91,7 @@ def test_seed_ignores_run_length_and_chunking_but_not_physics():
         ({"simulation__dt": -0.01}, "dt must be > 0"),
         ({"simulation__length": 10.1}, "integer number of cells"),
         ({"simulation__length": 1e9}, "at most"),
-        ({"simulation__initial": "minus"}, "initial must be"),
+        ({"simulation__initial": "up"}, "initial must be"),
         ({"simulation__time": 2.005}, "whole number of steps"),
         ({"sweep__chunk_time": 0.25}, "multiple of record_every"),
         ({"sweep__chunk_time": -1.0}, "chunk_time must be > 0"),

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.sweep.config import to_jsonable
 from lindhydro.sweep.store import open_store
 
 __all__ = ["DensityCurve", "StoreAnalysis", "analyze_store", "fit_arrhenius", "plot_analysis"]
@@ -218,22 +219,7 @@ def _fit(eps: np.ndarray, per: np.ndarray, n_boot: int) -> dict[str, Any] | None
     except ValueError as exc:
         return {"error": str(exc)}
     out["eps_dropped_zero_density"] = dropped
-    return _jsonable(out)
-
-
-def _jsonable(x: Any) -> Any:
-    """Recursively convert to JSON-ready Python types (NaN/inf → None)."""
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, np.ndarray)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        return float(x) if np.isfinite(x) else None
-    return x
+    return to_jsonable(out)
 
 
 def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool = True, n_boot: int = 500) -> StoreAnalysis:

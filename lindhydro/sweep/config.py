@@ -29,8 +29,8 @@ The file format (all lengths in lattice constants a, times in a²/D, energies in
     time = 100.0                 # total simulated time per task
     dx = 0.25
     dt = 0.001
-    initial = "random"           # "random" | "plus"
-    record_every = 1000          # steps between recorded observables (optional)
+    initial = "random"           # "random" | "plus" | "minus" | "zero"
+    record_every = 1000          # steps between records (default: one unit of time, at most time/dt)
     ell = 2.0                    # wall-counting coarse-graining length (optional)
 
     [grid]
@@ -68,6 +68,7 @@ __all__ = [
     "TaskSpec",
     "canonical_json",
     "load_config",
+    "to_jsonable",
     "parse_config",
 ]
 
@@ -89,12 +90,16 @@ class Preset:
         ``"module:function"`` with the signature of :func:`lindhydro.field.simulate`.
     parameters : dict
         Allowed model keys and their types (``float``, ``bool``, ``str``).
+    checker : str or None
+        ``"module:function"`` called as ``checker(model, length=, time=, dx=, dt=)`` on the client
+        before any work (e.g. :func:`lindhydro.field.check_numerics`: stability limit, memory).
     """
 
     name: str
     builder: str
     simulator: str
     parameters: dict[str, type] = field(default_factory=dict)
+    checker: str | None = None
 
 
 #: Model presets.  ``paper`` is the toy model of the paper (Eq. 15, :func:`lindhydro.field.paper_toy_model`);
@@ -106,6 +111,7 @@ PRESETS: dict[str, Preset] = {
         builder="lindhydro.field:paper_toy_model",
         simulator="lindhydro.field:simulate",
         parameters={"gamma": float, "thermal": bool, "chi_T_2D": float, "renormalisation": str},
+        checker="lindhydro.field:check_numerics",
     ),
     "ou": Preset(
         "ou",
@@ -130,6 +136,7 @@ SIMULATION_DEFAULTS: dict[str, Any] = {"dx": 0.25, "dt": 0.001, "initial": "rand
 GRID_SIMULATION_KEYS = ("length", "dx", "ell")
 #: Parameters that do not enter the seed (they do not change the noise stream).
 NON_SEED_KEYS = ("time", "record_every", "ell")
+INITIAL = ("random", "plus", "minus", "zero")
 SWEEP_KEYS = {"name", "store", "root_seed", "realisations", "chunk_time", "simulator"}
 #: Largest field (number of cells) accepted per task: 8 bytes each, a few copies per worker.
 MAX_CELLS = 50_000_000
@@ -141,6 +148,23 @@ def canonical_json(obj: Any) -> str:
     Used for hashing task parameters; identical on every platform for the same Python values.
     """
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def to_jsonable(x: Any) -> Any:
+    """Recursively convert to JSON-ready Python types (NumPy scalars/arrays, tuples; NaN/inf → None)."""
+    if isinstance(x, dict):
+        return {str(k): to_jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return [to_jsonable(v) for v in x]
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if math.isfinite(x) else None
+    if x is None or isinstance(x, str):
+        return x
+    return str(x)
 
 
 def _coerce(section: str, key: str, value: Any, kind: type) -> Any:
@@ -547,8 +571,8 @@ def parse_config(data: dict[str, Any], *, base_dir: str | Path = ".", source: st
                 f"length / dx = {round(cells)} cells needs {8 * round(cells) / 1e9:.1f} GB per copy of the "
                 f"field; at most {MAX_CELLS} cells per task are accepted"
             )
-        if s["initial"] not in ("random", "plus"):
-            raise ValueError(f"initial must be 'random' or 'plus', got {s['initial']!r}")
+        if s["initial"] not in INITIAL:
+            raise ValueError(f"initial must be one of {list(INITIAL)}, got {s['initial']!r}")
         if "record_every" in s and s["record_every"] < 1:
             raise ValueError(f"record_every must be >= 1 step, got {s['record_every']}")
         if "ell" in s and s["ell"] <= 0:
@@ -560,6 +584,8 @@ def parse_config(data: dict[str, Any], *, base_dir: str | Path = ".", source: st
         s.update({k: c for (k, _), c in zip(sim_axes, combo, strict=True)})
         _check_sim(s)
 
+    if "record_every" not in sim:  # explicit, so that every chunk records at the same global steps
+        sim["record_every"] = max(1, min(int(round(sim["time"] / sim["dt"])), int(round(1.0 / sim["dt"]))))
     chunk_time = sw.get("chunk_time")
     if chunk_time is not None:
         chunk_time = _coerce("sweep", "chunk_time", chunk_time, float)

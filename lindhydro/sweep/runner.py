@@ -165,18 +165,29 @@ def start_local_cluster(n_workers: int | None = None):
 
 
 def _validate_models(tasks: list[TaskSpec], simulate: str | Callable | None) -> None:
+    """Build every distinct model and check its numerics on the client: errors before any work."""
+    from lindhydro.sweep.config import PRESETS
+
     seen = set()
     for t in tasks:
-        key = (t.preset, t.eps, t.model)
+        key = (t.preset, t.eps, t.model, t.simulation)
         if key in seen:
             continue
         seen.add(key)
+        where = f"{t.label} with {canonical_json(dict(t.model))}"
         try:
-            build_model(t)
+            model = build_model(t)
         except ValueError as exc:
-            raise ValueError(f"model for {t.label} with {dict(t.model)}: {exc}") from None
+            raise ValueError(f"model for {where}: {exc}") from None
         except TypeError as exc:
-            raise ValueError(f"model parameters {dict(t.model)} rejected by {t.builder_ref}: {exc}") from None
+            raise ValueError(f"model parameters rejected by {t.builder_ref} ({where}): {exc}") from None
+        checker = PRESETS[t.preset].checker
+        if checker:
+            s = t.simulation_kwargs
+            try:
+                resolve(checker)(model, length=s["length"], time=s["time"], dx=s["dx"], dt=s["dt"])
+            except ValueError as exc:
+                raise ValueError(f"numerics for {where}, simulation {canonical_json(s)}: {exc}") from None
     refs = {simulate} if simulate is not None else {t.simulator_ref for t in tasks}
     for ref in refs:
         resolve(ref)
@@ -300,6 +311,7 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
             "site_updates": ckpt["site_updates"] if ckpt else 0,
             "chunks": ckpt["chunks"] if ckpt else 0,
             "workers": list(ckpt.get("workers", [])) if ckpt else [],
+            "correlation": ckpt.get("correlation") if ckpt else None,
         }
         done_chunks = state[t.task_id]["chunks"]
         state[t.task_id]["bar"] = done_chunks / (done_chunks + len(state[t.task_id]["plan"]))
@@ -314,7 +326,8 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
         steps = s["plan"][0]
         return client.submit(
             run_chunk, s["spec"], steps=steps, start_step=s["step"], state=s["sim_state"],
-            simulate=simulate, key=f"lindhydro-sweep-{token}-{tid}-{s['step']}", pure=False,
+            simulate=simulate, correlation=s["correlation"],
+            key=f"lindhydro-sweep-{token}-{tid}-{s['step']}", pure=False,
             priority=s["chunks"],
         )
 
@@ -344,7 +357,7 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
                 s["series"] = merge_series(s["series"], out.series)
             except Exception as exc:  # the task failed; the sweep goes on
                 err = f"{type(exc).__name__}: {exc}"
-                tb = "".join(traceback.format_exception(exc))
+                tb = getattr(exc, "traceback_text", "") or "".join(traceback.format_exception(exc))
                 store.record_failure(spec, err, tb, s["chunks"])
                 failures.append({"task_id": tid, "label": spec.label, "parameters": spec.parameters(), "error": err})
                 log(f"task FAILED ({spec.label}, parameters {canonical_json(spec.parameters())}): {err}")
@@ -359,6 +372,7 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
             s["chunks"] += 1
             s["workers"].append(out.worker)
             s["plan"].pop(0)
+            s["correlation"] = out.extra.get("correlation")
             total_seconds += out.seconds
             total_updates += out.site_updates
             all_workers.append(out.worker)
@@ -366,7 +380,7 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
                 store.write_checkpoint(tid, {
                     "task_id": tid, "step": s["step"], "state": s["sim_state"], "series": s["series"],
                     "seconds": s["seconds"], "site_updates": s["site_updates"], "chunks": s["chunks"],
-                    "workers": s["workers"],
+                    "workers": s["workers"], "correlation": s["correlation"],
                 })
                 nf = submit(tid)
                 futures[nf.key] = tid
@@ -376,7 +390,16 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
             else:
                 arrays = dict(s["series"])
                 arrays["final_field"] = out.final_field
+                if s["correlation"] is not None and s["correlation"][1] > 0:
+                    total, count = s["correlation"]
+                    dx = spec.simulation_kwargs["dx"]
+                    arrays["r"] = np.arange(total.shape[0]) * dx
+                    arrays["correlation"] = total / count
+                sim_params = {k: v for k, v in out.extra.get("simulator_parameters", {}).items()
+                              if k not in ("time", "t_start", "t_end", "step_start", "n_steps", "averages_from_time")}
                 info = {
+                    "simulator_parameters": sim_params,
+                    "correlation_records": int(s["correlation"][1]) if s["correlation"] is not None else 0,
                     "chunks": s["chunks"], "compute_seconds": s["seconds"], "site_updates": s["site_updates"],
                     "site_updates_per_second": s["site_updates"] / s["seconds"] if s["seconds"] > 0 else None,
                     "workers": sorted(set(s["workers"])), "chunk_time": config.chunk_time,

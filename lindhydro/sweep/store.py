@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json
+from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json, to_jsonable
 
 __all__ = [
     "CorruptEntryError",
@@ -72,6 +72,10 @@ def _file_mode() -> int:
     old = os.umask(0)
     os.umask(old)
     return 0o666 & ~old
+
+
+#: Dimensions of the non-time-series arrays of an entry.
+_FIXED_DIMS = {"final_field": "x", "r": "r_index", "correlation": "r_index"}
 
 
 class CorruptEntryError(Exception):
@@ -174,7 +178,7 @@ def write_entry(path: Path, spec: TaskSpec, arrays: dict[str, np.ndarray], info:
         "parameters": canonical_json(spec.parameters()),
         "seed": str(spec.seed),
         "lindhydro_version": _version(),
-        "info": canonical_json(info),
+        "info": canonical_json(to_jsonable(info)),
     }
     checksum = entry_checksum(arrays, attrs)
     n_t = arrays["time"].shape[0]
@@ -182,12 +186,12 @@ def write_entry(path: Path, spec: TaskSpec, arrays: dict[str, np.ndarray], info:
     for name, a in arrays.items():
         if name == "time":
             continue
-        if a.ndim == 1 and a.shape[0] == n_t and name != "final_field":
+        if name in _FIXED_DIMS:
+            data_vars[name] = ((_FIXED_DIMS[name],), a)
+        elif a.ndim == 1 and a.shape[0] == n_t:
             data_vars[name] = (("t",), a)
-        elif name == "final_field":
-            data_vars[name] = (("x",), a)
         else:
-            data_vars[name] = ((f"{name}_dim{i}" for i in range(a.ndim)), a)
+            data_vars[name] = (tuple(f"{name}_dim{i}" for i in range(a.ndim)), a)
     ds = xr.Dataset(data_vars, coords={"time": (("t",), arrays["time"])}, attrs={**attrs, "checksum_sha256": checksum})
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -517,8 +521,12 @@ def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
                  manifest.get("config", {}).get("realisations", 0))
     axis_vals = [sorted({_axis_value(r.parameters, a) for r in records}) for a in axes]
     shape = [len(eps), n_real, *(len(v) for v in axis_vals)]
-    series = [k for k in records[0].arrays if k not in ("time", "final_field")
+    series = [k for k in records[0].arrays if k not in ("time", *_FIXED_DIMS)
               and records[0].arrays[k].shape == time.shape]
+    r_sets = {tuple(r.arrays["r"]) for r in records if "r" in r.arrays}
+    with_corr = len(r_sets) == 1 and all("correlation" in r.arrays for r in records)
+    r_dist = np.array(r_sets.pop()) if with_corr else None
+    corr = np.full([*shape, len(r_dist)], np.nan) if with_corr else None
     data = {k: np.full([*shape, len(time)], np.nan) for k in series}
     seed = np.full(shape, -1, dtype=np.int64)
     finished = np.zeros(shape, dtype=bool)
@@ -534,6 +542,8 @@ def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
             data[k][idx] = r.arrays[k]
         seed[idx] = np.int64(r.seed)
         finished[idx] = True
+        if with_corr:
+            corr[idx] = r.arrays["correlation"]
         if fields:
             field_arr[idx] = r.arrays["final_field"]
     dims = ["eps", "realisation", *axes]
@@ -545,6 +555,10 @@ def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
     )
     if fields:
         ds["final_field"] = ([*dims, "x"], field_arr)
+    if with_corr:
+        ds = ds.assign_coords(r=(("r_index",), r_dist))
+        ds["correlation"] = ([*dims, "r_index"], corr)
+        ds["correlation"].attrs["description"] = "C(r) = <m(x) m(x+r)>, averaged over the records of the second half of the run"
     first = records[0].parameters
     ds.attrs.update(
         {

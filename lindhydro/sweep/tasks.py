@@ -23,7 +23,17 @@ import numpy as np
 
 from lindhydro.sweep.config import TaskSpec
 
-__all__ = ["ChunkOutput", "SERIES", "build_model", "resolve", "run_chunk", "chunk_steps", "merge_series"]
+__all__ = [
+    "ChunkOutput",
+    "CorrelationAccumulator",
+    "SERIES",
+    "TaskError",
+    "build_model",
+    "chunk_steps",
+    "merge_series",
+    "resolve",
+    "run_chunk",
+]
 
 #: Time series taken from a simulation result when present (each of the length of ``times``).
 SERIES = ("m2", "wall_density", "m_mean", "wall_count", "correlation_length")
@@ -105,6 +115,64 @@ def _state_field(state: Any) -> np.ndarray:
     return np.empty(0)
 
 
+class TaskError(Exception):
+    """A task failed on a worker: the original exception type and message, and its traceback text.
+
+    Always picklable (simulator exceptions such as ``SimulationBlowUp`` carry large partial results
+    and custom constructors, which do not travel back to the client reliably).
+    """
+
+    def __init__(self, message: str, traceback_text: str = ""):
+        super().__init__(message, traceback_text)
+        self.message = message
+        self.traceback_text = traceback_text
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CorrelationAccumulator:
+    """Time average of ``C(r) = <m(x) m(x+r)>`` over the records after global step ``from_step``.
+
+    Called as a simulator tracker ``(step, time, m)`` at every record; the running sum is carried
+    from chunk to chunk, so the additions happen in the same order as in an unchunked run and the
+    average is bit-identical however the run is split.  Same estimator as the field's recorder:
+    ``C = irfft(|rfft(m)|^2 / n)[: n//2 + 1]``.
+    """
+
+    def __init__(self, n_cells: int, from_step: int, total: np.ndarray | None = None, count: int = 0):
+        self.n_cells = int(n_cells)
+        self.from_step = int(from_step)
+        self.total = np.zeros(self.n_cells // 2 + 1) if total is None else np.array(total, dtype=float)
+        self.count = int(count)
+
+    def __call__(self, step: int, time: float, m: np.ndarray) -> None:
+        if step <= self.from_step:
+            return
+        p = np.abs(np.fft.rfft(m)) ** 2 / self.n_cells
+        self.total += np.fft.irfft(p, n=self.n_cells)[: self.n_cells // 2 + 1]
+        self.count += 1
+
+
+_ACCEPTS: dict[Any, frozenset[str]] = {}
+
+
+def _accepted(fn: Callable) -> frozenset[str]:
+    key = fn
+    if key not in _ACCEPTS:
+        import inspect
+
+        try:
+            params = inspect.signature(fn).parameters
+            names = frozenset(params)
+            if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+                names = names | {"**"}
+        except (TypeError, ValueError):
+            names = frozenset()
+        _ACCEPTS[key] = names
+    return _ACCEPTS[key]
+
+
 def run_chunk(
     spec: TaskSpec,
     *,
@@ -112,6 +180,7 @@ def run_chunk(
     start_step: int,
     state: Any = None,
     simulate: str | Callable | None = None,
+    correlation: tuple[np.ndarray, int] | None = None,
 ) -> ChunkOutput:
     """Run ``steps`` time steps of task ``spec``, continuing from ``state`` (``None``: from t = 0).
 
@@ -127,6 +196,8 @@ def run_chunk(
         ``final_state`` of the previous chunk.
     simulate : str or callable, optional
         Simulator override (default: ``spec.simulator_ref``).
+    correlation : (ndarray, int), optional
+        Running sum and count of the correlation average from the previous chunk.
 
     Returns
     -------
@@ -134,18 +205,35 @@ def run_chunk(
 
     Raises
     ------
-    RuntimeError
-        The simulator did not end at global step ``start_step + steps`` (a broken continuation).
-    Exception
-        Whatever the model builder or simulator raises (reported by the runner with the parameters).
+    TaskError
+        Whatever went wrong (model, simulator, a broken continuation), as a picklable error whose
+        message names the original exception.
     """
+    try:
+        return _run_chunk(spec, steps, start_step, state, simulate, correlation)
+    except Exception as exc:
+        import traceback
+
+        raise TaskError(f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(exc))) from None
+
+
+def _run_chunk(spec, steps, start_step, state, simulate, correlation) -> ChunkOutput:
     sim = resolve(simulate or spec.simulator_ref)
     model = build_model(spec)
     kw = spec.simulation_kwargs
     dt = kw["dt"]
     kw["time"] = steps * dt
+    accepts = _accepted(sim)
+    extra_kw: dict[str, Any] = {}
+    acc = None
+    if "snapshot_every" in accepts or "**" in accepts:
+        extra_kw["snapshot_every"] = 0  # never ship field snapshots back to the client
+    if "trackers" in accepts or "**" in accepts:
+        total, count = correlation if correlation is not None else (None, 0)
+        acc = CorrelationAccumulator(spec.n_cells, spec.n_steps // 2, total, count)
+        extra_kw["trackers"] = (acc,)
     t0 = _time.perf_counter()
-    result = sim(model, seed=spec.seed, state=state, progress=False, **kw)
+    result = sim(model, seed=spec.seed, state=state, progress=False, **kw, **extra_kw)
     seconds = _time.perf_counter() - t0
     final = result.final_state
     step = _state_step(final)
@@ -169,6 +257,10 @@ def run_chunk(
         worker = get_worker().address
     except (ImportError, ValueError):
         worker = "local"
+    params = getattr(result, "parameters", {})
+    extra = {"simulator_parameters": params} if isinstance(params, dict) else {}
+    if acc is not None:
+        extra["correlation"] = (acc.total, acc.count)
     return ChunkOutput(
         state=final,
         step=start_step + steps,
@@ -177,6 +269,7 @@ def run_chunk(
         seconds=seconds,
         site_updates=spec.n_cells * steps,
         worker=worker,
+        extra=extra,
     )
 
 

@@ -108,13 +108,16 @@ def ou_simulate(
     initial: str | np.ndarray = "random",
     state: OUState | None = None,
     record_every: int | None = None,
+    snapshot_every: int | None = None,
     ell: float | None = None,
     progress: bool = False,
+    trackers: tuple = (),
 ) -> OUResult:
     """Run the Ornstein–Uhlenbeck stand-in (same signature as :func:`lindhydro.field.simulate`).
 
     Records ``t, ⟨m²⟩, walls/length`` after every global step that is a multiple of
-    ``record_every`` (default: 100 steps); ``ell`` and ``progress`` are accepted and ignored.
+    ``record_every`` (default: 100 steps), calling every ``tracker(step, time, m)`` at each record;
+    ``snapshot_every``, ``ell`` and ``progress`` are accepted and ignored.
     """
     n = int(round(length / dx))
     steps = int(round(time / dt))
@@ -122,8 +125,11 @@ def ou_simulate(
     if state is None:
         if isinstance(initial, np.ndarray):
             m = np.array(initial, dtype=float)
-        elif initial == "plus":
-            m = np.full(n, np.sqrt(model.stationary_variance(dx)) if model.rate > 0 else 1.0)
+        elif initial in ("plus", "minus"):
+            amp = np.sqrt(model.stationary_variance(dx)) if model.rate > 0 else 1.0
+            m = np.full(n, amp if initial == "plus" else -amp)
+        elif initial == "zero":
+            m = np.zeros(n)
         else:
             var = model.stationary_variance(dx) if model.rate > 0 else 1.0
             m = np.sqrt(var) * _normals(seed, -1 & 0xFFFFFFFF, n)
@@ -149,6 +155,8 @@ def ou_simulate(
                         f"{model.rate} is unstable"
                     )
                 times.append(k * dt)
+                for tracker in trackers:
+                    tracker(k, k * dt, m)
                 m2.append(float(np.mean(m * m)))
                 walls.append(np.count_nonzero(np.sign(m) != np.sign(np.roll(m, 1))) / (n * dx))
     elapsed = max(_time.perf_counter() - start, 1e-12)
