@@ -1,1 +1,43 @@
-"""lindhydro.field (see the package docstring of lindhydro)."""
+"""Stochastic field theory of the order parameter: model, fast integrator, observables.
+
+``d_t m = D d^2 m + f(m) + xi + d_r xi_th`` on a periodic line, integrated with Heun's method
+(numba kernels with an inline counter-based generator; a pure-NumPy reference path is used by the
+tests).  See :mod:`lindhydro.field.model` (units, presets, the conserved-noise renormalisation) and
+:mod:`lindhydro.field.integrate` (scheme, reproducibility, checks).
+"""
+
+from lindhydro.field.integrate import (
+    SimulationBlowUp,
+    SimulationResult,
+    SimulationState,
+    check_numerics,
+    simulate,
+    simulate_ensemble,
+)
+from lindhydro.field.model import (
+    RENORMALISATIONS,
+    FieldModel,
+    conserved_noise_variance,
+    noise_ma_coefficients,
+    paper_toy_model,
+    wick_order,
+)
+from lindhydro.field.rng import key_from_seed, normals, normals_reference
+
+__all__ = [
+    "RENORMALISATIONS",
+    "FieldModel",
+    "SimulationBlowUp",
+    "SimulationResult",
+    "SimulationState",
+    "check_numerics",
+    "conserved_noise_variance",
+    "key_from_seed",
+    "noise_ma_coefficients",
+    "normals",
+    "normals_reference",
+    "paper_toy_model",
+    "simulate",
+    "simulate_ensemble",
+    "wick_order",
+]

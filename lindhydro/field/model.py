@@ -1,0 +1,464 @@
+r"""The stochastic field theory of the order parameter: model, presets, units, renormalisation.
+
+Equation (Lange & Rosch, Eq. 15, on a periodic line of length ``L``)::
+
+    d_t m = D d_r^2 m + f(m) + xi + d_r xi_th,
+    <xi(r,t) xi(r',t')>       = site_noise    delta(r-r') delta(t-t'),
+    <xi_th(r,t) xi_th(r',t')> = thermal_noise delta(r-r') delta(t-t')   (thermal_noise = 2 D chi_T),
+
+with ``f(m) = sum_k c_k m^(2k+1)`` an odd polynomial (``force_coeffs = (c_1, c_3, ...)``, already
+multiplied by ``eps``).
+
+Units
+-----
+Energies in units of ``J``, lengths in lattice constants ``a`` of the spin chain, times in
+``1 / J`` (``hbar = 1``).  The paper's toy model sets ``D = J = a = 1`` (time unit ``a^2 / D``) and
+replaces ``eps`` by ``eps~ = eps J a^2 / D``.  ``m`` is the magnetisation per site
+(``<sigma^z>``, between -1 and 1).  ``site_noise`` and ``thermal_noise`` are variances per unit
+length and unit time (units ``a / time`` and ``a^3 / time``).
+
+The conserved noise and the ordered phase (``renormalisation``)
+---------------------------------------------------------------
+On a lattice of cells ``dx`` the conserved noise alone (``f = 0``) has the flat stationary
+structure factor ``S(k) = chi_T / dx``: its per-cell variance ``chi_T / dx`` diverges as
+``dx -> 0`` (1 per cell at the paper's ``2 D chi_T = 1``, ``dx = 0.25``; with ``chi_T = 1/2``
+that is 2 per cell, far above ``m0^2 ~ 0.43``).  The cubic force acting on these lattice-scale
+fluctuations shifts its linear coefficient by ``3 c_3 C`` (Hartree), which at the paper's
+parameters is larger than ``c_1`` and destroys the bistability: the model *as printed*
+(``renormalisation="none"``) has no ordered phase, and its results depend on ``dx``.
+The physical force ``f(q)`` is a Gibbs average that already contains the microscopic
+fluctuations, so adding lattice-scale noise to a bare ``f`` double-counts them.
+
+``renormalisation="wick"`` evaluates the force Wick-ordered with respect to the lattice variance
+``C`` of the linearised conserved-noise problem, ``f_R(m) = sum_k c_k :m^(2k+1):_C`` with
+``:m^n:_C = C^(n/2) He_n(m / sqrt(C))`` (``:m^3: = m^3 - 3 C m``, ``:m^5: = m^5 - 10 C m^3 + 15 C^2 m``).
+For a Gaussian fluctuation ``delta`` of variance ``C``, ``<f_R(mu + delta)> = f(mu)``: the average
+force on a cell equals ``f`` at its mean, so the one-loop (Hartree) ``1/dx`` divergence cancels
+and ``f`` keeps its meaning as the force on the *coarse-grained* magnetisation.  ``C`` is exact
+for the discrete scheme: the stationary per-cell variance of the Heun map of
+``d_t m = D d^2 m + d_r xi_th`` on ``n_cells`` cells,
+``C = (1/n) sum_(k != 0) (chi_T / dx) (2 - lam_k) / (2 - lam_k + lam_k^2 / 2)``,
+``lam_k = dt D 4 sin^2(k dx / 2) / dx^2`` (-> ``chi_T / dx`` for ``dt -> 0``, ``n -> inf``).
+Only the divergent (conserved-noise) part is subtracted; the site noise ``xi`` has a finite
+per-cell variance as ``dx -> 0`` and is physics (it gives the exact equilibrium of model A).
+A two-loop remainder of relative size ``~ c_3^2 chi_T^3 ln(dx)`` is not subtracted.
+Without ``xi_th`` both choices coincide.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "RENORMALISATIONS",
+    "FieldModel",
+    "conserved_noise_variance",
+    "noise_ma_coefficients",
+    "paper_toy_model",
+    "wick_order",
+]
+
+#: Allowed values of :attr:`FieldModel.renormalisation`.
+RENORMALISATIONS = ("none", "wick")
+
+
+def wick_order(coeffs, C: float) -> tuple[float, ...]:
+    """Return the coefficients of the Wick-ordered odd polynomial ``sum_k c_k :m^(2k+1):_C``.
+
+    Parameters
+    ----------
+    coeffs : sequence of float
+        ``(c_1, c_3, c_5, ...)`` of ``f(m) = sum_k c_k m^(2k+1)``.
+    C : float
+        Variance (>= 0) of the Gaussian fluctuations the force is ordered with respect to.
+
+    Returns
+    -------
+    tuple of float
+        Coefficients of the same degree.  ``:m^n:_C = sum_j n! / (j! (n-2j)!) (-C/2)^j m^(n-2j)``,
+        so that ``E[:(mu + delta)^n:] = mu^n`` for ``delta ~ N(0, C)``.
+    """
+    c = [float(x) for x in coeffs]
+    out = [0.0] * len(c)
+    for k, ck in enumerate(c):
+        n = 2 * k + 1
+        for j in range(k + 1):
+            w = math.factorial(n) / (math.factorial(j) * math.factorial(n - 2 * j)) * (-C / 2.0) ** j
+            out[k - j] += ck * w
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def conserved_noise_variance(thermal_noise: float, D: float, dx: float, dt: float, n_cells: int) -> float:
+    """Exact stationary per-cell variance of the Heun scheme for conserved noise alone (``f = 0``).
+
+    ``C = (1/n) sum_(k != 0) (chi_T / dx) (2 - lam_k) / (2 - lam_k + lam_k^2 / 2)`` with
+    ``chi_T = thermal_noise / (2 D)`` and ``lam_k = dt D 4 sin^2(pi j / n) / dx^2``; the total
+    magnetisation (``k = 0``) is conserved and does not fluctuate.
+
+    Parameters
+    ----------
+    thermal_noise : float
+        ``2 D chi_T`` (variance per unit length and time).
+    D, dx, dt : float
+        Diffusion constant, cell width, time step.
+    n_cells : int
+        Number of cells.
+
+    Returns
+    -------
+    float
+        ``C`` (units of ``m^2``); ``0`` when ``thermal_noise == 0``.
+    """
+    if thermal_noise == 0.0:
+        return 0.0
+    if not D > 0:
+        raise ValueError("conserved noise needs diffusion (D > 0): its variance grows without bound otherwise")
+    j = np.arange(1, n_cells)
+    lam = dt * D * 4.0 * np.sin(np.pi * j / n_cells) ** 2 / dx**2
+    ratio = (2.0 - lam) / (2.0 - lam + 0.5 * lam**2)
+    return float(thermal_noise / (2.0 * D * dx) * np.sum(ratio) / n_cells)
+
+
+def noise_ma_coefficients(site_noise: float, thermal_noise: float, dx: float, dt: float) -> tuple[float, float]:
+    """Coefficients ``(a, b)`` of the per-step noise increment ``eta_i = a z_i + b z_(i-1)``.
+
+    The increment of cell ``i`` over one step is ``s g_i + c (h_i - h_(i-1))`` with independent
+    standard normals ``g`` (cells) and ``h`` (links ``i + 1/2``), ``s^2 = site_noise dt / dx`` and
+    ``c^2 = thermal_noise dt / dx^3`` (the link noise ``zeta = sqrt(thermal_noise dt / dx) h``
+    enters as ``(zeta_(i+1/2) - zeta_(i-1/2)) / dx``).  This is a Gaussian MA(1) process
+    (variance ``s^2 + 2 c^2``, nearest-neighbour covariance ``-c^2``, on the ring as well), so one
+    normal per cell suffices: ``a b = -c^2``, ``a + b = s``, ``a - b = sqrt(s^2 + 4 c^2)``.
+    ``sum_i eta_i = s sum_i z_i``: without site noise (``a = -b``) ``sum m`` is conserved to
+    round-off.
+
+    Returns
+    -------
+    (float, float)
+    """
+    s = math.sqrt(site_noise * dt / dx)
+    c2 = thermal_noise * dt / dx**3
+    r = math.sqrt(s * s + 4.0 * c2)
+    if s == 0.0:
+        c = math.sqrt(c2)
+        return c, -c
+    return 0.5 * (s + r), 0.5 * (s - r)
+
+
+@dataclass(frozen=True)
+class FieldModel:
+    r"""Parameters of ``d_t m = D d^2 m + f(m) + xi + d_r xi_th`` (see the module docstring for units).
+
+    Parameters
+    ----------
+    force_coeffs : tuple of float
+        ``(c_1, c_3, c_5, ...)``: ``f(m) = sum_k c_k m^(2k+1)``, already multiplied by ``eps``
+        (units ``J``, i.e. ``1 / time``).
+    D : float
+        Diffusion constant (``a^2 J``), >= 0.
+    site_noise : float
+        Variance of the non-conserved noise ``xi`` per unit length and time (``a J``), >= 0.
+    thermal_noise : float
+        ``2 D chi_T``, variance of ``xi_th`` per unit length and time (``a^3 J``), >= 0; 0 = off.
+    renormalisation : {"none", "wick"}
+        How the force treats the lattice-scale conserved noise (module docstring).  ``"none"`` is
+        the model exactly as printed.
+    eps, gamma : float or None
+        The bath coupling and the ``L^(2)`` weight the model was built for (bookkeeping).
+    name : str
+        A label.
+    """
+
+    force_coeffs: tuple[float, ...]
+    D: float = 1.0
+    site_noise: float = 0.0
+    thermal_noise: float = 0.0
+    renormalisation: str = "none"
+    eps: float | None = None
+    gamma: float | None = None
+    name: str = "custom"
+    metadata: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        c = tuple(float(x) for x in np.atleast_1d(np.asarray(self.force_coeffs, dtype=float)))
+        if len(c) == 0 or not all(math.isfinite(x) for x in c):
+            raise ValueError(f"force_coeffs must be a non-empty sequence of finite numbers, got {self.force_coeffs!r}")
+        if len(c) > 8:
+            raise ValueError(f"force polynomials up to degree 15 (8 coefficients) are supported, got {len(c)}")
+        object.__setattr__(self, "force_coeffs", c)
+        for name in ("D", "site_noise", "thermal_noise"):
+            v = float(getattr(self, name))
+            if not (math.isfinite(v) and v >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, got {getattr(self, name)!r}")
+            object.__setattr__(self, name, v)
+        if self.thermal_noise > 0 and self.D == 0:
+            raise ValueError("thermal (conserved) noise needs D > 0: without diffusion its variance grows without bound")
+        if self.renormalisation not in RENORMALISATIONS:
+            raise ValueError(f"renormalisation must be one of {RENORMALISATIONS}, got {self.renormalisation!r}")
+        if c[-1] > 0:
+            raise ValueError(
+                f"the leading force coefficient must be <= 0 (a confining force), got {c[-1]:g}: "
+                "m would run away to infinity"
+            )
+
+    # ----------------------------------------------------------------- the force
+    def force(self, m):
+        """Bare force ``f(m) = sum_k c_k m^(2k+1)`` (units ``J``)."""
+        m = np.asarray(m, dtype=float)
+        return sum(ck * m ** (2 * k + 1) for k, ck in enumerate(self.force_coeffs))
+
+    def force_derivative(self, m):
+        """``f'(m)``."""
+        m = np.asarray(m, dtype=float)
+        return sum((2 * k + 1) * ck * m ** (2 * k) for k, ck in enumerate(self.force_coeffs))
+
+    def potential(self, m):
+        """``v(m) = -int_0^m f`` (the Ginzburg-Landau potential density; units ``J``)."""
+        m = np.asarray(m, dtype=float)
+        return -sum(ck * m ** (2 * k + 2) / (2 * k + 2) for k, ck in enumerate(self.force_coeffs))
+
+    @property
+    def m0(self) -> float | None:
+        """Stable fixed point ``m0 > 0`` of ``dm/dt = f(m)`` (None without bistability)."""
+        c = self.force_coeffs
+        if c[0] <= 0 or len(c) == 1:
+            return None
+        roots = np.roots(np.asarray(c[::-1]))
+        u = sorted(r.real for r in roots if abs(r.imag) < 1e-12 * max(1.0, abs(r)) and r.real > 0)
+        return float(math.sqrt(u[0])) if u else None
+
+    @property
+    def wall_width(self) -> float | None:
+        """Width ``w`` of the noiseless wall ``m0 tanh(r / w)`` defined by the slope at its centre.
+
+        ``w = m0 sqrt(D / (2 [v(0) - v(m0)]))``; for the toy model ``w = x0 / sqrt(eps)``,
+        ``x0 = sqrt(8 D / ((5 gamma - 4) J))``.  None without bistability or with ``D = 0``.
+        """
+        m0 = self.m0
+        if m0 is None or self.D == 0:
+            return None
+        barrier = float(self.potential(0.0) - self.potential(m0))
+        return float(m0 * math.sqrt(self.D / (2.0 * barrier)))
+
+    @property
+    def temperature(self) -> float:
+        """``T = site_noise / 2``: the temperature of the equilibrium (model A) dynamics without ``xi_th``.
+
+        With friction 1 (``a = 1``), ``d_t m = -dF/dm + xi`` has the stationary law
+        ``exp(-F / T)`` for ``<xi xi> = 2 T``; for the toy model ``T = 2 J eps (1 - gamma)``.
+        """
+        return 0.5 * self.site_noise
+
+    @property
+    def chi_T(self) -> float:
+        """``chi_T = thermal_noise / (2 D)`` (0 without conserved noise)."""
+        return 0.0 if self.thermal_noise == 0 else self.thermal_noise / (2.0 * self.D)
+
+    # ----------------------------------------------------------------- lattice quantities
+    def counterterm_variance(self, dx: float, dt: float, n_cells: int) -> float:
+        """The variance ``C`` the force is Wick-ordered with (0 for ``renormalisation="none"``).
+
+        See :func:`conserved_noise_variance`.
+        """
+        if self.renormalisation == "none":
+            return 0.0
+        return conserved_noise_variance(self.thermal_noise, self.D, float(dx), float(dt), int(n_cells))
+
+    def lattice_force_coeffs(self, dx: float, dt: float, n_cells: int) -> tuple[float, ...]:
+        """Coefficients of the force the integrator evaluates on a cell (renormalised if asked)."""
+        C = self.counterterm_variance(dx, dt, n_cells)
+        return self.force_coeffs if C == 0.0 else wick_order(self.force_coeffs, C)
+
+    def stiffness(self, dx: float, dt: float = 0.0, n_cells: int = 1) -> float:
+        """Largest decay rate the explicit scheme must resolve: ``4 D / dx^2 + max |f_lat'(m)|``.
+
+        The maximum of ``|f'|`` is taken over ``|m| <= m_ref``,
+        ``m_ref = max(1.5, 1.5 m0, 5 sqrt(chi_T / dx))`` (beyond the stable magnetisation and five
+        standard deviations of the lattice-scale conserved noise).
+        """
+        m_ref = max(1.5, 1.5 * (self.m0 or 0.0), 5.0 * math.sqrt(self.chi_T / dx))
+        c = self.lattice_force_coeffs(dx, dt if dt > 0 else 0.0, max(int(n_cells), 2))
+        mm = np.linspace(-m_ref, m_ref, 2001)
+        fp = sum((2 * k + 1) * ck * mm ** (2 * k) for k, ck in enumerate(c))
+        return 4.0 * self.D / dx**2 + float(np.max(np.abs(fp)))
+
+    def max_stable_dt(self, dx: float, *, safety: float = 0.9, n_cells: int = 1000) -> float:
+        """Largest ``dt`` accepted by :func:`lindhydro.field.simulate`: ``safety * 2 / stiffness``.
+
+        Heun's map of a linear mode ``d_t m = -mu m`` multiplies it by ``1 - lam + lam^2/2``
+        (``lam = mu dt``), stable for ``lam <= 2``.  For the diffusion alone this is
+        ``dt <= dx^2 / (2 D)``.
+        """
+        return safety * 2.0 / self.stiffness(dx, 0.0, n_cells)
+
+    def noise_coefficients(self, dx: float, dt: float) -> tuple[float, float]:
+        """``(a, b)`` of the per-step noise ``a z_i + b z_(i-1)`` (:func:`noise_ma_coefficients`)."""
+        return noise_ma_coefficients(self.site_noise, self.thermal_noise, float(dx), float(dt))
+
+    # ----------------------------------------------------------------- constructors
+    def replace(self, **changes: Any) -> FieldModel:
+        """A copy with some fields changed (``dataclasses.replace``)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_hydro(
+        cls,
+        hydro: Any,
+        eps: float,
+        *,
+        D: float,
+        chi_T: float,
+        thermal: bool = True,
+        renormalisation: str = "none",
+        name: str | None = None,
+    ) -> FieldModel:
+        """Build the field model from the quantum side's order-parameter hydrodynamics.
+
+        Parameters
+        ----------
+        hydro : lindhydro.reduce.OrderParameterHydro
+            ``force_coeffs`` (``f(m)/eps = sum_k c_k m^(2k+1)`` along the slow manifold, units
+            ``J``) and ``noise`` (``N11`` per unit ``eps`` per lattice site at the stable fixed
+            point, units ``J``; the variance of ``d_t Q1`` per site, i.e. of ``xi`` per unit length
+            with ``a = 1``).
+        eps : float
+            Bath coupling (> 0).
+        D : float
+            Diffusion constant of ``m`` in units of ``J a^2`` (not computed by the paper or by us).
+        chi_T : float
+            ``chi T`` (units ``1 / a``), so that ``thermal_noise = 2 D chi_T``.
+        thermal : bool, default True
+            Include the conserved noise.
+        renormalisation : {"none", "wick"}
+
+        Returns
+        -------
+        FieldModel
+            ``force_coeffs = eps * hydro.force_coeffs``, ``site_noise = eps * hydro.noise``.
+        """
+        if not (eps > 0 and math.isfinite(eps)):
+            raise ValueError(f"eps must be a positive finite number, got {eps!r}")
+        if not (D > 0 and math.isfinite(D)):
+            raise ValueError(f"D must be a positive finite number, got {D!r}")
+        if not (chi_T >= 0 and math.isfinite(chi_T)):
+            raise ValueError(f"chi_T must be a finite number >= 0, got {chi_T!r}")
+        coeffs = tuple(eps * float(c) for c in hydro.force_coeffs)
+        params = getattr(hydro, "parameters", None)
+        gamma = getattr(params, "gamma", None)
+        meta = {"source": "lindhydro.reduce.OrderParameterHydro", "chi_T": float(chi_T)}
+        if params is not None and hasattr(params, "to_dict"):
+            meta["chain_parameters"] = params.to_dict()
+        return cls(
+            force_coeffs=coeffs,
+            D=float(D),
+            site_noise=eps * float(hydro.noise),
+            thermal_noise=2.0 * D * chi_T if thermal else 0.0,
+            renormalisation=renormalisation,
+            eps=float(eps),
+            gamma=None if gamma is None else float(gamma),
+            name=name or "first-principles",
+            metadata=meta,
+        )
+
+    def to_dict(self) -> dict:
+        """JSON-ready description (all fields, plus derived ``m0``, ``wall_width``, ``temperature``)."""
+        return {
+            "name": self.name,
+            "force_coeffs": list(self.force_coeffs),
+            "D": self.D,
+            "site_noise": self.site_noise,
+            "thermal_noise": self.thermal_noise,
+            "renormalisation": self.renormalisation,
+            "eps": self.eps,
+            "gamma": self.gamma,
+            "m0": self.m0,
+            "wall_width": self.wall_width,
+            "temperature": self.temperature,
+            "metadata": _jsonable(self.metadata),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> FieldModel:
+        """Inverse of :meth:`to_dict` (derived entries are ignored)."""
+        return cls(
+            force_coeffs=tuple(d["force_coeffs"]),
+            D=d["D"],
+            site_noise=d["site_noise"],
+            thermal_noise=d["thermal_noise"],
+            renormalisation=d.get("renormalisation", "none"),
+            eps=d.get("eps"),
+            gamma=d.get("gamma"),
+            name=d.get("name", "custom"),
+            metadata=d.get("metadata", {}) or {},
+        )
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return x
+
+
+def paper_toy_model(
+    eps: float,
+    gamma: float = 0.875,
+    *,
+    thermal: bool = True,
+    chi_T_2D: float = 1.0,
+    renormalisation: str = "none",
+) -> FieldModel:
+    r"""The paper's toy model (Eq. 15) in units ``D = J = a = 1``, exactly as printed.
+
+    ``f(m) = eps J (gamma/4 (1 - m^2) - (1 - gamma)) m``, ``<xi xi> = 4 a J eps (1 - gamma)``,
+    ``<xi_th xi_th> = 2 D chi_T = chi_T_2D`` (paper: 1).  Bistable for ``gamma > 4/5`` with
+    ``m0 = sqrt(5 - 4/gamma)`` and the noiseless wall ``m0 tanh(r sqrt(eps) / x0)``,
+    ``x0 = sqrt(8 D / ((5 gamma - 4) J))``.
+
+    Parameters
+    ----------
+    eps : float
+        ``eps~ = eps J a^2 / D`` (> 0).
+    gamma : float, default 0.875
+        Weight of the aligning jumps, in [0, 1].
+    thermal : bool, default True
+        Include the conserved noise ``d_r xi_th``.
+    chi_T_2D : float, default 1.0
+        ``2 D chi_T``.
+    renormalisation : {"none", "wick"}, default "none"
+        ``"none"``: as printed (no ordered phase with the conserved noise, see the module
+        docstring); ``"wick"``: force Wick-ordered against the lattice conserved-noise variance.
+
+    Returns
+    -------
+    FieldModel
+    """
+    if not (math.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps must be a positive finite number, got {eps!r}")
+    if not (0.0 <= gamma <= 1.0):
+        raise ValueError(f"gamma must lie in [0, 1], got {gamma!r}")
+    if not (math.isfinite(chi_T_2D) and chi_T_2D >= 0):
+        raise ValueError(f"chi_T_2D must be a finite number >= 0, got {chi_T_2D!r}")
+    c1 = eps * (gamma / 4.0 - (1.0 - gamma))
+    c3 = -eps * gamma / 4.0
+    return FieldModel(
+        force_coeffs=(c1, c3),
+        D=1.0,
+        site_noise=4.0 * eps * (1.0 - gamma),
+        thermal_noise=float(chi_T_2D) if thermal else 0.0,
+        renormalisation=renormalisation,
+        eps=float(eps),
+        gamma=float(gamma),
+        name="paper-toy",
+    )

@@ -1,0 +1,208 @@
+"""The Heun integrator: kernel == reference, reproducibility, conservation, checks, exact results."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate
+
+from lindhydro.field import (
+    FieldModel,
+    SimulationBlowUp,
+    SimulationResult,
+    key_from_seed,
+    paper_toy_model,
+    simulate,
+    simulate_ensemble,
+)
+from lindhydro.field import kernels as K
+from lindhydro.field.reference import heun_linear_variance, linear_lattice_spectrum, run_reference
+
+
+@pytest.mark.parametrize("n_cells", [1, 2, 3, 64, 101])
+@pytest.mark.parametrize("renorm", ["none", "wick"])
+def test_kernel_equals_numpy_reference(n_cells, renorm):
+    model = FieldModel((0.05, -0.1, -0.01), D=1.3, site_noise=0.2, thermal_noise=0.7, renormalisation=renorm)
+    dx, dt = 0.5, 0.002
+    coeffs = model.lattice_force_coeffs(dx, dt, n_cells)
+    a, b = model.noise_coefficients(dx, dt)
+    m0 = np.random.default_rng(1).normal(size=n_cells)
+    key = key_from_seed(9)
+    ref = run_reference(m0, coeffs, model.D, dx, dt, a, b, key, 11, 25)
+    m = m0.copy()
+    assert K.heun_run(m, coeffs, model.D, dx, dt, a, b, np.uint64(key), 11, 25, 4) == 25
+    np.testing.assert_allclose(m, ref, rtol=1e-13, atol=1e-13)
+    # and through the public entry point (step 0 .. 24)
+    r = simulate(model, length=n_cells * dx, time=25 * dt, dx=dx, dt=dt, seed=9, initial=m0)
+    np.testing.assert_allclose(r.final_state.field, run_reference(m0, coeffs, model.D, dx, dt, a, b, key, 0, 25),
+                               rtol=1e-13, atol=1e-13)
+
+
+def test_continuation_is_bit_identical_and_ensemble_matches():
+    model = paper_toy_model(0.2)
+    kw = dict(length=200, dx=0.25, dt=0.001, seed=42, record_every=250)
+    full = simulate(model, time=2.0, **kw)
+    first = simulate(model, time=1.0, **kw)
+    second = simulate(model, time=1.0, state=first.final_state, **kw)
+    np.testing.assert_array_equal(full.final_state.field, second.final_state.field)
+    assert second.final_state.step == full.final_state.step == 2000
+    np.testing.assert_array_equal(np.concatenate([first.m2, second.m2]), full.m2)
+    with pytest.raises(ValueError, match="seed"):
+        simulate(model, time=1.0, state=first.final_state, **{**kw, "seed": 43})
+    # ensemble entry r == simulate with the spawned child seed, for any number of threads
+    ens = simulate_ensemble(model, realisations=3, time=0.5, threads=2, **{k: v for k, v in kw.items()})
+    ens1 = simulate_ensemble(model, realisations=3, time=0.5, threads=1, **{k: v for k, v in kw.items()})
+    child = np.random.SeedSequence(42).spawn(3)[2]
+    single = simulate(model, time=0.5, **{**kw, "seed": child})
+    np.testing.assert_array_equal(ens[2].final_state.field, single.final_state.field)
+    np.testing.assert_array_equal(ens1[2].final_state.field, single.final_state.field)
+    assert not np.array_equal(ens[0].final_state.field, ens[1].final_state.field)
+
+
+def test_conserved_noise_conserves_total_magnetisation():
+    model = FieldModel((0.0,), D=1.0, thermal_noise=1.0)
+    m0 = np.random.default_rng(3).normal(0.3, 0.5, 400)
+    r = simulate(model, length=100, time=5.0, dx=0.25, dt=0.005, seed=1, initial=m0, record_every=100)
+    drift = abs(r.final_state.field.sum() - m0.sum())
+    assert drift < 1e-10 * np.abs(r.final_state.field).sum()
+    assert np.allclose(r.m_mean, m0.mean(), atol=1e-12)
+    # but the field does fluctuate
+    assert r.m2[-1] - m0.mean() ** 2 > 1.0
+
+
+def test_conserved_noise_alone_flat_structure_factor():
+    """f = 0, conserved noise: S(k) = chi_T/dx x Heun's exact factor for every k != 0."""
+    dx, dt, n = 0.25, 0.005, 128
+    model = FieldModel((0.0,), D=1.0, thermal_noise=1.0)  # chi_T = 1/2 -> S = 2
+    r = simulate(model, length=n * dx, time=800.0, dx=dx, dt=dt, seed=7, initial="zero", record_every=200)
+    k, S_exact = linear_lattice_spectrum(D=1.0, r=0.0, site_noise=0.0, thermal_noise=1.0, dx=dx, dt=dt, n_cells=n)
+    assert np.allclose(S_exact[1:], 2.0, rtol=0.04)  # flat up to Heun's O(lam^2) factor (lam <= 0.32)
+    # modes with relaxation time << run: compare in bins of 8 modes (400 records each)
+    fast = slice(8, 64)
+    ratio = (r.structure_factor[fast] / S_exact[fast]).reshape(-1, 8).mean(axis=1)
+    n_rec = 400
+    assert np.all(np.abs(ratio - 1) < 5 / math.sqrt(8 * n_rec / 2)), ratio
+    assert r.structure_factor[0] < 1e-20  # k = 0: sum m conserved (started at 0)
+
+
+def test_linear_lattice_spectrum_with_heun_correction():
+    """d_t m = D lap m - r m + xi at a large dt: the measured S(k) follows the exact discrete-time
+    Heun result, not the continuous-time one (which differs by up to ~40 % at the top modes)."""
+    D, rr, site, dx, dt, n = 1.0, 0.5, 1.0, 1.0, 0.3, 256
+    model = FieldModel((-rr,), D=D, site_noise=site)
+    res = simulate(model, length=n * dx, time=6000 * dt * 2, dx=dx, dt=dt, seed=11, initial="zero", record_every=12)
+    k, S = linear_lattice_spectrum(D=D, r=rr, site_noise=site, thermal_noise=0.0, dx=dx, dt=dt, n_cells=n)
+    kap2 = 4 * np.sin(k * dx / 2) ** 2 / dx**2
+    S_cont = site / (2 * dx * (D * kap2 + rr))
+    n_rec = 1000
+    bins = slice(1, 129)
+    meas = res.structure_factor[bins].reshape(-1, 16).mean(axis=1)
+    ex = S[bins].reshape(-1, 16).mean(axis=1)
+    cont = S_cont[bins].reshape(-1, 16).mean(axis=1)
+    err = 5 / math.sqrt(16 * n_rec * 0.5)
+    assert np.all(np.abs(meas / ex - 1) < err), meas / ex
+    assert abs(meas[-1] / cont[-1] - 1) > 0.2  # the Heun correction is resolved
+    # and heun_linear_variance is the exact fixed point of the scalar map
+    lam, q = 0.7, 0.3
+    A = 1 - lam + lam**2 / 2
+    v = heun_linear_variance(lam, q)
+    assert v == pytest.approx(A**2 * v + (1 - lam / 2) ** 2 * q)
+
+
+def test_zero_dimensional_stationary_law():
+    """D = 0: independent cells, dx' = f(x) + xi with <xi xi> = N: p(x) ~ exp(-2 V(x) / N)."""
+    N = 1.0
+    model = FieldModel((1.0, -1.0), D=0.0, site_noise=N)  # V = x^4/4 - x^2/2
+    n = 2000
+    r = simulate(model, length=n * 1.0, time=300.0, dx=1.0, dt=0.01, seed=5, initial="zero", record_every=200,
+                 snapshot_every=200)
+    x = r.snapshots[r.snapshot_times > 50].ravel()
+    V = lambda y: y**4 / 4 - y**2 / 2  # noqa: E731
+    Z = integrate.quad(lambda y: np.exp(-2 * V(y) / N), -6, 6)[0]
+    m2 = integrate.quad(lambda y: y * y * np.exp(-2 * V(y) / N), -6, 6)[0] / Z
+    m4 = integrate.quad(lambda y: y**4 * np.exp(-2 * V(y) / N), -6, 6)[0] / Z
+    n_eff = x.size / 2  # records 2 time units apart, correlation time ~ 1
+    assert np.mean(x * x) == pytest.approx(m2, abs=5 * math.sqrt((m4 - m2 * m2) / n_eff))
+    # histogram against the exact density
+    edges = np.linspace(-2.5, 2.5, 26)
+    h, _ = np.histogram(x, bins=edges)
+    p = np.array([integrate.quad(lambda y: np.exp(-2 * V(y) / N), lo, hi)[0] / Z for lo, hi in zip(edges[:-1], edges[1:], strict=True)])
+    expected = p * x.size
+    chi2 = np.sum((h - expected) ** 2 / expected) / 2  # /2: correlated samples
+    assert chi2 < 25 + 5 * math.sqrt(50), chi2
+
+
+def test_noiseless_tanh_wall():
+    """Two walls on a ring relax to m0 tanh(r sqrt(eps)/x0), x0 = sqrt(8D/((5 gamma - 4) J))."""
+    eps, g = 0.1, 0.875
+    model = paper_toy_model(eps, g, thermal=False).replace(site_noise=0.0)
+    dx, L = 0.25, 400.0
+    x = (np.arange(int(L / dx)) + 0.5) * dx
+    m0 = math.sqrt(5 - 4 / g)
+    x0 = math.sqrt(8 / (5 * g - 4))
+    w = x0 / math.sqrt(eps)
+    start = m0 * np.tanh((x - 100) / (1.6 * w)) * np.tanh((300 - x) / (1.6 * w))  # too wide at first
+    r = simulate(model, length=L, time=600.0, dx=dx, dt=0.01, seed=0, initial=start, record_every=60000)
+    exact = m0 * np.tanh((x - 100) * math.sqrt(eps) / x0)
+    sel = (x > 50) & (x < 150)
+    assert np.max(np.abs(r.final_state.field[sel] - exact[sel])) < 2e-3 * m0
+    assert np.max(np.abs(start[sel] - exact[sel])) > 0.1 * m0  # it did relax
+
+
+def test_input_checks():
+    model = paper_toy_model(0.2)
+    with pytest.raises(ValueError, match="stability limit"):
+        simulate(model, length=10, time=1, dx=0.25, dt=0.05, seed=1)
+    with pytest.raises(ValueError, match="multiple of dx"):
+        simulate(model, length=10.1, time=1, dx=0.25, seed=1)
+    with pytest.raises(ValueError, match="multiple of dt"):
+        simulate(model, length=10, time=0.0015, dt=0.001, seed=1)
+    with pytest.raises(ValueError, match="GiB"):
+        simulate(model, length=1e9, time=1, seed=1)
+    with pytest.raises(ValueError, match="seed"):
+        simulate(model, length=10, time=1)
+    with pytest.raises(ValueError, match="shape"):
+        simulate(model, length=10, time=1, seed=1, initial=np.zeros(3))
+    with pytest.raises(ValueError, match="m0"):
+        simulate(paper_toy_model(0.2, 0.7), length=10, time=1, seed=1, initial="plus")
+
+
+def test_blow_up_keeps_last_finite_state(tmp_path):
+    model = paper_toy_model(0.2, thermal=False)
+    start = np.zeros(40)
+    start[5] = 1e60  # f(m) ~ m^3 overflows within a few steps
+    with pytest.raises(SimulationBlowUp) as info:
+        simulate(model, length=10, time=1.0, seed=1, initial=start, record_every=10, check_every=64)
+    assert isinstance(info.value, FloatingPointError)
+    part = info.value.result
+    assert not part.completed
+    assert np.all(np.isfinite(part.final_state.field))
+    assert 0 <= part.final_state.step < 1000
+    # the next step from the last finite state is indeed non-finite (exact location by replay)
+    coeffs = model.force_coeffs
+    a, b = model.noise_coefficients(0.25, 0.001)
+    m = part.final_state.field.copy()
+    with np.errstate(all="ignore"):
+        nxt = run_reference(m, coeffs, 1.0, 0.25, 0.001, a, b, part.final_state.key, part.final_state.step, 1)
+    assert not np.all(np.isfinite(nxt))
+
+
+def test_result_roundtrip_and_summary(tmp_path):
+    model = paper_toy_model(0.2, thermal=False)
+    r = simulate(model, length=100, time=4.0, seed=3, record_every=500)
+    d = r.to_dict()
+    for key in ("parameters", "m2_mean", "correlation_length", "domain_wall_density", "coarse_graining_length",
+                "site_updates_per_second"):
+        assert key in d
+    import json
+
+    json.dumps(d)
+    assert r.m2_mean == pytest.approx(np.mean(r.m2[r.times > 2.0]))
+    p = tmp_path / "run.npz"
+    r.save(p)
+    back = SimulationResult.load(p)
+    np.testing.assert_array_equal(back.final_state.field, r.final_state.field)
+    assert back.parameters == json.loads(json.dumps(r.parameters))
+    assert back.m2_mean == r.m2_mean
+    # continue from a loaded state
+    simulate(model, length=100, time=0.5, seed=3, state=back.final_state)
