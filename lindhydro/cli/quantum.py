@@ -1,8 +1,202 @@
-"""Subcommands of ``lindhydro`` (placeholder until the capability lands: registers nothing)."""
+"""``lindhydro fixed-points`` and ``lindhydro force-field``: the quantum side from the shell.
+
+Both diagonalise the paper's chain (sector-resolved exact diagonalisation), build Gibbs
+ensembles exp(−λ1 Q1 − λ2 H0)/Z and evaluate the forces f_i = (1/N)⟨L̂1†(Q_i)⟩ and the noise
+matrix N_ij per unit ε.  Defaults are the paper's Fig. 2 preset.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+
+__all__ = ["register"]
+
+_PHYSICS = """\
+physics parameters (defaults: the paper's Fig. 2 preset):
+  H0 = J sum_j [h (s+_j s-_{j+1} + h.c.) + Delta sz_j sz_{j+1}] + J' sum_j h (s+_j s-_{j+2} + h.c.)
+  with h = 2 for --hopping isotropic (J(sx sx + sy sy + Delta sz sz): the reading that reproduces
+  Fig. 2) and h = 1 for --hopping literal (the paper's formula taken literally: no bistability).
+  Bath: sigma^x jumps with rate J(1-gamma), spin-aligning jumps P^up s+ P^up + P^dn s- P^dn with
+  rate J gamma.  Charges Q1 = sum sz (m = <Q1>/N) and H0 (e = <H0>/N, units of J).
+  Forces f and noise N are per unit eps; energies in units of J, hbar = a = 1."""
+
+
+def _add_chain_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("chain")
+    g.add_argument("--sites", "-N", type=int, default=12, help="number of sites N (>= 3; default 12)")
+    g.add_argument("--gamma", type=float, default=0.9, help="bath mixing gamma in [0, 1] (default 0.9)")
+    g.add_argument("--delta", type=float, default=1.0, help="XXZ anisotropy Delta (default 1)")
+    g.add_argument("--jprime", type=float, default=0.01, help="next-nearest hopping J' (default 0.01)")
+    g.add_argument("--J", dest="J", type=float, default=1.0, help="exchange J > 0, the energy unit (default 1)")
+    g.add_argument(
+        "--hopping", default="isotropic",
+        help="hopping normalisation: isotropic (factor 2, default, reproduces Fig. 2), literal "
+        "(factor 1), or a positive number",
+    )
+    g.add_argument(
+        "--boundary", choices=("periodic", "open"), default="periodic",
+        help="boundary conditions (default periodic)",
+    )
+    g.add_argument(
+        "--sectors", choices=("auto", "momentum", "magnetisation", "dense"), default="auto",
+        help="diagonalisation route (default auto: momentum sectors for periodic N >= 10)",
+    )
+
+
+def _params(args):
+    from lindhydro.model import ChainParameters
+
+    hopping = args.hopping
+    if hopping not in ("isotropic", "literal"):
+        try:
+            hopping = float(hopping)
+        except ValueError:
+            raise ValueError(
+                f"--hopping must be 'isotropic', 'literal' or a positive number, got {args.hopping!r}"
+            ) from None
+    return ChainParameters(
+        n_sites=args.sites, J=args.J, delta=args.delta, jprime=args.jprime, gamma=args.gamma,
+        hopping=hopping, boundary=args.boundary,
+    )
+
+
+def _ensemble(params, sectors: str):
+    from lindhydro.gibbs import GibbsEnsemble
+    from lindhydro.spectrum import diagonalize
+
+    return GibbsEnsemble(diagonalize(params, sectors=sectors, progress=sys.stderr.isatty()))
+
+
+def _fmt_eigs(eigs) -> str:
+    parts = []
+    for z in eigs:
+        z = complex(z)
+        parts.append(f"{z.real:+.4f}" if abs(z.imag) < 1e-12 else f"{z.real:+.4f}{z.imag:+.4f}i")
+    return ", ".join(parts)
+
+
+def _run_fixed_points(args) -> int:
+    from lindhydro.fixed_points import find_fixed_points
+
+    params = _params(args)
+    t0 = time.perf_counter()
+    ens = _ensemble(params, args.sectors)
+    res = find_fixed_points(ens, paths=False)
+    elapsed = time.perf_counter() - t0
+    if args.json:
+        out = res.to_dict()
+        out["parameters"]["method"] = ens.spectrum.method
+        out["parameters"]["jacobian_eigenvalue_format"] = "real number, or [re, im] if complex"
+        print(json.dumps(out))
+        return 0
+    p = params.to_dict()
+    print(
+        f"Fixed points of the Gibbs-ensemble hydrodynamics (per unit eps), N={p['n_sites']}, "
+        f"gamma={p['gamma']}, J={p['J']}, Delta={p['delta']}, J'={p['jprime']}, "
+        f"hopping={p['hopping']} (factor {p['hopping_factor']}), {p['boundary']}; "
+        f"{ens.spectrum.method} ED, {elapsed:.1f} s"
+    )
+    header = f"{'m':>9} {'e':>9} {'lambda1':>9} {'lambda2':>9}  {'stable':<7} {'N11':>8} {'N12':>8} {'N22':>8}  Jacobian eigenvalues"
+    print(header)
+    print("-" * len(header))
+    for fp in res.points:
+        print(
+            f"{fp.m:9.5f} {fp.e:9.5f} {fp.lam[0]:9.5f} {fp.lam[1]:9.5f}  {'yes' if fp.stable else 'no':<7} "
+            f"{fp.noise[0, 0]:8.4f} {fp.noise[0, 1]:8.4f} {fp.noise[1, 1]:8.4f}  {_fmt_eigs(fp.jacobian_eigenvalues)}"
+        )
+    if not res.points:
+        print("(no fixed point found)")
+    return 0
+
+
+def _run_force_field(args) -> int:
+    from lindhydro.fixed_points import find_fixed_points
+    from lindhydro.forces import force_field
+
+    params = _params(args)
+    if args.grid < 2 or args.grid > 2001:
+        raise ValueError(f"--grid must be between 2 and 2001, got {args.grid}")
+    m_lo, m_hi = args.m_range
+    if not (-1.0 <= m_lo < m_hi <= 1.0):
+        raise ValueError(f"--m-range must satisfy -1 <= MIN < MAX <= 1, got {args.m_range}")
+    if args.e_range is not None and not args.e_range[0] < args.e_range[1]:
+        raise ValueError(f"--e-range must satisfy MIN < MAX, got {args.e_range}")
+    if not args.out.endswith((".nc", ".h5", ".nc4")):
+        raise ValueError(f"--out must be a netCDF file name ending in .nc, got {args.out!r}")
+    t0 = time.perf_counter()
+    ens = _ensemble(params, args.sectors)
+    if args.e_range is None:
+        e_lo, e_hi = ens.reachable_vertices[:, 1].min(), ens.reachable_vertices[:, 1].max()
+    else:
+        e_lo, e_hi = args.e_range
+    m = np.linspace(m_lo, m_hi, args.grid)
+    e = np.linspace(e_lo, e_hi, args.grid)
+    ff = force_field(ens, m, e)
+    fps = find_fixed_points(ens, paths=True)
+    ds = ff.to_xarray()
+    n_fp = len(fps.points)
+    ds["fixed_point_m"] = (("fixed_point",), np.array([p.m for p in fps.points]).reshape(n_fp), {"units": "1"})
+    ds["fixed_point_e"] = (("fixed_point",), np.array([p.e for p in fps.points]).reshape(n_fp), {"units": "J"})
+    ds["fixed_point_stable"] = (("fixed_point",), np.array([int(p.stable) for p in fps.points], dtype=np.int8).reshape(n_fp), {"long_name": "1 = stable"})
+    ds.attrs["method"] = ens.spectrum.method
+    ds.attrs["command"] = "lindhydro force-field " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "lindhydro force-field"
+    ds.to_netcdf(args.out, engine="h5netcdf")
+    if args.plot:
+        from lindhydro.plotting.quantum import plot_force_field
+
+        fig = plot_force_field(ff, fps)
+        fig.savefig(args.plot, dpi=150, bbox_inches="tight")
+    elapsed = time.perf_counter() - t0
+    print(
+        f"wrote {args.out} ({args.grid}x{args.grid} grid, N={params.n_sites}, {ens.spectrum.method} ED, "
+        f"{np.isfinite(ff.forces[0]).sum()} reachable points, {n_fp} fixed points, {elapsed:.1f} s)"
+        + (f"; figure {args.plot}" if args.plot else ""),
+        file=sys.stderr,
+    )
+    return 0
+
 
 def register(subparsers) -> None:
-    """Add this module's subcommands to ``subparsers``."""
-    return None
+    """Add the ``fixed-points`` and ``force-field`` subcommands to ``subparsers``."""
+    p = subparsers.add_parser(
+        "fixed-points",
+        help="fixed points of the Gibbs-ensemble forces and their stability (paper Fig. 2)",
+        description=(
+            "Find the fixed points f(m, e) = 0 of the hydrodynamic forces of the weakly open chain, "
+            "their stability (eigenvalues of the Jacobian df/dq) and the noise matrix there, all per "
+            "unit eps. With --json: exactly one JSON object {\"parameters\": {...}, \"fixed_points\": "
+            "[{\"m\", \"e\", \"lambda\": [l1, l2], \"stable\", \"jacobian_eigenvalues\" (a real number, "
+            "or [re, im] if complex), \"noise\": [[N11, N12], [N21, N22]], ...}]}."
+        ),
+        epilog=_PHYSICS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_chain_arguments(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=_run_fixed_points)
+
+    q = subparsers.add_parser(
+        "force-field",
+        help="the force field f(m, e) and noise on a grid, as netCDF (and a Fig. 2-like plot)",
+        description=(
+            "Evaluate the forces (f1, f2) and the noise matrix per unit eps on a regular (m, e) grid "
+            "and write them, with the parameters and units as attributes, to a netCDF file "
+            "(xarray, engine h5netcdf). Points outside the reachable region are NaN."
+        ),
+        epilog=_PHYSICS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_chain_arguments(q)
+    q.add_argument("--out", required=True, help="output netCDF file (.nc)")
+    q.add_argument("--plot", default=None, help="also draw the field (PNG or PDF by extension)")
+    q.add_argument("--grid", type=int, default=101, help="grid points per axis (default 101)")
+    q.add_argument("--m-range", type=float, nargs=2, default=(-1.0, 1.0), metavar=("MIN", "MAX"),
+                   help="magnetisation range (default -1 1)")
+    q.add_argument("--e-range", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
+                   help="energy-density range in units of J (default: the reachable range)")
+    q.set_defaults(func=_run_force_field)
