@@ -1,0 +1,54 @@
+"""``lindhydro simulate`` end to end."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lindhydro.cli import main
+from lindhydro.field import SimulationResult, paper_toy_model, simulate
+
+
+def test_simulate_json_matches_library(capsys, tmp_path):
+    out = tmp_path / "run.npz"
+    rc = main(["simulate", "--model", "paper", "--eps", "0.2", "--length", "100", "--time", "2", "--seed", "4",
+               "--no-thermal-noise", "--json", "--out", str(out)])
+    assert rc == 0
+    captured = capsys.readouterr()
+    d = json.loads(captured.out)  # exactly one JSON object on stdout
+    for key in ("parameters", "m2_mean", "correlation_length", "domain_wall_density", "coarse_graining_length",
+                "site_updates_per_second"):
+        assert key in d
+    assert d["parameters"]["model"]["thermal_noise"] == 0.0
+    assert d["parameters"]["averages_from_time"] == 1.0
+    lib = simulate(paper_toy_model(0.2, thermal=False), length=100, time=2, seed=4)
+    assert d["m2_mean"] == pytest.approx(lib.m2_mean, rel=1e-12)
+    saved = SimulationResult.load(out)
+    np.testing.assert_array_equal(saved.final_state.field, lib.final_state.field)
+
+
+def test_simulate_human_output_and_wick(capsys):
+    rc = main(["simulate", "--eps", "0.2", "--length", "50", "--time", "1", "--seed", "1", "--renormalisation", "wick",
+               "--no-progress"])
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "renormalisation=wick" in out and "m2_mean" in out
+
+
+def test_simulate_refuses_unstable_dt(capsys):
+    rc = main(["simulate", "--eps", "0.2", "--length", "50", "--time", "1", "--seed", "1", "--dt", "0.1", "--json"])
+    assert rc == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "stability limit" in captured.err
+
+
+def test_simulate_quantum_model(capsys):
+    rc = main(["simulate", "--model", "quantum", "--sites", "6", "--gamma", "0.9", "--eps", "0.2", "--D", "1",
+               "--chi-T", "0.5", "--length", "25", "--time", "0.5", "--seed", "3", "--json", "--no-progress"])
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    model = d["parameters"]["model"]
+    assert model["name"] == "first-principles"
+    assert model["thermal_noise"] == pytest.approx(1.0)  # 2 D chi_T
+    assert len(model["force_coeffs"]) >= 2 and model["force_coeffs"][0] > 0  # bistable at gamma = 0.9
