@@ -18,11 +18,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from lindhydro import ChainParameters  # noqa: E402
+from lindhydro.analysis.walls import smooth  # noqa: E402
 from lindhydro.field import FieldModel, simulate  # noqa: E402
 from lindhydro.fixed_points import find_fixed_points  # noqa: E402
 from lindhydro.forces import force_field  # noqa: E402
 from lindhydro.gibbs import GibbsEnsemble  # noqa: E402
-from lindhydro.analysis.walls import smooth  # noqa: E402
 from lindhydro.reduce import reduce_to_order_parameter  # noqa: E402
 from lindhydro.spectrum import diagonalize  # noqa: E402
 
