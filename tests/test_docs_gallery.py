@@ -62,3 +62,12 @@ def test_example_has_main_guard_or_runs_at_top_level(script):
     # argparse with required arguments would produce an empty page
     src = script.read_text(encoding="utf-8")
     assert "required=True" not in src, f"{script.name}: arguments must have defaults"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[p.name for p in SCRIPTS])
+def test_example_does_not_read_its_docstring(script):
+    # sphinx-gallery executes the code with __doc__ = "" (the docstring becomes the page text), so
+    # e.g. argparse.ArgumentParser(description=__doc__.splitlines()[1]) breaks the docs build
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    uses = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "__doc__"]
+    assert not uses, f"{script.name} reads __doc__ (line {uses[0]}), which is empty in the docs build"
