@@ -42,7 +42,7 @@ def _eig_json(z: complex) -> float | list[float]:
 class FixedPoint:
     """A zero of the force field.
 
-    Attributes
+    Parameters
     ----------
     m, e : float
         Densities ⟨Q1⟩/N and ⟨H0⟩/N (e in units of J).
@@ -88,14 +88,16 @@ class FixedPoint:
 class FixedPointResult:
     """All fixed points found, with the unstable-to-stable flow lines.
 
-    Attributes
+    Parameters
     ----------
     points : tuple of FixedPoint
         Sorted by m.
     paths : tuple of ndarray
         Flow lines (each of shape (n, 2): columns m, e) from unstable fixed points.
     parameters : ChainParameters or None
+        The chain, if known.
     n_sites : int
+        Chain length N.
     method : str
         Diagonalisation route.
     """
@@ -132,7 +134,20 @@ class FixedPointResult:
 
 
 def as_ensemble(obj, *, sectors: str = "auto") -> GibbsEnsemble:
-    """A :class:`GibbsEnsemble` from ChainParameters, an OpenSystem, a Spectrum or an ensemble."""
+    """A :class:`GibbsEnsemble` from ChainParameters, an OpenSystem, a Spectrum or an ensemble.
+
+    Parameters
+    ----------
+    obj : ChainParameters, OpenSystem, Spectrum or GibbsEnsemble
+        What to build the ensemble from (diagonalised if needed).
+    sectors : str
+        Diagonalisation route (see :func:`~lindhydro.spectrum.diagonalize`).
+
+    Returns
+    -------
+    GibbsEnsemble
+        The ensemble.
+    """
     if isinstance(obj, GibbsEnsemble):
         return obj
     if isinstance(obj, Spectrum):
@@ -181,7 +196,25 @@ def flow_path(
     """Integrate dq/dt = f(q) (per unit ε) from the Gibbs state ``lam_start``.
 
     Integrated in λ coordinates, dλ/dt = (∂q/∂λ)⁻¹ f, until |f| < ``f_tol`` (a fixed point is
-    reached) or ``t_max``.  Returns the path as an (n, 2) array of densities (m, e).
+    reached) or ``t_max``.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    lam_start : array_like, shape (2,)
+        Lagrange parameters of the starting state.
+    t_max : float
+        Longest integration time (units 1/(εJ)).
+    f_tol : float
+        Stop when max |f_i| falls below this.
+    max_points : int
+        Largest number of returned points (evenly thinned).
+
+    Returns
+    -------
+    ndarray, shape (n, 2)
+        The path in densities (m, e).
     """
 
     def rhs(_t, lam):
@@ -239,6 +272,7 @@ def find_fixed_points(
     Returns
     -------
     FixedPointResult
+        The fixed points sorted by m, with the flow lines and the parameters.
     """
     ens = as_ensemble(params, sectors=sectors)
     if ens.n_charges != 2:

@@ -46,24 +46,83 @@ __all__ = [
 
 
 def forces(ensemble: GibbsEnsemble, lam) -> np.ndarray:
-    """f_i(λ) = (1/N) ⟨L̂1†(Q_i)⟩_λ per unit ε (shape (n_charges,); units J × [q_i])."""
+    """f_i(λ) = (1/N) ⟨L̂1†(Q_i)⟩_λ per unit ε.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble (spectrum with force elements).
+    lam : array_like, shape (n_charges,)
+        Lagrange parameters (λ1, λ2).
+
+    Returns
+    -------
+    ndarray, shape (n_charges,)
+        (f1, f2) per unit ε; units J × [q_i] (f1 in J, f2 in J²).
+    """
     return ensemble.average(ensemble.spectrum.force_elements, lam) / ensemble.n_sites
 
 
 def force_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
-    """∂f_i/∂λ_j = −cov(F_i, Q_j)/N (exact)."""
+    """∂f_i/∂λ_j = −cov(F_i, Q_j)/N (exact).
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    lam : array_like, shape (n_charges,)
+        Lagrange parameters.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges)
+        The Jacobian in λ coordinates, per unit ε.
+    """
     return -ensemble.covariance(ensemble.spectrum.force_elements, lam) / ensemble.n_sites
 
 
 def force_jacobian(ensemble: GibbsEnsemble, lam) -> np.ndarray:
-    """∂f_i/∂q_j = (∂f/∂λ)(∂q/∂λ)⁻¹ at the Gibbs state λ (units: J per unit ε)."""
+    """∂f_i/∂q_j = (∂f/∂λ)(∂q/∂λ)⁻¹ at the Gibbs state λ.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    lam : array_like, shape (n_charges,)
+        Lagrange parameters.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges)
+        The Jacobian in density coordinates per unit ε (rates in units of J).
+    """
     dfdl = force_jacobian_lambda(ensemble, lam)
     dqdl = ensemble.density_jacobian(lam)
     return np.linalg.solve(dqdl.T, dfdl.T).T
 
 
 def forces_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
-    """f(q): forces at densities q (raises ValueError if q is unreachable)."""
+    """f(q): forces at densities q.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    q : array_like, shape (n_charges,)
+        Densities (m, e).
+    lam0 : array_like, optional
+        Starting point of the inverse map.
+
+    Returns
+    -------
+    ndarray, shape (n_charges,)
+        Forces per unit ε.
+
+    Raises
+    ------
+    ValueError
+        If q is unreachable.
+    """
     return forces(ensemble, ensemble.lambdas(q, lam0=lam0))
 
 
@@ -72,6 +131,18 @@ def infinite_temperature_forces(m, params: ChainParameters) -> tuple[np.ndarray,
 
     f1 = 2J[γ/4 (1 − m²) − (1 − γ)] m (units J), f2 = J²Δ[γ(1 − m²) − 4(1 − γ)m²] (units J²).
     Independent of the hopping normalisation and of J'.
+
+    Parameters
+    ----------
+    m : array_like
+        Magnetisation density.
+    params : ChainParameters
+        J, Δ, γ are used.
+
+    Returns
+    -------
+    f1, f2 : ndarray
+        Forces per unit ε.
     """
     m = np.asarray(m, dtype=float)
     J, g, D = params.J, params.gamma, params.delta
@@ -84,7 +155,7 @@ def infinite_temperature_forces(m, params: ChainParameters) -> tuple[np.ndarray,
 class ForceField:
     """Forces and noise on a regular (m, e) grid (per unit ε, per site).
 
-    Attributes
+    Parameters
     ----------
     m, e : ndarray
         Grid axes: magnetisation density m = ⟨Q1⟩/N and energy density e = ⟨H0⟩/N (units J).
@@ -95,7 +166,9 @@ class ForceField:
     lam : ndarray, shape (2, len(e), len(m))
         Lagrange parameters (λ1, λ2) of the grid points.
     n_sites : int
+        Chain length N of the spectrum.
     parameters : ChainParameters or None
+        The chain, if known.
     hull : ndarray
         Vertices of the reachable region (for plots).
     """

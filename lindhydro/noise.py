@@ -49,18 +49,64 @@ __all__ = ["noise_matrix", "noise_at", "noise_jacobian_lambda", "infinite_temper
 
 
 def noise_matrix(ensemble: GibbsEnsemble, lam) -> np.ndarray:
-    """N_ij(λ) per unit ε and unit length, shape (n_charges, n_charges), symmetric PSD."""
+    """N_ij(λ) per unit ε and unit length.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble (spectrum with noise elements).
+    lam : array_like, shape (n_charges,)
+        Lagrange parameters.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges)
+        Symmetric positive semidefinite noise matrix (N11 in J, N12 in J², N22 in J³).
+    """
     Nn = ensemble.average(ensemble.spectrum.noise_elements, lam) / ensemble.n_sites
     return 0.5 * (Nn + Nn.T)
 
 
 def noise_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
-    """∂N_ij/∂λ_k = −cov(N_ij, Q_k)/N, shape (n_charges, n_charges, n_charges)."""
+    """∂N_ij/∂λ_k = −cov(N_ij, Q_k)/N.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    lam : array_like, shape (n_charges,)
+        Lagrange parameters.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges, n_charges)
+        Derivatives, last index k.
+    """
     return -ensemble.covariance(ensemble.spectrum.noise_elements, lam) / ensemble.n_sites
 
 
 def noise_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
-    """N(q) at densities q (raises ValueError if q is unreachable)."""
+    """N(q) at densities q.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    q : array_like, shape (n_charges,)
+        Densities (m, e).
+    lam0 : array_like, optional
+        Starting point of the inverse map.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges)
+        Noise matrix per unit ε.
+
+    Raises
+    ------
+    ValueError
+        If q is unreachable.
+    """
     return noise_matrix(ensemble, ensemble.lambdas(q, lam0=lam0))
 
 
@@ -68,6 +114,18 @@ def infinite_temperature_noise(m, params: ChainParameters) -> tuple[np.ndarray, 
     """Analytic (N11, N12) per unit ε at λ2 = 0 (product state, ⟨σᶻ⟩ = m), periodic chain.
 
     N11 = 4J(1 − γ) + Jγ(1 − m²) (units J); N12 = 8J²Δ(1−γ)m + 2J²Δγ m(1 − m²) (units J²).
+
+    Parameters
+    ----------
+    m : array_like
+        Magnetisation density.
+    params : ChainParameters
+        J, Δ, γ are used.
+
+    Returns
+    -------
+    N11, N12 : ndarray
+        Noise matrix elements per unit ε and unit length.
     """
     m = np.asarray(m, dtype=float)
     J, g, D = params.J, params.gamma, params.delta

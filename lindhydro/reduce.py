@@ -46,7 +46,7 @@ __all__ = ["OrderParameterHydro", "reduce_to_order_parameter", "slow_manifold"]
 class OrderParameterHydro:
     """The order-parameter force and noise reduced from the quantum chain.
 
-    Attributes
+    Parameters
     ----------
     force_coeffs : tuple of float
         (c1, c3, c5, ...): f(m)/ε = Σ_k c_k m^(2k+1), units of J, along the slow manifold f2 = 0.
@@ -59,6 +59,7 @@ class OrderParameterHydro:
     f_values : ndarray
         f1(m, e*(m)) on ``m_grid`` (per unit ε, units J), the data that was fitted.
     parameters : ChainParameters
+        The chain that produced it.
     e_values : ndarray
         e*(m) on ``m_grid`` (units J).
     noise_values : ndarray
@@ -126,6 +127,7 @@ def slow_manifold(
     Parameters
     ----------
     ensemble : GibbsEnsemble
+        The ensemble of the chain.
     m_values : 1-D array
         Increasing magnetisations; the continuation starts at the first one.
     lam_start : array_like, optional
@@ -196,6 +198,7 @@ def reduce_to_order_parameter(
     Returns
     -------
     OrderParameterHydro
+        Force coefficients, noise, stable fixed point and the data behind the fit.
 
     Raises
     ------

@@ -84,7 +84,7 @@ DEFAULT_MEMORY_BUDGET = _physical_memory() // 2
 class Spectrum:
     """Per-eigenstate data of H0 in a joint eigenbasis of the charges.
 
-    Attributes
+    Parameters
     ----------
     charges : ndarray, shape (n_states, n_charges)
         Eigenvalues ``Q_{n,i}`` of the extensive charges (paper model: ``(Q1_n, E_n)``,
@@ -98,6 +98,7 @@ class Spectrum:
     n_sites : int
         Number of sites N (densities are ``⟨Q⟩/N``).
     charge_names : tuple of str
+        Labels of the charges.
     parameters : ChainParameters or None
         The chain parameters for the paper's model; ``None`` for a user OpenSystem.
     method : {"momentum", "magnetisation", "dense"}
@@ -183,6 +184,7 @@ def sector_hamiltonian(params: ChainParameters, n_down: int, states: np.ndarray 
     Parameters
     ----------
     params : ChainParameters
+        The chain (N, couplings, hopping normalisation, boundary).
     n_down : int
         Number of down spins (Q1 = N − 2 n_down).
     states : ndarray, optional
@@ -274,6 +276,20 @@ def estimate_memory(n_sites: int, mode: str = "momentum", *, chunk: int = 512) -
     Counts the largest dense block (complex, ×4 for ``eigh`` workspace and eigenvectors), the
     eigenvectors expanded in the largest magnetisation sector (a column chunk, ×4 for the
     jump-operator images), the largest sparse sector Hamiltonian, and the per-state arrays.
+
+    Parameters
+    ----------
+    n_sites : int
+        Chain length N.
+    mode : {"momentum", "magnetisation", "dense"}
+        Diagonalisation route.
+    chunk : int
+        Eigenvector columns processed at once.
+
+    Returns
+    -------
+    int
+        Estimated peak memory in bytes.
     """
     if mode == "dense":
         dim = 2**n_sites

@@ -162,7 +162,13 @@ def _run_force_field(args) -> int:
 
 
 def register(subparsers) -> None:
-    """Add the ``fixed-points`` and ``force-field`` subcommands to ``subparsers``."""
+    """Add the ``fixed-points`` and ``force-field`` subcommands to ``subparsers``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parser collection of the top-level ``lindhydro`` parser.
+    """
     p = subparsers.add_parser(
         "fixed-points",
         help="fixed points of the Gibbs-ensemble forces and their stability (paper Fig. 2)",
