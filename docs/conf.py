@@ -21,6 +21,7 @@ import inspect
 import io
 import os
 import pkgutil
+import re
 import sys
 import warnings
 from contextlib import redirect_stdout
@@ -106,7 +107,9 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "download_all_examples": False,
     "show_memory": False,
-    "plot_gallery": "True",
+    # LINDHYDRO_DOCS_NO_GALLERY=1 skips executing the examples (quick iteration on the prose);
+    # CI never sets it.
+    "plot_gallery": "False" if os.environ.get("LINDHYDRO_DOCS_NO_GALLERY") else "True",
     "capture_repr": ("_repr_html_", "__repr__"),
     "min_reported_time": 1,
 }
@@ -187,6 +190,19 @@ def _underline(text: str, char: str) -> str:
     return f"{text}\n{char * len(text)}\n"
 
 
+def _summary(obj) -> str:
+    """First paragraph of a docstring (its summary), on one line, escaped like the docstrings."""
+    if not (inspect.isclass(obj) or callable(obj)):
+        return ""
+    doc = inspect.getdoc(obj) or ""
+    para = []
+    for line in doc.strip().splitlines():
+        if not line.strip():
+            break
+        para.append(line.strip())
+    return " ".join(escape_bars([" ".join(para)]))
+
+
 def _module_page(modname: str) -> str:
     module = importlib.import_module(modname)
     names = public_names(module)
@@ -201,8 +217,11 @@ def _module_page(modname: str) -> str:
         documented.append(n)
     reexported = [n for n in names if n not in documented]
     if documented:
-        lines += [".. autosummary::", "   :nosignatures:", ""]
-        lines += [f"   {n}" for n in documented]
+        lines += [".. list-table::", "   :widths: 30 70", "   :class: lindhydro-summary", ""]
+        for n in documented:
+            obj = getattr(module, n)
+            role = "class" if inspect.isclass(obj) else ("func" if callable(obj) else "data")
+            lines += [f"   * - :{role}:`~{modname}.{n}`", f"     - {_summary(obj)}"]
         lines.append("")
     if reexported:
         lines += ["Re-exported here for convenience:", ""]
@@ -298,6 +317,55 @@ def write_optional_toc() -> None:
     optional = [p for p in ("cluster",) if (DOCS / f"{p}.md").exists() or (DOCS / f"{p}.rst").exists()]
     text = ".. toctree::\n   :maxdepth: 1\n\n" + "".join(f"   {p}\n" for p in optional) if optional else ""
     (GENERATED / "optional_toc.inc").write_text(text, encoding="utf-8")
+
+
+# -- Docstrings written by physicists -------------------------------------------------------------
+#
+# Docstrings use physics notation such as |m|, ⟨m|L_k|n⟩ or |ψ⟩, which reStructuredText would read
+# as substitution references ("|m|") and reject.  Before numpydoc and autodoc parse a docstring, a
+# bare "|" outside inline literals, roles and literal/math blocks is escaped, so it renders as
+# written.  RST grid tables and line blocks are left alone.
+
+_INLINE_PROTECTED = re.compile(r"(``.+?``|:[\w:.-]+:`[^`]*`|`[^`]*`_{0,2})")
+
+
+def _escape_bars_in_line(line: str) -> str:
+    parts = _INLINE_PROTECTED.split(line)
+    for i in range(0, len(parts), 2):  # even indices: outside literals and roles
+        parts[i] = re.sub(r"(?<!\\)\|", r"\\|", parts[i])
+    return "".join(parts)
+
+
+def escape_bars(lines: list[str]) -> list[str]:
+    """Escape bare ``|`` in docstring lines (see the comment above); returns new lines."""
+    out: list[str] = []
+    block_indent: int | None = None  # inside a literal (``::``) or directive block
+    for line in lines:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if stripped and indent <= block_indent:
+                block_indent = None
+            else:
+                out.append(line)
+                continue
+        is_table = stripped.startswith(("+-", "+=")) or (
+            stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2
+            and stripped[1:2] == " "
+        )
+        out.append(line if is_table else _escape_bars_in_line(line))
+        if stripped.endswith("::") or re.match(r"\.\. (math|code-block|code|highlight)::", stripped):
+            block_indent = indent
+    return out
+
+
+def _process_docstring(app, what, name, obj, options, lines) -> None:
+    lines[:] = escape_bars(lines)
+
+
+def setup(app) -> None:
+    """Register the docstring pre-processing (before numpydoc, priority 400 < 500)."""
+    app.connect("autodoc-process-docstring", _process_docstring, priority=400)
 
 
 API_MODULES_FOUND = write_api_pages()
