@@ -20,6 +20,7 @@ realisations.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,14 @@ class DensityCurve:
         (last quarter − third quarter) / combined standard error, per ε (stationarity check).
     fit : dict or None
         ``{"A", "A_error", "c", "c_error", "prefactor", "method", ...}`` or ``None`` if not fitted.
+    correlation_length, correlation_length_err : ndarray
+        ξ per ε: mean and standard error over realisations of the correlation length of each
+        realisation's time-averaged C(r) (second half of the run; NaN where not recorded).
+    density_xi, density_xi_err : ndarray
+        The ℓ-free wall-density measure ``1/(2ξ)`` (exact for dilute, independent walls), mean and
+        standard error over realisations.
+    fit_xi : dict or None
+        The same fit applied to ``1/(2ξ)``.
     """
 
     axes: dict[str, Any]
@@ -64,6 +73,11 @@ class DensityCurve:
     n_realisations: np.ndarray
     drift_sigma: np.ndarray
     fit: dict[str, Any] | None = None
+    correlation_length: np.ndarray | None = None
+    correlation_length_err: np.ndarray | None = None
+    density_xi: np.ndarray | None = None
+    density_xi_err: np.ndarray | None = None
+    fit_xi: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN → None)."""
@@ -78,6 +92,11 @@ class DensityCurve:
             "n_realisations": [int(n) for n in self.n_realisations],
             "drift_sigma": clean(self.drift_sigma),
             "fit": self.fit,
+            "correlation_length": None if self.correlation_length is None else clean(self.correlation_length),
+            "correlation_length_err": None if self.correlation_length_err is None else clean(self.correlation_length_err),
+            "density_xi": None if self.density_xi is None else clean(self.density_xi),
+            "density_xi_err": None if self.density_xi_err is None else clean(self.density_xi_err),
+            "fit_xi": self.fit_xi,
         }
 
 
@@ -283,8 +302,20 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
             de = np.nanstd(diff, axis=1, ddof=min(1, diff.shape[1] - 1)) / np.sqrt(cnt)
             drift = np.where(cnt > 1, dm / de, np.nan)
         fitres = _fit(eps, per, n_boot) if fit and len(eps) >= 2 else None
+        xi_kw = {}
+        if "correlation" in ds:
+            C = ds["correlation"].sel(combo) if combo else ds["correlation"]
+            C = np.asarray(C.transpose("eps", "realisation", "r_index").values, dtype=float)[have]
+            xi = _xi_per_realisation(np.asarray(ds["r"].values), C)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                nxi = 1.0 / (2.0 * xi)
+            xi_kw = {
+                "correlation_length": _nanmean(xi), "correlation_length_err": _nansem(xi),
+                "density_xi": _nanmean(nxi), "density_xi_err": _nansem(nxi),
+                "fit_xi": _fit(eps, nxi, n_boot) if fit and len(eps) >= 2 else None,
+            }
         curves.append(DensityCurve(axes=combo, eps=eps, density=mean, density_err=err, per_realisation=per,
-                                   n_realisations=cnt, drift_sigma=drift, fit=fitres))
+                                   n_realisations=cnt, drift_sigma=drift, fit=fitres, **xi_kw))
     n_finished = int(ds["finished"].sum())
     try:
         from lindhydro.sweep.store import ResultStore
@@ -298,6 +329,33 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
         n_finished=n_finished, n_expected=n_expected,
         parameters_example=json.loads(ds.attrs.get("parameters_example", "{}")),
     )
+
+
+def _xi_per_realisation(r: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Correlation length of every realisation's averaged C(r) (NaN where missing, inf = ring-sized)."""
+    from lindhydro.analysis.correlations import correlation_length_from_function
+
+    out = np.full(C.shape[:2], np.nan)
+    for i in range(C.shape[0]):
+        for j in range(C.shape[1]):
+            if np.all(np.isfinite(C[i, j])):
+                xi = correlation_length_from_function(r, C[i, j])
+                out[i, j] = xi if np.isfinite(xi) else np.nan
+    return out
+
+
+def _nanmean(a: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN, quietly
+        return np.nanmean(a, axis=1)
+
+
+def _nansem(a: np.ndarray) -> np.ndarray:
+    cnt = np.sum(np.isfinite(a), axis=1)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sd = np.nanstd(a, axis=1, ddof=1) if a.shape[1] > 1 else np.full(a.shape[0], np.nan)
+        return np.where(cnt > 1, sd / np.sqrt(np.maximum(cnt, 1)), np.nan)
 
 
 def _has_fit(cur: DensityCurve) -> bool:
@@ -339,6 +397,9 @@ def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, store_dataset=Non
             e = np.linspace(cur.eps.min() * 0.95, cur.eps.max() * 1.05, 200)
             ax.plot(e, _model_law(e, cur.fit["A"], cur.fit["c"]), "-", color=h[0].get_color(),
                     label=f"A ε^1/4 e^(-c/√ε): A={cur.fit['A']:.3g}, c={cur.fit['c']:.3g}")
+        if cur.density_xi is not None and np.any(np.isfinite(cur.density_xi)):
+            ax.errorbar(cur.eps, cur.density_xi, yerr=np.nan_to_num(cur.density_xi_err), fmt="s", mfc="none",
+                        capsize=2, color=h[0].get_color(), label="1/(2ξ) (no ℓ)")
     ax.set_xlabel("ε̃")
     ax.set_ylabel("domain-wall density n (1/a)")
     ax.set_yscale("log")

@@ -22,6 +22,7 @@ continuation of the simulator is bit-identical, so chunked and unchunked runs ag
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time as _time
@@ -146,12 +147,41 @@ def start_local_cluster(n_workers: int | None = None):
     Returns
     -------
     distributed.LocalCluster
+
+    Notes
+    -----
+    Worker processes are started with the ``spawn`` method, which normally re-executes the calling
+    script (``__main__``) in every worker: a plain script calling :func:`run_sweep` at top level,
+    without an ``if __name__ == "__main__":`` guard, would start sweeps recursively.  Workers need
+    nothing from ``__main__`` (tasks are pickled by value or imported from lindhydro), so it is
+    hidden from them while they start.
     """
     from distributed import LocalCluster
 
     n = n_workers or os.cpu_count() or 1
     if n < 1:
         raise ValueError(f"number of workers must be >= 1, got {n}")
+    with _main_hidden_from_spawn():
+        return _local_cluster(LocalCluster, n)
+
+
+@contextlib.contextmanager
+def _main_hidden_from_spawn():
+    main = sys.modules.get("__main__")
+    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if main is not None and hasattr(main, k)}
+    if main is None or "__file__" not in saved:
+        yield
+        return
+    try:
+        del main.__file__
+        main.__spec__ = None
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
+
+
+def _local_cluster(LocalCluster, n: int):
     return LocalCluster(
         n_workers=n,
         threads_per_worker=1,
@@ -160,7 +190,7 @@ def start_local_cluster(n_workers: int | None = None):
         dashboard_address=None,
         # the scheduler still serves its plain HTTP routes (health, metrics): loopback, any free port
         scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-        silence_logs=40,  # logging.ERROR: keep worker chatter off the terminal
+        silence_logs=50,  # logging.CRITICAL: task errors are reported by run_sweep, with parameters
     )
 
 
