@@ -33,7 +33,7 @@ from lindhydro.sweep.config import load_config, parse_config
 from lindhydro.sweep.runner import run_sweep
 from lindhydro.sweep.store import ResultStore, open_store
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+parser = argparse.ArgumentParser(description="A small, resumable eps sweep on a local dask cluster")
 parser.add_argument("--full", action="store_true", help="run sweep.toml at the paper's full scale")
 parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
 args, _ = parser.parse_known_args()
