@@ -4,7 +4,8 @@ Everything here reads the store alone (:func:`lindhydro.sweep.store.open_store`)
 every parameter, so the analysis needs neither the configuration file nor the simulator.
 
 Steady state.  For each task the density is the time average of its recorded ``wall_density`` over
-``t >= t_steady`` (default: the second half of the run, as ``lindhydro simulate`` does).  The
+``t > t_steady`` (default: the records after the midpoint ``T/2`` of the run, exactly the
+second-half average of :func:`lindhydro.field.simulate`).  The
 per-ε value is the mean over realisations and its error bar the standard error of that mean
 (realisations are independent; records within one run are correlated, so they are *not* counted as
 independent samples).  As a stationarity check, the mean over the third quarter of the run is
@@ -249,7 +250,7 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
     path : path-like
         The store directory.
     t_steady : float, optional
-        Start of the time average (default: half the last record time).
+        Average over the records at ``t > t_steady`` (default: half the run time ``T/2``).
     fit : bool
         Fit ``A ε^{1/4} e^{-c/√ε}`` to every curve with at least two ε.
     n_boot : int
@@ -268,12 +269,13 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
     times = np.asarray(ds["time"].values)
     t_end = float(times[-1])
     if t_steady is None:
-        t_steady = 0.5 * t_end
-    if t_steady > t_end:
-        raise ValueError(f"t_steady = {t_steady} is after the last record at t = {t_end}")
-    window = times >= t_steady
+        example = json.loads(ds.attrs.get("parameters_example", "{}"))
+        t_steady = 0.5 * float(example.get("simulation", {}).get("time", t_end))
+    if t_steady >= t_end:
+        raise ValueError(f"t_steady = {t_steady} is not before the last record at t = {t_end}")
+    window = times > t_steady + 1e-9 * max(1.0, abs(t_end))
     if not window.any():
-        raise ValueError(f"no records at t >= {t_steady}")
+        raise ValueError(f"no records at t > {t_steady}")
     wd = ds["wall_density"]
     dens = wd.isel(t=np.flatnonzero(window)).mean("t")
     idx_w = np.flatnonzero(window)
