@@ -61,11 +61,11 @@ def test_exponential_correlations_are_recovered():
     rng = np.random.default_rng(2)
     dx, xi = 0.25, 6.0
     rho = np.exp(-dx / xi)
-    m = ar1(rho, 8192, 40, rng)
+    m = ar1(rho, 8192, 120, rng)  # estimator scatter ~3.5% at this size
     r, c = correlation_function(m, dx)
     assert c[0] == pytest.approx(1.0, rel=0.05)
     for method in ("fit", "efold"):  # (second_moment integrates the noisy tail: exact data only)
-        assert correlation_length(m, dx, method=method) == pytest.approx(xi, rel=0.08), method
+        assert correlation_length(m, dx, method=method) == pytest.approx(xi, rel=0.12), method
 
 
 def test_estimators_on_an_exact_exponential():
@@ -118,3 +118,27 @@ def test_bad_input():
         correlation_function(np.zeros(1), 1.0)
     with pytest.raises(ValueError, match="NaN"):
         correlation_length(np.array([0.0, np.inf, 1.0]), 1.0)
+
+
+def test_white_lattice_part_at_r0_does_not_bias_xi():
+    """Conserved noise adds a white part (only C(0)) far above the ordered part: xi is unaffected."""
+    dx, xi = 0.25, 8.0
+    r = np.arange(4000) * dx
+    c = 0.3 * np.exp(-r / xi)
+    c_spiked = c.copy()
+    c_spiked[0] += 2.0
+    for method in ("fit", "efold"):
+        assert correlation_length_from_function(r, c_spiked, method=method) == pytest.approx(
+            correlation_length_from_function(r, c, method=method), rel=1e-12
+        )
+    assert correlation_length_from_function(r, c_spiked) == pytest.approx(xi, rel=1e-9)
+
+
+def test_anticorrelated_neighbours_give_sub_cell_xi():
+    """Conserved noise alone: C(dx) < 0, so xi < dx (linear interpolation of C = C(0)/e)."""
+    rng = np.random.default_rng(6)
+    h = rng.normal(size=(50, 1024))
+    m = h - np.roll(h, 1, axis=-1)  # a lattice divergence: C(0) = 2, C(1) = -1
+    xi = correlation_length(m, 0.25)
+    assert 0 < xi < 0.25
+    assert xi == pytest.approx((1 - np.exp(-1)) / 1.5 * 0.25, rel=0.05)

@@ -12,7 +12,7 @@ Conventions
   that white noise of per-cell variance ``s^2`` has ``S(k) = s^2`` and ``mean_k S = <m^2>``.
 * Correlation length ``xi``: the decay length of the exponential tail ``C(r) ~ A exp(-r / xi)``,
   estimated by a least-squares fit of ``ln C(r)`` over the window
-  ``exp(-2.5) <= C(r) / C(0) <= exp(-1)`` (``method="fit"``, default), weighted by ``C(r)``
+  ``exp(-2.5) <= C(r) / C(dx) <= exp(-1)`` (``method="fit"``, default), weighted by ``C(r)``
   (the sampling error of ``C(r)`` is roughly ``r``-independent, ``~ C(0) sqrt(2 xi / L_total)``,
   so that of ``ln C`` grows as ``1 / C``).  Starting at ``C(0)/e`` skips the short-range part of
   ``C`` (fluctuations inside a domain, decay length ``sqrt(D / |f'(m0)|)``); stopping at
@@ -20,10 +20,12 @@ Conventions
   counterpart is the transfer-integral ``dx / ln(lambda0 / lambda1)``; the residual bias of this
   estimator can be checked by applying it to the exact ``C(r)``
   (:meth:`lindhydro.analysis.transfer.TransferIntegral.correlation_function`).  ``method="efold"``
-  returns the interpolated ``r`` at which ``C(r) = C(0) / e``; ``method="second_moment"`` returns
+  returns the interpolated distance beyond the first lag at which ``C(r) = C(dx) / e``; ``method="second_moment"`` returns
   ``sqrt(sum r^2 C / (2 sum C))`` (``= xi`` for a pure exponential with ``xi >> dx``).
-  When the fit window holds fewer than three points (correlations shorter than a few cells, e.g.
-  the disordered literal model) ``method="fit"`` falls back to ``"efold"``.
+  When the fit window holds fewer than three points (correlations shorter than a few cells)
+  ``method="fit"`` falls back to ``"efold"``; when ``C(dx) <= 0`` (anticorrelated neighbours, e.g.
+  the disordered literal model with conserved noise) ``xi < dx`` is the linear interpolation of
+  ``C(r) = C(0) / e`` between ``r = 0`` and ``dx``.
 
 For dilute, independently placed walls (a telegraph process) ``C(r) = m0^2 exp(-2 n r)``, so the
 wall density is ``n = 1 / (2 xi)`` (:func:`wall_density_from_correlation_length`).
@@ -132,8 +134,8 @@ def correlation_length_from_function(
     method : {"fit", "efold", "second_moment"}
         See the module docstring.
     window : (float, float)
-        Fit window in ``C(r) / C(0)`` (lower, upper) for ``method="fit"``.  Only the first
-        contiguous stretch of ``r`` with ``C / C(0)`` above the lower bound is used.
+        Fit window in ``C(r) / C(dx)`` (lower, upper) for ``method="fit"``.  Only the first
+        contiguous stretch of ``r`` with ``C / C(dx)`` above the lower bound is used.
 
     Returns
     -------
@@ -154,31 +156,38 @@ def correlation_length_from_function(
         raise ValueError(f"window must satisfy 0 < lower < upper < 1, got {window!r}")
     if not c[0] > 0:
         return float("nan")
-    g = c / c[0]
-    below = np.flatnonzero(g < lo)
-    stop = below[0] if below.size else g.size  # first contiguous stretch above the noise floor
     if method == "second_moment":
         neg = np.flatnonzero(c <= 0)
         end = neg[0] if neg.size else c.size
         seg_r, seg_c = r[:end], c[:end]
         return float(np.sqrt(np.sum(seg_r**2 * seg_c) / (2.0 * np.sum(seg_c))))
+    if not c[1] > 0:
+        # correlations shorter than one cell: C(r) = C(0)/e between r = 0 and r[1], linearly
+        return float((1.0 - np.exp(-1.0)) / (1.0 - c[1] / c[0]) * r[1])
+    # reference C(r[1]): C(0) alone holds the white lattice-scale part (e.g. the conserved
+    # noise, chi_T / dx per cell), which says nothing about the decay
+    g = c[1:] / c[1]
+    rr = r[1:] - r[1]
+    below = np.flatnonzero(g < lo)
+    stop = below[0] if below.size else g.size  # first contiguous stretch above the noise floor
     if method == "fit":
         sel = np.arange(stop)
         sel = sel[(g[sel] <= hi) & (g[sel] >= lo)]
         if sel.size >= 3:
             # the statistical error of C(r) is roughly r-independent: weight ln C by C
-            slope = np.polyfit(r[sel], np.log(g[sel]), 1, w=g[sel])[0]
+            slope = np.polyfit(rr[sel], np.log(g[sel]), 1, w=g[sel])[0]
             return float(-1.0 / slope) if slope < 0 else float("inf")
-    # e-folding length, interpolated in ln C
+    # e-folding length beyond the first lag, interpolated in ln C (linearly once C <= 0)
     cross = np.flatnonzero(g <= np.exp(-1.0))
     if cross.size == 0:
         return float("inf")
     j = cross[0]
-    if j == 0:
-        return 0.0
-    g0, g1 = g[j - 1], max(g[j], 1e-300)
-    t = (np.log(g0) + 1.0) / (np.log(g0) - np.log(g1))
-    return float(r[j - 1] + t * (r[j] - r[j - 1]))
+    g0, g1 = g[j - 1], g[j]
+    if g1 > 0:
+        t = (np.log(g0) + 1.0) / (np.log(g0) - np.log(g1))
+    else:
+        t = (g0 - np.exp(-1.0)) / (g0 - g1)
+    return float(rr[j - 1] + t * (rr[j] - rr[j - 1]))
 
 
 def correlation_length(

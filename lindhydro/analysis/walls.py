@@ -26,15 +26,18 @@ scale.  The ``ell``-independent alternative is the correlation-length density ``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "WallDensityMeasurement",
     "count_walls",
     "default_coarse_graining_length",
     "default_threshold",
     "force_polynomial",
+    "measure_wall_density",
     "smooth",
     "stable_magnetisation",
     "wall_density",
@@ -302,3 +305,262 @@ def wall_positions(m: Any, *, dx: float, ell: float, threshold: float | None = N
     state = _hysteretic_state(ms, _threshold_array(ms, threshold))
     i = np.flatnonzero((state != np.roll(state, 1)) & (state != 0))
     return (i + 0.5) * float(dx)
+
+
+# ---------------------------------------------------------------------------- measurement
+@dataclass(frozen=True, eq=False)
+class WallDensityMeasurement:
+    """Wall densities of an ensemble of runs of one model (:func:`measure_wall_density`).
+
+    All averages are over the second half of the run (the first half is the transient); the
+    steady-state criterion of :func:`lindhydro.analysis.fits.steady_state` is applied to the
+    density at ``ells[0]``.
+
+    Attributes
+    ----------
+    parameters : dict
+        Model (``to_dict()``), numerics, seed, ``ells``, threshold: everything that produced it.
+    ells : numpy.ndarray, shape (K,)
+        Coarse-graining lengths of the hysteresis counts.
+    threshold : float
+        Hysteresis threshold.
+    times : numpy.ndarray, shape (T,)
+        Record times.
+    density_vs_time : numpy.ndarray, shape (K, R, T)
+        Hysteresis wall density (walls per unit length) per ``ell``, realisation and record.
+    m2_vs_time : numpy.ndarray, shape (R, T)
+        Spatial mean of ``m^2``.
+    density : numpy.ndarray, shape (K, R)
+        Second-half mean density per ``ell`` and realisation.
+    correlation_length : numpy.ndarray, shape (R,)
+        ``xi`` of each realisation (second-half ``C(r)``, tail fit of
+        :mod:`lindhydro.analysis.correlations`).
+    r, correlation : numpy.ndarray
+        Ensemble- and second-half-averaged ``C(r)``.
+    m2 : numpy.ndarray, shape (R,)
+        Second-half mean of ``m^2`` per realisation.
+    steady : lindhydro.analysis.fits.SteadyState
+        Stationarity of ``density_vs_time[0]``.
+    """
+
+    parameters: dict
+    ells: np.ndarray
+    threshold: float
+    times: np.ndarray
+    density_vs_time: np.ndarray
+    m2_vs_time: np.ndarray
+    density: np.ndarray
+    correlation_length: np.ndarray
+    r: np.ndarray
+    correlation: np.ndarray
+    m2: np.ndarray
+    steady: Any
+
+    @property
+    def correlation_density(self) -> np.ndarray:
+        """``1 / (2 xi)`` per realisation (the ``ell``-free density measure)."""
+        return 0.5 / self.correlation_length
+
+    @property
+    def ensemble_correlation_length(self) -> float:
+        """``xi`` of the ensemble-averaged ``C(r)``."""
+        from lindhydro.analysis.correlations import correlation_length_from_function
+
+        return correlation_length_from_function(self.r, self.correlation)
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary (means and standard errors over realisations)."""
+        R = self.density.shape[1]
+
+        def se(x: np.ndarray) -> list:
+            return (
+                (np.std(x, axis=-1, ddof=1) / np.sqrt(R)).tolist()
+                if R > 1
+                else [None] * np.atleast_2d(x).shape[0]
+            )
+
+        return {
+            "parameters": self.parameters,
+            "ells": self.ells.tolist(),
+            "threshold": self.threshold,
+            "density_mean": self.density.mean(axis=1).tolist(),
+            "density_error": se(self.density),
+            "correlation_length": self.correlation_length.tolist(),
+            "correlation_density_mean": float(np.mean(self.correlation_density)),
+            "ensemble_correlation_length": self.ensemble_correlation_length,
+            "m2_mean": float(np.mean(self.m2)),
+            "steady": self.steady.to_dict(),
+        }
+
+
+def measure_wall_density(
+    model: Any,
+    *,
+    length: float,
+    time: float,
+    seed: Any,
+    realisations: int = 1,
+    ells: Any = None,
+    threshold: float | None = None,
+    dx: float = 0.25,
+    dt: float = 0.001,
+    record_interval: float = 1.0,
+    initial: Any = "random",
+    threads: int | None = None,
+    progress: bool = False,
+    max_chunk_bytes: float = 32 * 2**20,
+) -> WallDensityMeasurement:
+    """Simulate an ensemble and measure wall densities for several coarse-graining lengths.
+
+    Runs :func:`lindhydro.field.simulate_ensemble` in chunks (continued bit-identically from the
+    previous chunk's states), counts walls in every recorded field for every ``ell``
+    (:func:`count_walls`), and accumulates ``C(r)`` over the second half.
+
+    Parameters
+    ----------
+    model : lindhydro.field.FieldModel
+        A bistable model.
+    length, time : float
+        Ring length and duration (units ``a`` and ``a^2 / D``).
+    seed : int or numpy.random.SeedSequence
+        Seed of the ensemble (realisation ``r`` uses child ``r``).
+    realisations : int, default 1
+        Number of independent runs.
+    ells : array_like, optional
+        Coarse-graining lengths (default: ``[default_coarse_graining_length(model)]``).
+    threshold : float, optional
+        Hysteresis threshold (default ``m0 / 2``).
+    dx, dt : float
+        Lattice (the paper's 0.25, 0.001).
+    record_interval : float, default 1
+        Time between records (a multiple of ``dt``).
+    initial : str or array
+        Initial state (see :func:`lindhydro.field.simulate`).
+    threads : int, optional
+        numba threads (default: all).
+    progress : bool
+        Progress bar on stderr.
+    max_chunk_bytes : float
+        Memory of the fields kept per chunk.
+
+    Returns
+    -------
+    WallDensityMeasurement
+    """
+    from lindhydro.analysis.correlations import (
+        correlation_function,
+        correlation_length_from_function,
+    )
+    from lindhydro.analysis.fits import steady_state
+    from lindhydro.field import simulate_ensemble
+
+    ell_arr = np.atleast_1d(
+        np.asarray([default_coarse_graining_length(model)] if ells is None else ells, dtype=float)
+    )
+    if (
+        ell_arr.ndim != 1
+        or ell_arr.size == 0
+        or np.any(~np.isfinite(ell_arr))
+        or np.any(ell_arr < 0)
+    ):
+        raise ValueError(f"ells must be finite lengths >= 0, got {ells!r}")
+    thr = default_threshold(model) if threshold is None else float(threshold)
+    if not (np.isfinite(dt) and dt > 0 and np.isfinite(record_interval) and record_interval > 0):
+        raise ValueError("dt and record_interval must be positive")
+    every = int(round(record_interval / dt))
+    if every < 1 or abs(every * dt - record_interval) > 1e-9 * record_interval:
+        raise ValueError(f"record_interval = {record_interval} must be a multiple of dt = {dt}")
+    n_rec = int(round(time / (every * dt)))
+    if n_rec < 8 or abs(n_rec * every * dt - time) > 1e-9 * time:
+        raise ValueError(
+            f"time = {time} must be a multiple of record_interval = {record_interval} with at least 8 records"
+        )
+    n_cells = int(round(length / dx))
+    if not (isinstance(realisations, int | np.integer) and realisations >= 1):
+        raise ValueError(f"realisations must be a positive integer, got {realisations!r}")
+    R = int(realisations)
+    for ell in ell_arr:
+        _box_cells(ell, dx, n_cells)
+    per_record = 8.0 * n_cells * R
+    chunk = int(max(1, min(n_rec, max_chunk_bytes // per_record)))
+    half = n_rec // 2  # records with index >= half enter the averages
+    counts = np.zeros((ell_arr.size, R, n_rec))
+    m2t = np.zeros((R, n_rec))
+    C_sum = np.zeros(n_cells // 2 + 1)
+    n_c = np.zeros(R)
+    C_real = np.zeros((R, n_cells // 2 + 1))
+    times = np.zeros(n_rec)
+    states = None
+    done = 0
+    while done < n_rec:
+        k = min(chunk, n_rec - done)
+        res = simulate_ensemble(
+            model,
+            realisations=R,
+            length=length,
+            time=k * every * dt,
+            dx=dx,
+            dt=dt,
+            seed=seed if states is None else None,
+            initial=initial,
+            states=states,
+            record_every=every,
+            snapshot_every=every,
+            ell=float(ell_arr[0]),
+            threshold=thr,
+            threads=threads,
+            progress=progress,
+        )
+        states = [x.final_state for x in res]
+        for r, x in enumerate(res):
+            snaps = np.asarray(x.snapshots)
+            if snaps.shape[0] != k:
+                raise RuntimeError(
+                    f"expected {k} snapshots, got {snaps.shape[0]}"
+                )  # pragma: no cover
+            times[done : done + k] = x.snapshot_times
+            m2t[r, done : done + k] = np.mean(snaps**2, axis=1)
+            for j, ell in enumerate(ell_arr):
+                counts[j, r, done : done + k] = count_walls(
+                    snaps, dx=dx, ell=float(ell), threshold=thr
+                )
+            sel = np.arange(done, done + k) >= half
+            if np.any(sel):
+                _, c = correlation_function(snaps[sel], dx, average=False)
+                C_real[r] += c.sum(axis=0)
+                n_c[r] += sel.sum()
+        done += k
+    dens_t = counts / (n_cells * dx)
+    C_real /= n_c[:, None]
+    C_sum = C_real.mean(axis=0)
+    r_axis = np.arange(n_cells // 2 + 1) * dx
+    xi = np.array([correlation_length_from_function(r_axis, c) for c in C_real])
+    params = {
+        "model": model.to_dict() if hasattr(model, "to_dict") else repr(model),
+        "length": float(length),
+        "time": float(time),
+        "dx": float(dx),
+        "dt": float(dt),
+        "realisations": R,
+        "seed": seed if isinstance(seed, int | np.integer) else repr(seed),
+        "record_interval": float(record_interval),
+        "initial": initial if isinstance(initial, str) else "array",
+        "ells": ell_arr.tolist(),
+        "threshold": thr,
+        "averaging": "second half of the records",
+        "wall_count": "hysteresis at +-threshold after a periodic box average over ell",
+    }
+    return WallDensityMeasurement(
+        parameters=params,
+        ells=ell_arr,
+        threshold=thr,
+        times=times,
+        density_vs_time=dens_t,
+        m2_vs_time=m2t,
+        density=dens_t[:, :, half:].mean(axis=2),
+        correlation_length=xi,
+        r=r_axis,
+        correlation=C_sum,
+        m2=m2t[:, half:].mean(axis=1),
+        steady=steady_state(dens_t[0] if R > 1 else dens_t[0, 0]),
+    )

@@ -1,0 +1,80 @@
+"""The simulation without xi^th against the exact transfer integral: settles the effective temperature.
+
+The lattice model without conserved noise is model A in equilibrium with T = site_noise / (2a)
+(= 2 J eps (1 - gamma) for the toy model).  The simulated <m^2> and correlation length must agree
+with the transfer integral at that T, and must disagree with it at the paper's
+T_eff = eps J (1 - gamma).  Errors come from the spread over independent realisations
+(jackknife for the correlation length of the realisation-averaged C(r)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lindhydro.analysis.correlations import correlation_length_from_function
+from lindhydro.analysis.transfer import TransferIntegral
+
+field = pytest.importorskip("lindhydro.field")
+
+
+def simulated_m2_and_xi(eps, *, length, time, realisations, seed, dx=0.25, dt=0.001):
+    model = field.paper_toy_model(eps, thermal=False)
+    runs = field.simulate_ensemble(
+        model,
+        realisations=realisations,
+        length=length,
+        time=time,
+        dx=dx,
+        dt=dt,
+        seed=seed,
+        record_every=int(round(0.5 / dt)),
+        snapshot_every=0,
+    )
+    m2 = np.array([r.m2_mean for r in runs])
+    C = np.array([r.correlation for r in runs])
+    r = runs[0].r
+    xi = correlation_length_from_function(r, C.mean(axis=0))
+    R = len(runs)
+    jack = np.array(
+        [
+            correlation_length_from_function(r, np.delete(C, i, axis=0).mean(axis=0))
+            for i in range(R)
+        ]
+    )
+    xi_err = np.sqrt((R - 1) / R * np.sum((jack - jack.mean()) ** 2))
+    return model, (m2.mean(), m2.std(ddof=1) / np.sqrt(R)), (xi, xi_err)
+
+
+def check_temperature(eps, length, time, realisations, seed, *, n_sigma=4.0, xi_tolerance=0.15):
+    """<m^2>: within n_sigma of the derived T, far from the paper's.  xi (tail fit of the averaged
+    C(r); its jackknife error is itself too noisy with few realisations to set a tolerance):
+    within xi_tolerance of the derived T, and more than twice that far from the paper's."""
+    model, (m2, m2_err), (xi, xi_err) = simulated_m2_and_xi(
+        eps, length=length, time=time, realisations=realisations, seed=seed
+    )
+    derived = TransferIntegral(model, 0.25)  # T = site_noise / 2 = 2 J eps (1 - gamma)
+    paper = TransferIntegral(model, 0.25, temperature="paper")  # T = eps J (1 - gamma)
+    # the test can discriminate: errors well below the difference between the conventions
+    assert m2_err < abs(derived.m2 - paper.m2) / (2 * n_sigma)
+    # agreement with T = 2 J eps (1 - gamma) within statistical errors ...
+    assert abs(m2 - derived.m2) < n_sigma * m2_err
+    tol = xi_tolerance
+    assert abs(xi / derived.correlation_length - 1) < tol
+    # ... and not with the paper's T_eff
+    assert abs(m2 - paper.m2) > 2 * n_sigma * m2_err
+    assert abs(xi / paper.correlation_length - 1) > 2 * tol
+    return m2, m2_err, xi, xi_err, derived, paper
+
+
+def test_simulation_matches_transfer_integral_at_derived_temperature_fast():
+    """eps = 0.6 (fast relaxation; exact <m^2> = 0.334 vs 0.261 and xi = 4.6 vs 7.3 for the
+    paper's T); 4 x 2400 cells x 1e5 steps."""
+    check_temperature(0.6, length=600.0, time=100.0, realisations=4, seed=11)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("eps", [0.2, 0.3])
+def test_simulation_matches_transfer_integral_at_derived_temperature_thorough(eps):
+    """The paper's range of eps, longer runs (6 x 4000 cells x 6e5 steps each)."""
+    check_temperature(eps, length=1000.0, time=600.0, realisations=6, seed=12, xi_tolerance=0.08)
