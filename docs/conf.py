@@ -326,6 +326,9 @@ def write_optional_toc() -> None:
 # bare "|" outside inline literals, roles and literal/math blocks is escaped, so it renders as
 # written.  RST grid tables and line blocks are left alone.
 
+_VERBATIM_DIRECTIVE = re.compile(
+    r"\.\. (math|code-block|code|sourcecode|highlight|raw|literalinclude|parsed-literal)::"
+)
 _INLINE_PROTECTED = re.compile(r"(``.+?``|:[\w:.-]+:`[^`]*`|`[^`]*`_{0,2})")
 
 
@@ -354,7 +357,7 @@ def escape_bars(lines: list[str]) -> list[str]:
             and stripped[1:2] == " "
         )
         out.append(line if is_table else _escape_bars_in_line(line))
-        if stripped.endswith("::") or re.match(r"\.\. (math|code-block|code|highlight)::", stripped):
+        if stripped.endswith("::") or _VERBATIM_DIRECTIVE.match(stripped):
             block_indent = indent
     return out
 
@@ -363,9 +366,16 @@ def _process_docstring(app, what, name, obj, options, lines) -> None:
     lines[:] = escape_bars(lines)
 
 
+def _process_source(app, docname, source) -> None:
+    # the text cells of the gallery examples are written by the same physicists
+    if docname.startswith("auto_examples/"):
+        source[0] = "\n".join(escape_bars(source[0].split("\n")))
+
+
 def setup(app) -> None:
     """Register the docstring pre-processing (before numpydoc, priority 400 < 500)."""
     app.connect("autodoc-process-docstring", _process_docstring, priority=400)
+    app.connect("source-read", _process_source)
 
 
 API_MODULES_FOUND = write_api_pages()
