@@ -233,10 +233,8 @@ def force_field(
     ensemble: GibbsEnsemble,
     m: np.ndarray,
     e: np.ndarray,
-    *,
-    progress: bool = False,
 ) -> ForceField:
-    """Forces and noise on the grid m × e (batched inverse map, warm-started row by row).
+    """Forces and noise on the grid m × e (one vectorised batched inverse map for all points).
 
     Parameters
     ----------
@@ -244,8 +242,6 @@ def force_field(
         Over a two-charge (Q1, H0) spectrum.
     m, e : 1-D arrays
         Grid axes (densities per site; e in units of J).
-    progress : bool
-        Accepted for interface symmetry; the grid is solved in one vectorised batch.
 
     Returns
     -------
