@@ -78,3 +78,13 @@ def test_result_is_json_ready(fig2):
     assert len(fp) == 3 and {"m", "e", "lambda", "stable", "jacobian_eigenvalues", "noise"} <= set(fp[0])
     assert all(isinstance(z, float) for z in fp[1]["jacobian_eigenvalues"])  # real eigenvalues
     assert np.asarray(fp[0]["noise"]).shape == (2, 2)
+
+
+@pytest.mark.slow
+def test_fixed_points_converged_in_system_size_up_to_n14(fig2):
+    """The hot fixed points are converged in N: N = 14 agrees with N = 12 to 1e-6."""
+    res = find_fixed_points(ChainParameters(n_sites=14), paths=False)
+    assert [p.stable for p in res.points] == [p.stable for p in fig2.points]
+    for a, b in zip(res.points, fig2.points, strict=True):
+        assert a.m == pytest.approx(b.m, abs=1e-6) and a.e == pytest.approx(b.e, abs=1e-6)
+        np.testing.assert_allclose(a.noise, b.noise, atol=1e-6)
