@@ -63,7 +63,13 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
-    """Add the ``sweep`` and ``analyze`` subcommands."""
+    """Add the ``sweep`` and ``analyze`` subcommands.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``lindhydro`` parser's sub-parser collection.
+    """
     p = subparsers.add_parser(
         "sweep",
         help="run or resume an eps x realisation sweep (TOML config) on dask.distributed",

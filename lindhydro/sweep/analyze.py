@@ -259,6 +259,7 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
     Returns
     -------
     StoreAnalysis
+        One density curve per combination of further grid axes, with errors and fits.
 
     Raises
     ------
@@ -375,6 +376,15 @@ def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, store_dataset=Non
     Files: ``density_vs_eps.png`` (Fig. 5: n vs ε, error bars, fit), ``arrhenius.png`` (Fig. 6 style:
     ln(n/ε^{1/4}) vs 1/√ε, where the law is a straight line of slope −c) and ``density_vs_time.png``
     (realisation-averaged density vs time per ε, with the averaging window: a stationarity check).
+
+    Parameters
+    ----------
+    analysis : StoreAnalysis
+        From :func:`analyze_store`.
+    out : path-like
+        Output directory (created).
+    store_dataset : xarray.Dataset, optional
+        ``open_store(analysis.store)`` if already open (it is re-opened otherwise).
 
     Returns
     -------

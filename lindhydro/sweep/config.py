@@ -146,12 +146,33 @@ def canonical_json(obj: Any) -> str:
     """Canonical JSON of ``obj``: sorted keys, no whitespace, shortest round-trip float repr.
 
     Used for hashing task parameters; identical on every platform for the same Python values.
+
+    Parameters
+    ----------
+    obj : object
+        JSON-serialisable value (NaN and inf are refused).
+
+    Returns
+    -------
+    str
+        The canonical JSON text.
     """
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 def to_jsonable(x: Any) -> Any:
-    """Recursively convert to JSON-ready Python types (NumPy scalars/arrays, tuples; NaN/inf → None)."""
+    """Recursively convert to JSON-ready Python types (NumPy scalars/arrays, tuples; NaN/inf → None).
+
+    Parameters
+    ----------
+    x : object
+        Nested dicts, lists, tuples, arrays, numbers, strings.
+
+    Returns
+    -------
+    object
+        The same structure made of dict, list, int, float, bool, str and None.
+    """
     if isinstance(x, dict):
         return {str(k): to_jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple, np.ndarray)):
@@ -424,6 +445,7 @@ def load_config(path: str | Path) -> SweepConfig:
     Returns
     -------
     SweepConfig
+        The validated configuration.
 
     Raises
     ------
@@ -451,6 +473,11 @@ def parse_config(data: dict[str, Any], *, base_dir: str | Path = ".", source: st
         Directory against which a relative store path is resolved.
     source : str
         Where the configuration came from (recorded).
+
+    Returns
+    -------
+    SweepConfig
+        The validated configuration.
 
     Raises
     ------

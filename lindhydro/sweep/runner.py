@@ -79,6 +79,8 @@ class SweepReport:
         Sum over chunks of the simulator's wall time on the workers.
     site_updates : int
         Sum over computed chunks of cells × steps.
+    workers : tuple of str
+        Addresses of the workers that ran chunks.
     """
 
     store: str
@@ -147,6 +149,7 @@ def start_local_cluster(n_workers: int | None = None):
     Returns
     -------
     distributed.LocalCluster
+        The running cluster (close it when done).
 
     Notes
     -----
@@ -263,6 +266,7 @@ def run_sweep(
     Returns
     -------
     SweepReport
+        What was found, computed and failed; ``report.ok`` when every task is finished.
 
     Raises
     ------

@@ -118,7 +118,17 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
 def entry_checksum(arrays: dict[str, np.ndarray], attrs: dict[str, Any]) -> str:
     """SHA-256 (hex) of an entry's arrays (name, dtype, shape, bytes, in name order) and attributes.
 
-    ``attrs`` must not contain the checksum itself; values must be JSON-serialisable.
+    Parameters
+    ----------
+    arrays : dict of str -> ndarray
+        The entry's arrays.
+    attrs : dict
+        Its attributes without the checksum itself (JSON-serialisable values).
+
+    Returns
+    -------
+    str
+        64 hex digits.
     """
     h = hashlib.sha256()
     h.update(canonical_json(attrs).encode())
@@ -212,6 +222,16 @@ def write_entry(path: Path, spec: TaskSpec, arrays: dict[str, np.ndarray], info:
 def read_entry(path: str | Path) -> TaskRecord:
     """Read and verify one entry.
 
+    Parameters
+    ----------
+    path : path-like
+        An ``entries/<id>.nc`` file.
+
+    Returns
+    -------
+    TaskRecord
+        Parameters, seed, arrays and attributes of the finished task.
+
     Raises
     ------
     CorruptEntryError
@@ -262,6 +282,7 @@ class ResultStore:
     # ----------------------------------------------------------------- layout
     @property
     def manifest_path(self) -> Path:
+        """The manifest file."""
         return self.path / "manifest.json"
 
     def entry_path(self, task_id: str) -> Path:

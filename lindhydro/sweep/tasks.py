@@ -40,7 +40,18 @@ SERIES = ("m2", "wall_density", "m_mean", "wall_count", "correlation_length")
 
 
 def resolve(ref: str | Callable) -> Callable:
-    """Import ``"module:function"`` (or return a callable unchanged)."""
+    """Import ``"module:function"`` (or return a callable unchanged).
+
+    Parameters
+    ----------
+    ref : str or callable
+        ``"package.module:function"`` (dotted attributes allowed after the colon).
+
+    Returns
+    -------
+    callable
+        The function.
+    """
     if callable(ref):
         return ref
     module, _, name = ref.partition(":")
@@ -56,12 +67,38 @@ def resolve(ref: str | Callable) -> Callable:
 
 
 def build_model(spec: TaskSpec):
-    """Build the task's model with its preset's builder: ``builder(eps, **model_parameters)``."""
+    """Build the task's model with its preset's builder: ``builder(eps, **model_parameters)``.
+
+    Parameters
+    ----------
+    spec : TaskSpec
+        The task.
+
+    Returns
+    -------
+    object
+        The model (e.g. a :class:`lindhydro.field.FieldModel`).
+    """
     return resolve(spec.builder_ref)(spec.eps, **spec.model_kwargs)
 
 
 def chunk_steps(n_steps: int, dt: float, chunk_time: float | None) -> list[int]:
-    """Split ``n_steps`` into chunks of ``round(chunk_time/dt)`` steps (the last may be shorter)."""
+    """Split ``n_steps`` into chunks of ``round(chunk_time/dt)`` steps (the last may be shorter).
+
+    Parameters
+    ----------
+    n_steps : int
+        Steps still to run.
+    dt : float
+        Time step.
+    chunk_time : float or None
+        Chunk length in time units (``None``: one chunk).
+
+    Returns
+    -------
+    list of int
+        Steps per chunk, summing to ``n_steps``.
+    """
     if chunk_time is None:
         return [n_steps]
     per = max(1, int(round(chunk_time / dt)))
@@ -91,6 +128,9 @@ class ChunkOutput:
         Cells × steps of this chunk.
     worker : str
         Which worker ran it.
+    extra : dict
+        ``simulator_parameters`` (the simulator's own record of its parameters) and, when the
+        simulator takes trackers, ``correlation`` (running sum and count of C(r)).
     """
 
     state: Any
@@ -120,6 +160,13 @@ class TaskError(Exception):
 
     Always picklable (simulator exceptions such as ``SimulationBlowUp`` carry large partial results
     and custom constructors, which do not travel back to the client reliably).
+
+    Parameters
+    ----------
+    message : str
+        ``"OriginalType: message"``.
+    traceback_text : str
+        The formatted traceback on the worker.
     """
 
     def __init__(self, message: str, traceback_text: str = ""):
@@ -138,6 +185,17 @@ class CorrelationAccumulator:
     from chunk to chunk, so the additions happen in the same order as in an unchunked run and the
     average is bit-identical however the run is split.  Same estimator as the field's recorder:
     ``C = irfft(|rfft(m)|^2 / n)[: n//2 + 1]``.
+
+    Parameters
+    ----------
+    n_cells : int
+        Cells of the ring.
+    from_step : int
+        Records at global steps ``> from_step`` enter the average (the run's midpoint).
+    total : ndarray, optional
+        Running sum from the previous chunk (default: zeros).
+    count : int
+        Records summed so far.
     """
 
     def __init__(self, n_cells: int, from_step: int, total: np.ndarray | None = None, count: int = 0):
@@ -202,6 +260,7 @@ def run_chunk(
     Returns
     -------
     ChunkOutput
+        Continuation state, records and timing of the chunk.
 
     Raises
     ------
@@ -279,6 +338,18 @@ def merge_series(previous: dict[str, np.ndarray] | None, new: dict[str, np.ndarr
     Records of the new chunk at times not after the last recorded time (a simulator that also
     records the initial state of each continuation) are dropped, so a chunked run gives the same
     series as an unchunked one.
+
+    Parameters
+    ----------
+    previous : dict of str -> ndarray or None
+        Series so far (``time`` and the recorded quantities).
+    new : dict of str -> ndarray
+        The chunk's series (same keys).
+
+    Returns
+    -------
+    dict of str -> ndarray
+        The concatenation.
     """
     if not previous:
         return {k: np.array(v, copy=True) for k, v in new.items()}

@@ -44,6 +44,8 @@ class OUModel:
         Noise variance per unit length and time.
     delay : float
         Wall-clock seconds slept per step (testing interruption only).
+    name : str
+        Model name.
     """
 
     eps: float
@@ -62,7 +64,24 @@ class OUModel:
 
 
 def ou_model(eps: float, *, rate: float = 1.0, noise: float = 1.0, delay: float = 0.0) -> OUModel:
-    """Build an :class:`OUModel` (the ``"ou"`` preset's builder); validates its input."""
+    """Build an :class:`OUModel` (the ``"ou"`` preset's builder); validates its input.
+
+    Parameters
+    ----------
+    eps : float
+        Coupling strength (> 0).
+    rate : float
+        Relaxation rate per unit ε (non-zero; negative is unstable).
+    noise : float
+        Noise variance per unit length and time (> 0).
+    delay : float
+        Seconds slept per step (>= 0).
+
+    Returns
+    -------
+    OUModel
+        The model.
+    """
     if eps <= 0 or noise <= 0 or rate == 0 or delay < 0:
         raise ValueError(
             f"ou model needs eps > 0, noise > 0, rate != 0, delay >= 0; got eps={eps}, rate={rate}, "
@@ -73,7 +92,19 @@ def ou_model(eps: float, *, rate: float = 1.0, noise: float = 1.0, delay: float 
 
 @dataclass(frozen=True)
 class OUState:
-    """Continuation state: the field, the global step index, the time and the seed."""
+    """Continuation state: the field, the global step index, the time and the seed.
+
+    Attributes
+    ----------
+    field : ndarray
+        Cell values.
+    step : int
+        Global step index.
+    time : float
+        ``step * dt``.
+    key : int
+        The seed of the run.
+    """
 
     field: np.ndarray
     step: int
@@ -83,7 +114,23 @@ class OUState:
 
 @dataclass(frozen=True)
 class OUResult:
-    """What :func:`ou_simulate` returns (the subset of ``SimulationResult`` a sweep uses)."""
+    """What :func:`ou_simulate` returns (the subset of ``SimulationResult`` a sweep uses).
+
+    Attributes
+    ----------
+    parameters : dict
+        Model, numerics and seed.
+    final_state : OUState
+        Continuation state.
+    times : ndarray
+        Record times.
+    m2 : ndarray
+        Spatial mean of ``m²`` at the records.
+    wall_density : ndarray
+        Sign changes between neighbours per unit length at the records.
+    site_updates_per_second : float
+        Cells × steps per second of this call.
+    """
 
     parameters: dict[str, Any]
     final_state: OUState
@@ -116,8 +163,40 @@ def ou_simulate(
     """Run the Ornstein–Uhlenbeck stand-in (same signature as :func:`lindhydro.field.simulate`).
 
     Records ``t, ⟨m²⟩, walls/length`` after every global step that is a multiple of
-    ``record_every`` (default: 100 steps), calling every ``tracker(step, time, m)`` at each record;
-    ``snapshot_every``, ``ell`` and ``progress`` are accepted and ignored.
+    ``record_every`` (default: 100 steps), calling every ``tracker(step, time, m)`` at each record.
+
+    Parameters
+    ----------
+    model : OUModel
+        The model.
+    length, time, dx, dt : float
+        Ring length, duration of this call, cell width, time step.
+    seed : int
+        Seed; the normals of global step ``n`` come from ``SeedSequence([seed, n])``.
+    initial : {"random", "plus", "minus", "zero"} or ndarray
+        Initial field (``"random"``: the stationary law); ignored with ``state``.
+    state : OUState, optional
+        Continue from this state (bit-identical to an uninterrupted run).
+    record_every : int, optional
+        Steps between records (global step multiples).
+    snapshot_every : int, optional
+        Accepted for signature compatibility; ignored.
+    ell : float, optional
+        Accepted for signature compatibility; ignored.
+    progress : bool
+        Accepted for signature compatibility; ignored.
+    trackers : tuple of callables
+        Called as ``tracker(step, time, m)`` at every record.
+
+    Returns
+    -------
+    OUResult
+        Records, final state and speed.
+
+    Raises
+    ------
+    FloatingPointError
+        The field stopped being finite (unstable model).
     """
     n = int(round(length / dx))
     steps = int(round(time / dt))
