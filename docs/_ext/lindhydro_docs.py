@@ -1,0 +1,281 @@
+"""Sphinx extension of the lindhydro docs: generated API/CLI pages and physics-friendly docstrings.
+
+* :func:`write_api_pages` — one page per public module *that exists and imports*, listing the
+  names of its ``__all__`` (the package grows while the documentation is written, so nothing is
+  listed that is not there);
+* :func:`write_cli_help` — the ``--help`` text of every ``lindhydro`` subcommand, from the real
+  argparse parser (sphinx-argparse is not a dependency);
+* :func:`escape_bars` — docstrings and gallery text use physics notation such as ``|m|`` or
+  ``⟨m|L_k|n⟩``, which reStructuredText would read as substitution references; bare bars are
+  escaped before parsing.
+
+Everything is written to ``docs/generated/`` (ignored by git).  ``conf.py`` calls the writers at
+configuration time and lists this module in ``extensions`` (for :func:`setup`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import io
+import os
+import pkgutil
+import re
+from contextlib import redirect_stdout
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1]
+
+# -- Generated pages: API reference --------------------------------------------------------------
+
+#: Top-level public modules, in the order of the data flow (see ``lindhydro/__init__.py``).  A
+#: module that does not exist (yet) is skipped; the sub-modules of a package are found by walking
+#: it (names starting with ``_`` are private and skipped).
+API_MODULES = [
+    "lindhydro.model",
+    "lindhydro.spectrum",
+    "lindhydro.gibbs",
+    "lindhydro.forces",
+    "lindhydro.noise",
+    "lindhydro.fixed_points",
+    "lindhydro.reduce",
+    "lindhydro.field",
+    "lindhydro.analysis",
+    "lindhydro.lindblad",
+    "lindhydro.sweep",
+    "lindhydro.plotting",
+]
+
+GENERATED = DOCS / "generated"
+
+
+def public_names(module) -> list[str]:
+    """Names a module documents: its ``__all__`` (functions, classes and other objects)."""
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [
+            n
+            for n, obj in vars(module).items()
+            if not n.startswith("_")
+            and (inspect.isfunction(obj) or inspect.isclass(obj))
+            and getattr(obj, "__module__", None) == module.__name__
+        ]
+    return [n for n in names if n != "__version__" and hasattr(module, n)]
+
+
+def discover_api_modules() -> list[str]:
+    """Existing public modules (and public sub-modules of packages), importable right now."""
+    found: list[str] = []
+    for name in API_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        found.append(name)
+        if hasattr(module, "__path__"):
+            for info in pkgutil.walk_packages(module.__path__, prefix=name + "."):
+                if any(part.startswith("_") for part in info.name.split(".")):
+                    continue
+                try:
+                    importlib.import_module(info.name)
+                except ImportError:
+                    continue
+                found.append(info.name)
+    return found
+
+
+def _underline(text: str, char: str) -> str:
+    return f"{text}\n{char * len(text)}\n"
+
+
+def _summary(obj) -> str:
+    """First paragraph of a docstring (its summary), on one line, escaped like the docstrings."""
+    if not (inspect.isclass(obj) or callable(obj)):
+        return ""
+    doc = inspect.getdoc(obj) or ""
+    para = []
+    for line in doc.strip().splitlines():
+        if not line.strip():
+            break
+        para.append(line.strip())
+    return " ".join(escape_bars([" ".join(para)]))
+
+
+def _module_page(modname: str) -> str:
+    module = importlib.import_module(modname)
+    names = public_names(module)
+    lines = [_underline(modname, "="), f".. automodule:: {modname}", "   :no-members:", ""]
+    lines += [f".. currentmodule:: {modname}", ""]
+    documented = []
+    for n in names:
+        obj = getattr(module, n)
+        home = getattr(obj, "__module__", None)
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and home != modname and home in _API_SET:
+            continue  # re-exported: documented on its home page, linked from the summary below
+        documented.append(n)
+    reexported = [n for n in names if n not in documented]
+    if documented:
+        lines += [".. list-table::", "   :widths: 30 70", "   :class: lindhydro-summary", ""]
+        for n in documented:
+            obj = getattr(module, n)
+            role = "class" if inspect.isclass(obj) else ("func" if callable(obj) else "data")
+            lines += [f"   * - :{role}:`~{modname}.{n}`", f"     - {_summary(obj)}"]
+        lines.append("")
+    if reexported:
+        lines += ["Re-exported here for convenience:", ""]
+        for n in reexported:
+            obj = getattr(module, n)
+            role = "class" if inspect.isclass(obj) else "func"
+            lines.append(f"* :{role}:`{n} <{obj.__module__}.{obj.__qualname__}>`")
+        lines.append("")
+    for n in documented:
+        obj = getattr(module, n)
+        if inspect.isclass(obj):
+            lines += [f".. autoclass:: {n}", "   :members:", "   :show-inheritance:", ""]
+        elif callable(obj):
+            lines += [f".. autofunction:: {n}", ""]
+        else:
+            lines += [f".. autodata:: {n}", "   :no-value:", ""]
+    return "\n".join(lines)
+
+
+def _package_page() -> str:
+    """The ``lindhydro`` namespace: what ``import lindhydro`` gives, linked to its home."""
+    import lindhydro
+
+    lines = [_underline("lindhydro", "="), ".. automodule:: lindhydro", "   :no-members:", ""]
+    lines += ["Names exported by ``import lindhydro``:", ""]
+    for n in public_names(lindhydro):
+        obj = getattr(lindhydro, n)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            role = "class" if inspect.isclass(obj) else "func"
+            lines.append(f"* :{role}:`lindhydro.{n} <{obj.__module__}.{obj.__qualname__}>`")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_api_pages() -> list[str]:
+    """Write ``generated/api/*.rst`` (one per module) and return the module names."""
+    global _API_SET
+    mods = discover_api_modules()
+    _API_SET = set(mods)
+    out = GENERATED / "api"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.rst"):
+        old.unlink()
+    (out / "lindhydro.rst").write_text(_package_page(), encoding="utf-8")
+    for m in mods:
+        (out / f"{m}.rst").write_text(_module_page(m), encoding="utf-8")
+    toc = ["   generated/api/lindhydro"] + [f"   generated/api/{m}" for m in mods]
+    (GENERATED / "api_toc.inc").write_text(
+        ".. toctree::\n   :maxdepth: 1\n\n" + "\n".join(toc) + "\n", encoding="utf-8"
+    )
+    return mods
+
+
+_API_SET: set[str] = set()
+
+# -- Generated pages: CLI reference --------------------------------------------------------------
+
+
+def _help_text(parser: argparse.ArgumentParser) -> str:
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        parser.print_help()
+    return buf.getvalue()
+
+
+def write_cli_help() -> list[str]:
+    """Write ``generated/cli_help.inc``: the ``--help`` of ``lindhydro`` and each subcommand."""
+    os.environ["COLUMNS"] = "100"  # stable line wrapping of argparse
+    from lindhydro.cli import build_parser
+
+    parser = build_parser()
+    subparsers = {}
+    for action in parser._actions:  # argparse keeps the sub-parsers here
+        if isinstance(action, argparse._SubParsersAction):
+            subparsers = dict(action.choices)
+    parts = [_underline("lindhydro", "-"), "::", ""]
+    parts += ["   " + line for line in _help_text(parser).rstrip().splitlines()]
+    parts.append("")
+    for name, sub in subparsers.items():
+        parts += [_underline(f"lindhydro {name}", "-"), "::", ""]
+        parts += ["   " + line for line in _help_text(sub).rstrip().splitlines()]
+        parts.append("")
+    if not subparsers:
+        parts += ["No subcommands are registered in this build.", ""]
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    (GENERATED / "cli_help.inc").write_text("\n".join(parts), encoding="utf-8")
+    return list(subparsers)
+
+
+# -- Optional pages written by other parts of the project ----------------------------------------
+
+
+def write_optional_toc() -> None:
+    """Toctree of pages that may not exist yet (e.g. ``cluster.md`` from the sweeps work)."""
+    optional = [p for p in ("cluster",) if (DOCS / f"{p}.md").exists() or (DOCS / f"{p}.rst").exists()]
+    text = ".. toctree::\n   :maxdepth: 1\n\n" + "".join(f"   {p}\n" for p in optional) if optional else ""
+    (GENERATED / "optional_toc.inc").write_text(text, encoding="utf-8")
+
+
+# -- Docstrings written by physicists -------------------------------------------------------------
+#
+# Docstrings use physics notation such as |m|, ⟨m|L_k|n⟩ or |ψ⟩, which reStructuredText would read
+# as substitution references ("|m|") and reject.  Before numpydoc and autodoc parse a docstring, a
+# bare "|" outside inline literals, roles and literal/math blocks is escaped, so it renders as
+# written.  RST grid tables and line blocks are left alone.
+
+_VERBATIM_DIRECTIVE = re.compile(
+    r"\.\. (math|code-block|code|sourcecode|highlight|raw|literalinclude|parsed-literal)::"
+)
+_INLINE_PROTECTED = re.compile(r"(``.+?``|:[\w:.-]+:`[^`]*`|`[^`]*`_{0,2})")
+
+
+def _escape_bars_in_line(line: str) -> str:
+    parts = _INLINE_PROTECTED.split(line)
+    for i in range(0, len(parts), 2):  # even indices: outside literals and roles
+        parts[i] = re.sub(r"(?<!\\)\|", r"\\|", parts[i])
+    return "".join(parts)
+
+
+def escape_bars(lines: list[str]) -> list[str]:
+    """Escape bare ``|`` in docstring lines (see the comment above); returns new lines."""
+    out: list[str] = []
+    block_indent: int | None = None  # inside a literal (``::``) or directive block
+    for line in lines:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if stripped and indent <= block_indent:
+                block_indent = None
+            else:
+                out.append(line)
+                continue
+        is_table = stripped.startswith(("+-", "+=")) or (
+            stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2
+            and stripped[1:2] == " "
+        )
+        out.append(line if is_table else _escape_bars_in_line(line))
+        if stripped.endswith("::") or _VERBATIM_DIRECTIVE.match(stripped):
+            block_indent = indent
+    return out
+
+
+def _process_docstring(app, what, name, obj, options, lines) -> None:
+    lines[:] = escape_bars(lines)
+
+
+def _process_source(app, docname, source) -> None:
+    # the text cells of the gallery examples are written by the same physicists
+    if docname.startswith("auto_examples/"):
+        source[0] = "\n".join(escape_bars(source[0].split("\n")))
+
+
+def setup(app) -> None:
+    """Register the docstring pre-processing (before numpydoc, priority 400 < 500)."""
+    app.connect("autodoc-process-docstring", _process_docstring, priority=400)
+    app.connect("source-read", _process_source)
+
+
