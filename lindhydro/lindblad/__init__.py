@@ -9,6 +9,9 @@
 * :mod:`~lindhydro.lindblad.compare` — steady states vs Gibbs fixed points.
 """
 
+from .compare import FixedPointReference, fixed_point_reference, gap_summary, validate
+from .dynamics import TrajectoryComparison, compare_dynamics, gibbs_density_matrix, hydro_trajectory
+from .secular import SecularResult, SecularSteadyState, secular_sector, secular_steady_state
 from .steady_state import (
     SectorSteadyState,
     SteadyState,
@@ -19,6 +22,18 @@ from .steady_state import (
 from .symmetry import SymmetricOperatorBasis, XSector, symmetric_basis, x_sector
 
 __all__ = [
+    "FixedPointReference",
+    "fixed_point_reference",
+    "gap_summary",
+    "validate",
+    "TrajectoryComparison",
+    "compare_dynamics",
+    "gibbs_density_matrix",
+    "hydro_trajectory",
+    "SecularResult",
+    "SecularSteadyState",
+    "secular_sector",
+    "secular_steady_state",
     "SectorSteadyState",
     "SteadyState",
     "plain_steady_state",
