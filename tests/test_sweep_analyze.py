@@ -89,3 +89,16 @@ def test_cli_sweep_bad_config_exit_2_before_work(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "lindhydro sweep: error:" in err and "eps must all be > 0" in err
     assert not (tmp_path / "x.store").exists()
+
+
+def test_cli_sweep_exit_code_1_when_some_task_failed(tmp_path, capsys):
+    toml = tmp_path / "fail.toml"
+    toml.write_text('[sweep]\nstore = "f.store"\nroot_seed = 1\nrealisations = 1\n'
+                    '[model]\npreset = "ou"\n[simulation]\nlength = 5\ntime = 0.2\ndt = 0.01\nrecord_every = 5\n'
+                    '[grid]\neps = [1.0]\nrate = [1.0, -5000.0]\n')
+    assert main(["sweep", str(toml), "--workers", "1", "--json", "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["n_failed"] == 1 and summary["n_computed"] == 1 and not summary["ok"]
+    assert summary["failures"][0]["parameters"]["model"]["rate"] == -5000.0
+    assert "FAILED" in captured.err and "rate" in captured.err

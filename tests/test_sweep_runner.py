@@ -113,7 +113,9 @@ def test_local_cluster_two_workers_end_to_end_equals_serial_unchunked(tmp_path, 
 
 def test_one_and_two_workers_give_identical_stores(tmp_path, client):
     two = config(tmp_path, "two.store")
-    run_sweep(two, client=client, progress=False, log=None)
+    # through the scheduler address, as `lindhydro sweep --scheduler ADDRESS` does
+    rep2 = run_sweep(two, scheduler=client.scheduler.address, progress=False, log=None)
+    assert rep2.ok and rep2.n_workers == 2
     one = config(tmp_path, "one.store", sweep={"chunk_time": 1.0})  # also a different chunking
     rep = run_sweep(one, n_workers=1, progress=False, log=None)
     assert rep.n_workers == 1 and rep.ok

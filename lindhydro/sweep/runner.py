@@ -351,7 +351,8 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
         state[t.task_id]["bar"] = done_chunks / (done_chunks + len(state[t.task_id]["plan"]))
 
     bar = tqdm(total=len(tasks), initial=n_done, unit="task", file=sys.stderr, disable=not progress,
-               desc=f"sweep {config.name or store.path.name}", dynamic_ncols=True)
+               desc=f"sweep {config.name or store.path.name}", dynamic_ncols=True,
+               bar_format="{l_bar}{bar}| {n:.1f}/{total} tasks [{elapsed}<{remaining}]")
     bar.update(sum(s["bar"] for s in state.values()))
     token = uuid.uuid4().hex[:8]
 

@@ -353,6 +353,9 @@ class ResultStore:
         }
         for sub in ("entries", "checkpoints", "failed"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
+            for stale in (self.path / sub).glob(".*.tmp"):  # left by a kill during a write
+                with contextlib.suppress(OSError):
+                    stale.unlink()
         _atomic_write_bytes(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True).encode())
 
     # ------------------------------------------------------------------- lock
