@@ -55,15 +55,21 @@ def check_temperature(eps, length, time, realisations, seed, *, n_sigma=4.0, xi_
     )
     derived = TransferIntegral(model, 0.25)  # T = site_noise / 2 = 2 J eps (1 - gamma)
     paper = TransferIntegral(model, 0.25, temperature="paper")  # T = eps J (1 - gamma)
-    # the test can discriminate: errors well below the difference between the conventions
-    assert m2_err < abs(derived.m2 - paper.m2) / (2 * n_sigma)
+    print(
+        f"eps={eps}: <m^2> = {m2:.4f} +- {m2_err:.4f} (exact {derived.m2:.4f} at T = 2 eps (1-gamma), "
+        f"{paper.m2:.4f} at the paper's T); xi = {xi:.3f} +- {xi_err:.3f} (exact "
+        f"{derived.correlation_length:.3f}, paper's T {paper.correlation_length:.3f})"
+    )
     # agreement with T = 2 J eps (1 - gamma) within statistical errors ...
     assert abs(m2 - derived.m2) < n_sigma * m2_err
-    tol = xi_tolerance
-    assert abs(xi / derived.correlation_length - 1) < tol
-    # ... and not with the paper's T_eff
-    assert abs(m2 - paper.m2) > 2 * n_sigma * m2_err
-    assert abs(xi / paper.correlation_length - 1) > 2 * tol
+    assert abs(xi / derived.correlation_length - 1) < xi_tolerance
+    # ... and not with the paper's T_eff: xi differs by a factor ~2 at every eps; <m^2> only
+    # where the two temperatures give clearly different values (large eps)
+    assert abs(xi / paper.correlation_length - 1) > 2 * xi_tolerance
+    if abs(derived.m2 - paper.m2) > 4 * n_sigma * m2_err:
+        assert abs(m2 - paper.m2) > 2 * n_sigma * m2_err
+    else:
+        assert eps < 0.5  # the fast test (eps = 0.6) must discriminate with <m^2> too
     return m2, m2_err, xi, xi_err, derived, paper
 
 

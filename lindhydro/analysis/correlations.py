@@ -229,6 +229,16 @@ def wall_density_from_correlation_length(xi: Any) -> np.ndarray | float:
     Exact for independently placed sharp walls (``C = m0^2 exp(-2 n r)``); needs no
     coarse-graining length.  Its exact equilibrium value (no ``xi^th``) is
     :attr:`lindhydro.analysis.transfer.TransferIntegral.wall_density`.
+
+    Parameters
+    ----------
+    xi : float or array_like
+        Correlation length(s) (units ``a``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Density (units ``1/a``).
     """
     xi = np.asarray(xi, dtype=float)
     out = 0.5 / xi

@@ -343,7 +343,16 @@ def fit_all_prefactors(eps: Any, n: Any = None, **kwargs: Any) -> dict[str, Wall
     """Fit with each of the paper's prefactors (``1``, ``eps^1/4``, ``a eps^1/4 + b eps^3/4``).
 
     The spread of ``c`` between them is the paper's "rough estimate" of the systematic error of
-    ``c``.  Keyword arguments are passed to :func:`fit_wall_density`.
+    ``c``.
+
+    Parameters
+    ----------
+    eps : array_like
+        Coupling strengths.
+    n : array_like, optional
+        Densities (see :func:`fit_wall_density`).
+    **kwargs
+        Passed to :func:`fit_wall_density` (``realisations``, ``c``, ``n_boot``, ``seed``, ...).
 
     Returns
     -------

@@ -142,7 +142,18 @@ def wall_width(model: Any) -> float:
 
 
 def default_threshold(model: Any) -> float:
-    """Return the default hysteresis threshold ``m0 / 2`` of a model (see :func:`stable_magnetisation`)."""
+    """Return the default hysteresis threshold ``m0 / 2`` of a model.
+
+    Parameters
+    ----------
+    model : object
+        Anything with ``force_coeffs`` (see :func:`stable_magnetisation`).
+
+    Returns
+    -------
+    float
+        ``m0 / 2``.
+    """
     return 0.5 * stable_magnetisation(model)
 
 
@@ -276,7 +287,21 @@ def count_walls(m: Any, *, dx: float, ell: float, threshold: float | None = None
 def wall_density(m: Any, *, dx: float, ell: float, threshold: float | None = None) -> np.ndarray:
     """Return the wall density ``count_walls / (L dx)`` (walls per unit length) of each configuration.
 
-    Parameters and conventions as in :func:`count_walls`.
+    Parameters
+    ----------
+    m : array_like, shape (..., L)
+        Configurations on a ring of ``L`` cells.
+    dx : float
+        Cell width.
+    ell : float
+        Coarse-graining length.
+    threshold : float, optional
+        Hysteresis threshold (see :func:`count_walls`).
+
+    Returns
+    -------
+    numpy.ndarray, shape (...)
+        Walls per unit length (units ``1/a``).
     """
     arr = _validate_field(m, dx)
     return count_walls(arr, dx=dx, ell=ell, threshold=threshold) / (arr.shape[-1] * float(dx))
@@ -291,7 +316,13 @@ def wall_positions(m: Any, *, dx: float, ell: float, threshold: float | None = N
     Parameters
     ----------
     m : array_like, shape (L,)
-        One configuration; other parameters as in :func:`count_walls`.
+        One configuration.
+    dx : float
+        Cell width.
+    ell : float
+        Coarse-graining length.
+    threshold : float, optional
+        Hysteresis threshold (see :func:`count_walls`).
 
     Returns
     -------
