@@ -320,26 +320,27 @@ def _check_memory(n: int, mode: str, budget: int | None) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def _re_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Column-wise Re Σ_i conj(a_ij) b_ij without complex temporaries."""
-    if np.iscomplexobj(a) or np.iscomplexobj(b):
-        a = np.asarray(a, dtype=complex)
-        b = np.asarray(b, dtype=complex)
-        return np.einsum("ij,ij->j", a.real, b.real) + np.einsum("ij,ij->j", a.imag, b.imag)
-    return np.einsum("ij,ij->j", a, b)
-
-
 def _accumulate(psi, pieces, F, Nn, out_slice):
     """Add the contributions of jump pieces to F (n, 2) and N (n, 2, 2) for columns of psi.
 
-    ``pieces``: list of (P, C, rate, dq, weight) with P the piece, C = H0' P − P H0.
+    ``pieces``: list of (P, C, rate, dq, weight) with P the piece, C = H0' P − P H0, both real.
+    A complex ``psi`` is processed as its interleaved real view (Re, Im columns): for real P, C
+    Re⟨Pψ|Cψ⟩ = ⟨P a|C a⟩ + ⟨P b|C b⟩ with ψ = a + ib, so only real sparse products are needed.
     """
+    pairs = np.iscomplexobj(psi)
+    if pairs:
+        psi = np.ascontiguousarray(psi).view(np.float64)
+
+    def dot(a, b):
+        out = np.einsum("ij,ij->j", a, b)
+        return out.reshape(-1, 2).sum(axis=1) if pairs else out
+
     for P, C, rate, dq, weight in pieces:
         phi = P @ psi
         chi = C @ psi
-        nphi = _re_dot(phi, phi)
-        pc = _re_dot(phi, chi)
-        nchi = _re_dot(chi, chi)
+        nphi = dot(phi, phi)
+        pc = dot(phi, chi)
+        nchi = dot(chi, chi)
         c = weight * rate
         F[out_slice, 0] += c * dq * nphi
         F[out_slice, 1] += c * pc
