@@ -125,9 +125,13 @@ def test_steady_state_accepts_stationary_and_rejects_drifting_series():
     drift = x + np.linspace(0, 20, x.size)  # still relaxing: quarter means differ
     assert not steady_state(drift).stationary
     # independent realisations: error from their spread
-    xs = ar1_series(0.5, 400, 3, R=16)
+    xs = ar1_series(0.5, 400, 3, R=16)  # >= 5 realisations: error from their spread
     st = steady_state(xs + 1.0)
     assert st.stationary and st.realisations == 16 and np.isnan(st.tau)
     assert st.mean == pytest.approx(1.0, abs=4 * st.error)
+    # two realisations: errors from their autocorrelation times; a drift is still caught
+    two = ar1_series(0.8, 4000, 4, R=2)
+    assert steady_state(two).stationary and steady_state(two).tau > 1
+    assert not steady_state(two + np.linspace(0, 20, 4000)).stationary
     with pytest.raises(ValueError, match="N >= 8"):
         steady_state(np.ones(4))

@@ -25,9 +25,9 @@ Steady state
 :func:`steady_state` judges whether a time series (e.g. the wall density of a run) has reached
 its stationary state: the first half of the record is discarded as transient, the second half is
 split into two quarters, and the run is called stationary when the two quarter means agree within
-``z`` combined standard errors.  Standard errors account for autocorrelation (integrated
-autocorrelation time :func:`integrated_autocorrelation_time`, Sokal's automatic window), or come
-from the spread over independent realisations when several are given.
+``z`` combined standard errors.  Standard errors come from the spread over independent
+realisations when there are at least five, otherwise from each run's integrated autocorrelation
+time (:func:`integrated_autocorrelation_time`, Sokal's automatic window), combined over runs.
 """
 
 from __future__ import annotations
@@ -417,7 +417,8 @@ class SteadyState:
     stationary : bool
         ``z_score <= z``.
     tau : float
-        Integrated autocorrelation time (samples) over the second half (``nan`` with realisations).
+        Mean integrated autocorrelation time (samples) over the second half (``nan`` when the
+        error comes from the spread of ``R >= 5`` realisations).
     realisations : int
         Number of independent series used.
     """
@@ -442,15 +443,28 @@ class SteadyState:
 
 
 def _mean_err(seg: np.ndarray) -> tuple[float, float, float]:
-    """Mean and standard error of a (R, N) block: over realisations if R > 1, else via tau."""
-    if seg.shape[0] > 1:
+    """Mean and standard error of a (R, N) block.
+
+    With ``R >= 5`` realisations the error is the spread of their means; with fewer (whose spread is
+    a poor estimate) each realisation's error comes from its integrated autocorrelation time and
+    the errors are combined, ``sqrt(sum err_r^2) / R``.  Also returns the mean ``tau``.
+    """
+    if seg.shape[0] >= 5:
         per = seg.mean(axis=1)
         return float(per.mean()), float(per.std(ddof=1) / np.sqrt(per.size)), float("nan")
-    s = seg[0]
-    tau = integrated_autocorrelation_time(s) if s.size >= 4 else float("nan")
-    var = s.var(ddof=1) if s.size > 1 else np.nan
-    err = np.sqrt(2.0 * tau * var / s.size) if np.isfinite(tau) else 0.0
-    return float(s.mean()), float(err), tau
+    means, errs, taus = [], [], []
+    for s in seg:
+        tau = integrated_autocorrelation_time(s) if s.size >= 4 else float("nan")
+        var = s.var(ddof=1) if s.size > 1 else np.nan
+        errs.append(np.sqrt(2.0 * tau * var / s.size) if np.isfinite(tau) else 0.0)
+        means.append(s.mean())
+        taus.append(tau)
+    R = seg.shape[0]
+    return (
+        float(np.mean(means)),
+        float(np.sqrt(np.sum(np.square(errs))) / R),
+        float(np.nanmean(taus) if np.any(np.isfinite(taus)) else np.nan),
+    )
 
 
 def steady_state(x: Any, *, z: float = 2.0) -> SteadyState:
@@ -462,8 +476,9 @@ def steady_state(x: Any, *, z: float = 2.0) -> SteadyState:
     Parameters
     ----------
     x : array_like, shape (N,) or (R, N)
-        Equally spaced samples of one run, or of ``R`` independent realisations (errors then come
-        from the spread over realisations, otherwise from the integrated autocorrelation time).
+        Equally spaced samples of one run, or of ``R`` independent realisations (errors from the
+        spread over realisations if ``R >= 5``, otherwise from the integrated autocorrelation
+        times of the runs).
     z : float, default 2
         Tolerance in standard errors.
 

@@ -297,8 +297,13 @@ class TransferIntegral:
 
     @property
     def correlation_length(self) -> float:
-        """``xi = dx / ln(lambda_0 / lambda_1)``: the exact asymptotic decay length of ``C(r)``."""
-        return float(self.dx / np.log(self.eigenvalues[0] / self.eigenvalues[1]))
+        """``xi = dx / ln(lambda_0 / lambda_1)``: the exact asymptotic decay length of ``C(r)``.
+
+        ``inf`` when ``lambda_1 / lambda_0`` is 1 to double precision (walls rarer than ~1e-16 per
+        cell: far beyond any simulation).
+        """
+        ratio = self.eigenvalues[0] / self.eigenvalues[1]
+        return float(self.dx / np.log(ratio)) if ratio > 1.0 else float("inf")
 
     @property
     def wall_density(self) -> float:
