@@ -11,7 +11,7 @@ route, which uses the same Newton method).  It is timed on a few grid points and
 the grid; where the dense matrices would not fit in memory (N = 16: 2^16 × 2^16 doubles = 32 GiB
 per matrix) it is extrapolated from the measured sizes with the O(d³) cost of expm.
 
-Run:  python benchmarks/bench_force_field.py [--sites 12 16] [--grid 101] [--naive-points 2] [--threads 1]
+Run:  python benchmarks/bench_force_field.py [--sites 12 16] [--grid 101] [--naive-points 1] [--threads 1]
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sites", type=int, nargs="+", default=[12, 16])
     ap.add_argument("--grid", type=int, default=101)
-    ap.add_argument("--naive-points", type=int, default=2, help="grid points timed on the naive route")
+    ap.add_argument("--naive-points", type=int, default=1, help="grid points timed on the naive route")
     ap.add_argument("--naive-max-sites", type=int, default=12, help="largest N timed densely")
     ap.add_argument("--threads", default="1", help="BLAS threads for both routes (default 1)")
     args = ap.parse_args()
