@@ -43,7 +43,7 @@ def write_synthetic_store(tmp_path, rel_noise=0.05, transient=True):
 
 def test_analysis_recovers_known_law_with_honest_errors(tmp_path):
     cfg = write_synthetic_store(tmp_path)
-    an = analyze_store(cfg.store, n_boot=300)
+    an = analyze_store(cfg.store, n_boot=100)
     assert an.n_finished == an.n_expected == 40 and an.t_steady == pytest.approx(5.0)
     (cur,) = an.curves
     np.testing.assert_allclose(cur.eps, cfg.eps)
@@ -102,3 +102,28 @@ def test_cli_sweep_exit_code_1_when_some_task_failed(tmp_path, capsys):
     assert summary["n_failed"] == 1 and summary["n_computed"] == 1 and not summary["ok"]
     assert summary["failures"][0]["parameters"]["model"]["rate"] == -5000.0
     assert "FAILED" in captured.err and "rate" in captured.err
+
+
+def test_equilibrium_store_gets_the_exact_transfer_integral_curve(tmp_path):
+    """Fig. 6 case (no conserved noise): analyze adds 1/(2 xi) of the exact lattice solution."""
+    from lindhydro.analysis.transfer import TransferIntegral
+    from lindhydro.field import paper_toy_model
+
+    d = copy.deepcopy(BASE)
+    d["model"] = {"preset": "paper", "gamma": 0.875, "thermal": False}
+    d["grid"]["eps"] = [0.3, 0.5]
+    d["sweep"]["realisations"] = 2
+    cfg = parse_config(d, base_dir=tmp_path)
+    store = ResultStore(cfg.store)
+    store.prepare(cfg, cfg.tasks())
+    t = np.arange(1, 101) * 0.1
+    for spec in cfg.tasks():
+        store.write(spec, {"time": t, "m2": np.ones_like(t), "wall_density": np.full_like(t, law(spec.eps)),
+                           "final_field": np.zeros(400)}, {})
+    cur = analyze_store(cfg.store, fit=False).curves[0]
+    for e, n in zip(cur.eps, cur.exact_density_xi, strict=True):
+        ti = TransferIntegral(paper_toy_model(e, 0.875, thermal=False), 0.25)
+        assert n == pytest.approx(1 / (2 * ti.correlation_length), rel=1e-12)
+    assert cur.exact_density_xi[0] < cur.exact_density_xi[1]  # Arrhenius: fewer walls at weaker coupling
+    # a store with conserved noise (or the stand-in) has no exact curve
+    assert analyze_store(write_synthetic_store(tmp_path / "x").store, fit=False).curves[0].exact_density_xi is None

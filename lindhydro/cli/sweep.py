@@ -42,7 +42,7 @@ def _analyze(args: argparse.Namespace) -> int:
     store = Path(args.store)
     if not (store / "manifest.json").exists() and not (store / "entries").is_dir():
         raise ValueError(f"{store} is not a sweep store (no manifest.json or entries/)")
-    analysis = analyze_store(store, t_steady=args.t_steady, n_boot=args.n_boot)
+    analysis = analyze_store(store, t_steady=args.t_steady, n_boot=args.n_boot, exact=not args.no_exact)
     out = Path(args.out) if args.out else store / "analysis"
     files = plot_analysis(analysis, out)
     result = analysis.to_dict() | {"figures": [str(f) for f in files]}
@@ -103,5 +103,7 @@ def register(subparsers) -> None:
     a.add_argument("--t-steady", type=float, default=None, metavar="T",
                    help="average over t >= T (default: second half of the run)")
     a.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples of the fit")
+    a.add_argument("--no-exact", action="store_true",
+                   help="skip the exact transfer-integral curve (equilibrium toy model only)")
     a.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     a.set_defaults(func=_analyze)

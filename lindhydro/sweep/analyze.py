@@ -64,6 +64,11 @@ class DensityCurve:
         standard error over realisations.
     fit_xi : dict or None
         The same fit applied to ``1/(2ξ)``.
+    exact_density_xi : ndarray or None
+        For the equilibrium toy model (preset ``paper`` without conserved noise): the exact
+        ``1/(2ξ)`` of the lattice model from the transfer integral
+        (:class:`lindhydro.analysis.transfer.TransferIntegral`, derived temperature), per ε — the
+        curve of the paper's Fig. 6.  ``None`` otherwise.
     """
 
     axes: dict[str, Any]
@@ -79,6 +84,7 @@ class DensityCurve:
     density_xi: np.ndarray | None = None
     density_xi_err: np.ndarray | None = None
     fit_xi: dict[str, Any] | None = None
+    exact_density_xi: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN → None)."""
@@ -98,6 +104,7 @@ class DensityCurve:
             "density_xi": None if self.density_xi is None else clean(self.density_xi),
             "density_xi_err": None if self.density_xi_err is None else clean(self.density_xi_err),
             "fit_xi": self.fit_xi,
+            "exact_density_xi": None if self.exact_density_xi is None else clean(self.exact_density_xi),
         }
 
 
@@ -242,7 +249,29 @@ def _fit(eps: np.ndarray, per: np.ndarray, n_boot: int) -> dict[str, Any] | None
     return to_jsonable(out)
 
 
-def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool = True, n_boot: int = 500) -> StoreAnalysis:
+def _exact_density_xi(example: dict[str, Any], axes: dict[str, Any], eps: np.ndarray) -> np.ndarray | None:
+    """Transfer-integral 1/(2ξ) per ε for the equilibrium toy model; ``None`` if not applicable."""
+    if example.get("preset") != "paper":
+        return None
+    model_kw = dict(example.get("model", {})) | {k: v for k, v in axes.items() if k in example.get("model", {})}
+    sim = dict(example.get("simulation", {})) | {k: v for k, v in axes.items() if k in example.get("simulation", {})}
+    if model_kw.get("thermal", True):
+        return None
+    from lindhydro.analysis.transfer import TransferIntegral
+    from lindhydro.field import paper_toy_model
+
+    out = []
+    for e in eps:
+        try:
+            ti = TransferIntegral(paper_toy_model(float(e), **model_kw), float(sim.get("dx", 0.25)))
+            out.append(1.0 / (2.0 * ti.correlation_length))
+        except ValueError:
+            out.append(np.nan)
+    return np.asarray(out)
+
+
+def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool = True, n_boot: int = 500,
+                  exact: bool = True) -> StoreAnalysis:
     """Steady-state wall density vs ε (with errors and the fit) from a store alone.
 
     Parameters
@@ -255,6 +284,9 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
         Fit ``A ε^{1/4} e^{-c/√ε}`` to every curve with at least two ε.
     n_boot : int
         Bootstrap resamples of the fit.
+    exact : bool
+        For the equilibrium toy model, also compute the exact transfer-integral ``1/(2ξ)`` per ε
+        (seconds per ε at small ε).
 
     Returns
     -------
@@ -317,6 +349,9 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
                 "density_xi": _nanmean(nxi), "density_xi_err": _nansem(nxi),
                 "fit_xi": _fit(eps, nxi, n_boot) if fit and len(eps) >= 2 else None,
             }
+        if exact:
+            xi_kw["exact_density_xi"] = _exact_density_xi(json.loads(ds.attrs.get("parameters_example", "{}")),
+                                                          combo, eps)
         curves.append(DensityCurve(axes=combo, eps=eps, density=mean, density_err=err, per_realisation=per,
                                    n_realisations=cnt, drift_sigma=drift, fit=fitres, **xi_kw))
     n_finished = int(ds["finished"].sum())
@@ -412,11 +447,14 @@ def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, store_dataset=Non
         if cur.density_xi is not None and np.any(np.isfinite(cur.density_xi)):
             ax.errorbar(cur.eps, cur.density_xi, yerr=np.nan_to_num(cur.density_xi_err), fmt="s", mfc="none",
                         capsize=2, color=h[0].get_color(), label="1/(2ξ) (no ℓ)")
+        if cur.exact_density_xi is not None:
+            ax.plot(cur.eps, cur.exact_density_xi, "k--", lw=1, label="exact 1/(2ξ), transfer integral")
     ax.set_xlabel("ε̃")
     ax.set_ylabel("domain-wall density n (1/a)")
     ax.set_yscale("log")
     ax.legend(fontsize=7)
-    ax.set_title("wall density vs coupling (cf. paper Fig. 5)", fontsize=9)
+    equilibrium = any(c.exact_density_xi is not None for c in analysis.curves)
+    ax.set_title(f"wall density vs coupling (cf. paper Fig. {6 if equilibrium else 5})", fontsize=9)
     fig.tight_layout()
     files.append(out / "density_vs_eps.png")
     fig.savefig(files[-1], dpi=120)
