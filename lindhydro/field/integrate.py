@@ -38,6 +38,7 @@ import json
 import math
 import sys
 import time as _time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -135,6 +136,8 @@ class SimulationResult:
         ``<m^2>`` averaged over the second half of the run.
     correlation_length : float
         From the averaged ``C(r)`` (:func:`lindhydro.analysis.correlations.correlation_length_from_function`).
+        With conserved noise the ``r = 0`` point, which carries the lattice-scale white noise
+        ``chi_T / dx``, is left out: the fit window is relative to ``C(dx)``.
     domain_wall_density : float
         Mean wall density over the second half.
     coarse_graining_length : float
@@ -413,6 +416,16 @@ def _prepare(model, *, length, time, dx, dt, record_every, snapshot_every, n_rea
     n_snap = (state_step + n_steps) // snapshot_every - state_step // snapshot_every if snapshot_every else 0
     check_numerics(model, length=length, time=time, dx=dx, dt=dt, n_realisations=n_realisations,
                    n_snapshots=n_snap, max_memory=max_memory)
+    if model.renormalisation == "wick" and len(model.force_coeffs) > 2 and model.m0:
+        C = model.counterterm_variance(dx, dt, n_cells)
+        if C > 0.25 * model.m0**2:
+            warnings.warn(
+                f"Wick-ordering a force of degree {2 * len(model.force_coeffs) - 1} against the lattice variance "
+                f"C = {C:.3g} (> m0^2/4 = {0.25 * model.m0**2:.3g}) changes its higher coefficients strongly "
+                f"(lattice force {tuple(round(c, 5) for c in model.lattice_force_coeffs(dx, dt, n_cells))}); "
+                "use cells of a few lattice constants (larger dx) so that chi_T/dx << m0^2",
+                stacklevel=3,
+            )
     return n_cells, n_steps, record_every, snapshot_every, n_snap
 
 
@@ -607,6 +620,15 @@ def simulate_ensemble(
         numba.set_num_threads(old)
 
 
+def _correlation_length(model: FieldModel, arr: dict) -> float:
+    """xi from the averaged C(r); with conserved noise the r = 0 point (which carries the
+    lattice-scale white noise chi_T/dx) is left out and the fit window is relative to C(dx)."""
+    r, C = arr["r"], arr["correlation"]
+    if model.thermal_noise > 0 and r.size > 2:
+        return correlation_length_of(r[1:] - r[1], C[1:])
+    return correlation_length_of(r, C)
+
+
 def _simulate_rows(model, rows, keys, seed_infos, init_name, *, step0, t0, n_cells, n_steps, length, time, dx, dt,
                    record_every, snapshot_every, n_snap, ell, threshold, progress, trackers, check_every):
     if not (isinstance(check_every, int | np.integer) and check_every >= 1):
@@ -673,7 +695,7 @@ def _simulate_rows(model, rows, keys, seed_infos, init_name, *, step0, t0, n_cel
             snapshots=arr["snapshots"],
             snapshot_times=arr["snapshot_times"],
             m2_mean=second_half_mean(arr["steps"], arr["m2"], half),
-            correlation_length=correlation_length_of(arr["r"], arr["correlation"]) if arr["n_averaged"] else float("nan"),
+            correlation_length=_correlation_length(model, arr) if arr["n_averaged"] else float("nan"),
             domain_wall_density=second_half_mean(arr["steps"], arr["wall_density"], half),
             coarse_graining_length=ell_used,
             site_updates_per_second=(n_cells * R * done / kernel_s) if kernel_s > 0 else float("nan"),
