@@ -141,3 +141,16 @@ def test_checkpoint_roundtrip_and_damage(tmp_path):
     p.write_bytes(bytes(raw))
     assert store.read_checkpoint(tid) is None  # damaged: ignored (task restarts), moved aside
     assert not p.exists()
+
+
+def test_partial_write_left_by_a_kill_is_never_an_entry(tmp_path):
+    c = make(tmp_path)
+    store = ResultStore(c.store)
+    store.prepare(c, c.tasks())
+    spec = c.tasks()[0]
+    # what a kill during write_entry leaves behind: a temporary next to the final name
+    stale = c.store / "entries" / f".{spec.task_id}.nc.abc123.tmp"
+    stale.write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)
+    assert store.finished_ids() == [] and store.verify(spec.task_id) is None
+    store.prepare(c, c.tasks())  # the next run cleans it up
+    assert not stale.exists()

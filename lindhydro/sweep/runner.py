@@ -331,7 +331,7 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
             client = own_client = Client(own_cluster)
     n_workers_used = len(client.scheduler_info().get("workers", {}))
 
-    dt = config.simulation[[k for k, _ in config.simulation].index("dt")][1]
+    dt = dict(config.simulation)["dt"]
     state: dict[str, dict[str, Any]] = {}
     for t, ckpt in todo:
         start = ckpt["step"] if ckpt else 0
