@@ -273,3 +273,29 @@ def test_real_field_simulator_chunked_on_cluster_equals_one_serial_run(tmp_path,
         i = list(cur.eps).index(spec.eps)
         # the store's second-half density is the simulator's own second-half average
         assert cur.per_realisation[i, spec.realisation] == pytest.approx(ref.domain_wall_density, rel=1e-12)
+
+
+def test_quantum_preset_first_principles_route(tmp_path, client):
+    """preset "quantum": f and N11 reduced from exact diagonalisation (N = 6) on every worker."""
+    from lindhydro.field import simulate
+    from lindhydro.sweep.presets import quantum_field_model
+
+    d = {
+        "sweep": {"store": "q.store", "root_seed": 3, "realisations": 1, "chunk_time": 0.5},
+        "model": {"preset": "quantum", "sites": 6, "gamma": 0.9, "D": 1.0, "chi_T": 0.5, "thermal": False},
+        "simulation": {"length": 50.0, "time": 1.0, "record_every": 100},
+        "grid": {"eps": [0.2, 0.4]},
+    }
+    cfg = parse_config(d, base_dir=tmp_path)
+    rep = run_sweep(cfg, client=client, progress=False, log=None)
+    assert rep.ok and rep.n_computed == 2
+    for spec in cfg.tasks():
+        rec = read_entry(ResultStore(cfg.store).entry_path(spec.task_id))
+        model = quantum_field_model(spec.eps, sites=6, gamma=0.9, D=1.0, chi_T=0.5, thermal=False)
+        ref = simulate(model, length=50.0, time=1.0, seed=spec.seed, record_every=100, snapshot_every=0)
+        np.testing.assert_array_equal(rec.arrays["m2"], ref.m2)
+        np.testing.assert_array_equal(rec.arrays["final_field"], ref.final_state.field)
+        # the entry records the reduced model it ran (force coefficients scale with eps)
+        sim_model = rec.attrs["info"]["simulator_parameters"]["model"]
+        np.testing.assert_allclose(sim_model["force_coeffs"], model.force_coeffs, rtol=1e-12)
+        assert sim_model["metadata"]["chain_parameters"]["n_sites"] == 6

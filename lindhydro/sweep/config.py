@@ -18,7 +18,8 @@ The file format (all lengths in lattice constants a, times in a²/D, energies in
     chunk_time = 25.0            # optional: checkpoint every chunk_time (default: no split)
 
     [model]
-    preset = "paper"             # "paper": lindhydro.field.paper_toy_model; "ou": exact test stand-in
+    preset = "paper"             # "paper": lindhydro.field.paper_toy_model; "quantum": reduced from
+                                 # the chain (lindhydro.sweep.presets); "ou": exact test stand-in
     gamma = 0.875                # further keys are the preset's keyword arguments
     thermal = true
     chi_T_2D = 1.0
@@ -103,7 +104,8 @@ class Preset:
 
 
 #: Model presets.  ``paper`` is the toy model of the paper (Eq. 15, :func:`lindhydro.field.paper_toy_model`);
-#: ``ou`` is an exactly solvable stand-in (independent Ornstein–Uhlenbeck cells,
+#: ``quantum`` the field model reduced from the chain by exact diagonalisation
+#: (:func:`lindhydro.sweep.presets.quantum_field_model`); ``ou`` is an exactly solvable stand-in (independent Ornstein–Uhlenbeck cells,
 #: :mod:`lindhydro.sweep.testing`) that tests the sweep machinery against exact results in milliseconds.
 PRESETS: dict[str, Preset] = {
     "paper": Preset(
@@ -111,6 +113,14 @@ PRESETS: dict[str, Preset] = {
         builder="lindhydro.field:paper_toy_model",
         simulator="lindhydro.field:simulate",
         parameters={"gamma": float, "thermal": bool, "chi_T_2D": float, "renormalisation": str},
+        checker="lindhydro.field:check_numerics",
+    ),
+    "quantum": Preset(
+        "quantum",
+        builder="lindhydro.sweep.presets:quantum_field_model",
+        simulator="lindhydro.field:simulate",
+        parameters={"sites": int, "gamma": float, "delta": float, "jprime": float, "hopping": str,
+                    "D": float, "chi_T": float, "thermal": bool, "renormalisation": str},
         checker="lindhydro.field:check_numerics",
     ),
     "ou": Preset(
