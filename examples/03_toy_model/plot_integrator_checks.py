@@ -131,7 +131,7 @@ k2, S2 = linear_lattice_spectrum(
 )
 axes[2].plot(
     k2[1:],
-    r2.structure_factor[1:] - (r2.structure_factor[0] if False else 0),
+    r2.structure_factor[1:],
     ".",
     ms=2,
     alpha=0.5,

@@ -397,6 +397,15 @@ def _run(model: FieldModel, fields: np.ndarray, keys: list[int], *, step0: int, 
     return done, [done] * R, kernel_s, []
 
 
+def _positive_zeros(coeffs) -> int:
+    """Number of zeros m > 0 of the odd polynomial sum_k c_k m^(2k+1)."""
+    c = np.asarray(coeffs, dtype=float)
+    if c.size < 2:
+        return 0
+    roots = np.roots(c[::-1])
+    return int(sum(1 for r in roots if abs(r.imag) < 1e-9 * max(1.0, abs(r)) and r.real > 0))
+
+
 def _prepare(model, *, length, time, dx, dt, record_every, snapshot_every, n_realisations, max_memory, state_step):
     chk = check_numerics(model, length=length, time=time, dx=dx, dt=dt, n_realisations=n_realisations,
                          max_memory=max_memory)
@@ -416,14 +425,15 @@ def _prepare(model, *, length, time, dx, dt, record_every, snapshot_every, n_rea
     n_snap = (state_step + n_steps) // snapshot_every - state_step // snapshot_every if snapshot_every else 0
     check_numerics(model, length=length, time=time, dx=dx, dt=dt, n_realisations=n_realisations,
                    n_snapshots=n_snap, max_memory=max_memory)
-    if model.renormalisation == "wick" and len(model.force_coeffs) > 2 and model.m0:
-        C = model.counterterm_variance(dx, dt, n_cells)
-        if C > 0.25 * model.m0**2:
+    if model.renormalisation == "wick" and len(model.force_coeffs) > 2:
+        lat = model.lattice_force_coeffs(dx, dt, n_cells)
+        if _positive_zeros(lat) != _positive_zeros(model.force_coeffs):
             warnings.warn(
-                f"Wick-ordering a force of degree {2 * len(model.force_coeffs) - 1} against the lattice variance "
-                f"C = {C:.3g} (> m0^2/4 = {0.25 * model.m0**2:.3g}) changes its higher coefficients strongly "
-                f"(lattice force {tuple(round(c, 5) for c in model.lattice_force_coeffs(dx, dt, n_cells))}); "
-                "use cells of a few lattice constants (larger dx) so that chi_T/dx << m0^2",
+                f"the Wick-ordered lattice force {tuple(round(c, 5) for c in lat)} (C = "
+                f"{model.counterterm_variance(dx, dt, n_cells):.3g}) has a different number of positive zeros than "
+                f"f {tuple(round(c, 5) for c in model.force_coeffs)}: for a force of degree > 3 the counterterms "
+                "of order C^2 dominate on cells this fine; use cells of a few lattice constants (larger dx) so "
+                "that chi_T/dx << m0^2",
                 stacklevel=3,
             )
     return n_cells, n_steps, record_every, snapshot_every, n_snap
