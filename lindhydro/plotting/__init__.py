@@ -1,0 +1,1 @@
+"""Plotting helpers (matplotlib). Sits on top of the core; never imported by it."""
