@@ -869,6 +869,7 @@ def figure6(
     seed: int = 6,
     extra_ells: Sequence[float] = (1.0, 2.0, 5.0, 10.0, 20.0),
     c_paper: float = 0.98,
+    n_exact: int = 40,
     n_boot: int = 300,
     threads: int | None = None,
     progress: bool = False,
@@ -896,6 +897,8 @@ def figure6(
         Coarse-graining lengths of the ``ell`` study (besides ``w/2``).
     c_paper : float, default 0.98
         The paper's fixed Arrhenius constant.
+    n_exact : int, default 40
+        Points of the exact transfer-integral curve.
     n_boot : int
         Bootstrap resamples of the fits.
     threads : int, optional
@@ -927,9 +930,9 @@ def figure6(
     )
     free = fit_scan(scan, n_boot=n_boot)
     fixed = fit_scan(scan, n_boot=n_boot, c=c_paper)
-    e_fine = np.linspace(min(eps_values) * 0.8, max(eps_values) * 1.05, 40)
-    n_exact = exact_correlation_density(e_fine, gamma=gamma)
-    exact_fit = fit_wall_density(e_fine, n_exact, n_boot=0)
+    e_fine = np.linspace(min(eps_values) * 0.8, max(eps_values) * 1.05, n_exact)
+    n_ex = exact_correlation_density(e_fine, gamma=gamma)
+    exact_fit = fit_wall_density(e_fine, n_ex, n_boot=0)
     ell_fits = {}
     for j, ell in enumerate(extra_ells, start=1):
         try:
@@ -944,7 +947,7 @@ def figure6(
             "correlation": [free["correlation"]],
         },
         ax=ax,
-        exact=(e_fine, n_exact),
+        exact=(e_fine, n_ex),
     )
     ax.set_title(
         r"without $\xi^{th}$: simulation, fits and the exact transfer integral", fontsize=9
@@ -967,7 +970,7 @@ def figure6(
             "hysteresis_fixed_c": fixed["hysteresis"],
             "correlation": free["correlation"],
         },
-        "exact": (e_fine, n_exact),
+        "exact": (e_fine, n_ex),
         "exact_fit": exact_fit,
         "ell_fits": ell_fits,
     }
