@@ -30,7 +30,13 @@ physics parameters (defaults: the paper's Fig. 2 preset, with N = 6 so that it r
 
 
 def register(subparsers) -> None:
-    """Add ``validate`` to ``subparsers``."""
+    """Add ``validate`` to ``subparsers``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parser collection of the ``lindhydro`` parser.
+    """
     p = subparsers.add_parser(
         "validate",
         help="exact Lindblad steady states vs eps -> 0 limit vs Gibbs fixed points",
@@ -71,7 +77,18 @@ def _params(args):
 
 
 def run(args) -> int:
-    """Run ``lindhydro validate``."""
+    """Run ``lindhydro validate``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed command-line arguments.
+
+    Returns
+    -------
+    int
+        Exit code (0 on success).
+    """
     from lindhydro.lindblad.compare import validate
     from lindhydro.lindblad.steady_state import MEMORY_LIMIT_BYTES, estimate_memory
 

@@ -44,6 +44,8 @@ class FixedPointReference:
         Symmetrised Gibbs distribution of Q1 (mixture of ±m*).
     bistable : bool
         Whether two stable fixed points exist (otherwise m* = 0 is the single stable point).
+    timings : dict
+        Seconds spent.
     """
 
     parameters: ChainParameters
@@ -74,6 +76,7 @@ def fixed_point_reference(params: ChainParameters) -> FixedPointReference:
     Parameters
     ----------
     params : ChainParameters
+        The chain (N sites, bath parameters).
 
     Returns
     -------
@@ -124,6 +127,7 @@ def validate(params: ChainParameters, eps: float, *, secular: bool = True) -> di
     Parameters
     ----------
     params : ChainParameters
+        The chain (N ≤ 10 for the exact solve).
     eps : float
         Bath coupling ε > 0.
     secular : bool
@@ -176,8 +180,22 @@ def validate(params: ChainParameters, eps: float, *, secular: bool = True) -> di
 def gap_summary(n_values, eps_values, *, gamma: float = 0.9, **chain) -> list[dict[str, Any]]:
     """Energy-density and m_rms gaps to the Gibbs fixed point over a grid of N and ε.
 
-    ε = 0 entries use the secular limit.  Returns one record per (N, ε):
-    ``{"n_sites", "eps", "energy_density", "m_rms", "fp_e", "fp_m", "fp_m_rms", "de", "dm_rms"}``.
+    Parameters
+    ----------
+    n_values : iterable of int
+        Chain lengths.
+    eps_values : iterable of float
+        Couplings; ε = 0 uses the secular limit.
+    gamma : float
+        Bath mixing γ.
+    **chain
+        Further :class:`~lindhydro.model.ChainParameters` fields.
+
+    Returns
+    -------
+    list of dict
+        One record per (N, ε): ``{"n_sites", "eps", "energy_density", "m_rms", "fp_e", "fp_m",
+        "fp_m_rms", "de", "dm_rms"}``.
     """
     rows = []
     for n in n_values:

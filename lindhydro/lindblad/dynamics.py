@@ -42,6 +42,7 @@ def gibbs_density_matrix(params: ChainParameters, lam) -> qutip.Qobj:
     Parameters
     ----------
     params : ChainParameters
+        The chain (N ≤ 12).
     lam : (float, float)
         (λ1, λ2); λ2 in 1/J, may be negative (hotter than infinite temperature).
 
@@ -83,11 +84,15 @@ def hydro_trajectory(
     Parameters
     ----------
     ensemble : lindhydro.gibbs.GibbsEnsemble
+        Gibbs ensemble of the chain (its forces, susceptibilities and noise).
     lam0 : (float, float)
+        Initial Lagrange parameters (λ1, λ2).
     tau : 1-D array
         Output times (units 1/ε), increasing, starting at 0.
     noise : bool
         Also integrate the covariance.
+    rtol, atol : float
+        Tolerances of the ODE integrator (LSODA).
 
     Returns
     -------
@@ -138,6 +143,8 @@ class TrajectoryComparison:
         m = ⟨Q1⟩/N, e = ⟨H0⟩/N and m_rms = ⟨Q1²⟩^{1/2}/N from mesolve.
     hydro : numpy.ndarray, shape (n, 3)
         m, e from dq/dτ = f(q), and m_rms = (m² + C11)^{1/2} with the linear-noise covariance.
+    timings : dict
+        Seconds per stage.
     """
 
     parameters: ChainParameters

@@ -65,6 +65,9 @@ class SecularSteadyState:
         Smallest nonzero level spacing treated as non-degenerate (J).
     residual : float
         ‖P0 L̂1 ρ0‖ in the unknowns (per unit ε).
+    _vectors, _blocks, _rho_blocks, _dim
+        Internal: eigenvectors, degenerate blocks and their density matrices (for
+        :meth:`block_matrix`).
     """
 
     parity: int
@@ -107,7 +110,17 @@ class SecularSteadyState:
 
 @dataclass(frozen=True)
 class SecularResult:
-    """ε → 0 steady states of both X sectors; top-level observables refer to the equal mixture."""
+    """ε → 0 steady states of both X sectors; top-level observables refer to the equal mixture.
+
+    Attributes
+    ----------
+    parameters : ChainParameters
+        The chain.
+    by_sector : tuple of SecularSteadyState
+        X = +1 and X = −1.
+    timings : dict
+        Seconds spent.
+    """
 
     parameters: ChainParameters
     by_sector: tuple[SecularSteadyState, ...]
@@ -184,6 +197,7 @@ def secular_sector(
     Parameters
     ----------
     sector : XSector
+        One strong-symmetry sector (:func:`~lindhydro.lindblad.symmetry.x_sector`).
     degeneracy_tol : float
         Levels closer than this (J) are degenerate: coherences between them are kept.
     use_translation : bool, optional
@@ -345,6 +359,7 @@ def secular_steady_state(
     Parameters
     ----------
     params : ChainParameters or OpenSystem
+        The chain (N ≤ :data:`MAX_SECULAR_SITES`).
     degeneracy_tol : float
         Degeneracy tolerance (J).
 

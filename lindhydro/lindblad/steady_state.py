@@ -74,12 +74,24 @@ def _check_eps(eps: float) -> float:
 def estimate_memory(n_sites: int, *, translation: bool = True, reflection: bool = True) -> int:
     """Estimated peak memory (bytes) of :func:`symmetric_steady_state` for one sector.
 
-    Counts the candidate-pair enumeration (chunked), the assembled matrix (≈ 8N + 2 terms per
-    column, 40 bytes per term before summation) and a sparse-LU fill-in allowance (×30).
+    Counts the candidate-pair enumeration (chunked), the assembled matrix (≈ 10N + 4 terms per
+    column, 80 bytes per term before summation) and the dense real LU of the reduced problem.
+
+    Parameters
+    ----------
+    n_sites : int
+        Chain length N.
+    translation, reflection : bool
+        Which weak symmetries reduce the problem.
+
+    Returns
+    -------
+    int
+        Bytes.
     """
     n_sym = estimate_symmetric_dimension(n_sites, translation=translation, reflection=reflection)
     terms = n_sym * (10 * n_sites + 4)
-    return int(terms * 40 * 2 + n_sym * 24 * 30 * n_sites + 2**22 * 8 * 8)
+    return int(terms * 80 + 3 * n_sym**2 * 8 + 2**22 * 8 * 8)
 
 
 def reduced_liouvillian(
@@ -94,6 +106,7 @@ def reduced_liouvillian(
     Parameters
     ----------
     sector : XSector
+        The strong-symmetry sector.
     basis : SymmetricOperatorBasis
         Built from ``sector``.
     eps : float
@@ -233,6 +246,20 @@ def sector_observables(
     The Q1 distribution is symmetrised: a block state |ã⟩ is an equal superposition of Q1 = M
     and −M, so P(Q1 = ±M) = ½ Σ_{a: |Q1(a)| = |M|} ρ_ãã (exact: X maps Q1 → −Q1 and ρ commutes
     with X).
+
+    Parameters
+    ----------
+    basis : SymmetricOperatorBasis
+        The basis of ``x``.
+    sector : XSector
+        The sector (Hamiltonian, magnetisation of the block states).
+    x : numpy.ndarray
+        Coefficients of ρ.
+
+    Returns
+    -------
+    dict
+        ``{"energy_density", "m_rms", "q1_distribution"}``.
     """
     n = sector.n_sites
     energy = basis.expectation(x, sector.hamiltonian).real
@@ -280,7 +307,11 @@ class SectorSteadyState:
     coefficients : numpy.ndarray
         x_o, the state in the symmetric basis (use ``basis`` to expand it).
     basis : SymmetricOperatorBasis or None
+        The symmetric operator basis of ``coefficients``.
     sector : XSector or None
+        The sector matrices.
+    timings : dict
+        Seconds per stage (model, basis, assemble, solve).
     """
 
     parity: int
@@ -408,6 +439,7 @@ def plain_steady_state(
     Parameters
     ----------
     system_or_params : OpenSystem or ChainParameters
+        The model.
     eps : float
         ε > 0.
     parity : {+1, -1}
@@ -442,6 +474,15 @@ class SteadyState:
     Tr(P₊ρ(0)) = ½, e.g. infinite temperature or any Gibbs state ρ(λ) (X-even: X maps Q1 → −Q1
     only for λ1 = 0; for λ1 ≠ 0 the weight is Tr(P₊ρ(λ)), still ½ + O(e^{−N})).
     Top-level ``energy_density`` and ``m_rms`` refer to the equal mixture.
+
+    Attributes
+    ----------
+    parameters : ChainParameters
+        The chain.
+    eps : float
+        Bath coupling ε.
+    by_sector : tuple of SectorSteadyState
+        X = +1 and X = −1.
     """
 
     parameters: ChainParameters
@@ -483,10 +524,15 @@ def steady_state(params: ChainParameters, eps: float, **kwargs) -> SteadyState:
     Parameters
     ----------
     params : ChainParameters
+        The chain.
     eps : float
         ε > 0.
     **kwargs
         Passed to :func:`symmetric_steady_state`.
+
+    Returns
+    -------
+    SteadyState
     """
     if not isinstance(params, ChainParameters):
         raise ValueError("steady_state expects ChainParameters (use symmetric_steady_state for an OpenSystem)")

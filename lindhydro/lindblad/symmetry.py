@@ -194,7 +194,21 @@ def x_sector(system: OpenSystem, parity: int, *, atol: float = 1e-10) -> XSector
 
 
 def translate_states(states: np.ndarray, n_sites: int, shift: int = 1) -> np.ndarray:
-    """Full-space state labels after moving site j to site j + ``shift`` (periodic)."""
+    """Full-space state labels after moving site j to site j + ``shift`` (periodic).
+
+    Parameters
+    ----------
+    states : numpy.ndarray of int
+        Computational-basis labels (bit N−1−j = 1: site j down).
+    n_sites : int
+        Chain length N.
+    shift : int
+        Number of sites.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     s = shift % n_sites
     if s == 0:
         return states.copy()
@@ -204,7 +218,19 @@ def translate_states(states: np.ndarray, n_sites: int, shift: int = 1) -> np.nda
 
 
 def reflect_states(states: np.ndarray, n_sites: int) -> np.ndarray:
-    """Full-space state labels after the reflection site j → N−1−j (bit reversal)."""
+    """Full-space state labels after the reflection site j → N−1−j (bit reversal).
+
+    Parameters
+    ----------
+    states : numpy.ndarray of int
+        Computational-basis labels (bit N−1−j = 1: site j down).
+    n_sites : int
+        Chain length N.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     out = np.zeros_like(states)
     for j in range(n_sites):
         out |= ((states >> j) & 1) << (n_sites - 1 - j)
@@ -235,7 +261,19 @@ def _group_state_maps(n_sites: int, parity: int, translation: bool, reflection: 
 
 
 def estimate_symmetric_dimension(n_sites: int, *, translation: bool = True, reflection: bool = True) -> int:
-    """Rough number of symmetric orbit operators of one X sector (for memory estimates)."""
+    """Rough number of symmetric orbit operators of one X sector (for memory estimates).
+
+    Parameters
+    ----------
+    n_sites : int
+        Chain length N.
+    translation, reflection : bool
+        Which weak symmetries are used.
+
+    Returns
+    -------
+    int
+    """
     pairs = 4 ** (n_sites - 1)
     if n_sites % 2 == 0:
         pairs //= 2
@@ -262,6 +300,8 @@ class SymmetricOperatorBasis:
         |O_o| (number of matrix units in the orbit).
     translation, reflection, z_parity : bool
         Which weak symmetries were used.
+    _maps : tuple
+        Internal: the signed permutations (index, sign) of the block basis, one per group element.
     """
 
     n_sites: int
@@ -403,6 +443,7 @@ def symmetric_basis(
     Parameters
     ----------
     sector : XSector
+        The strong-symmetry sector.
     translation : bool, optional
         Use translations (default: True for periodic chains, False for open ones).
     reflection : bool
