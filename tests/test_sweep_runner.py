@@ -197,14 +197,14 @@ def _write_toml(path: Path, cfg: dict) -> None:
 
 def test_kill_minus_9_and_resume_equals_uninterrupted(tmp_path, client):
     base = copy.deepcopy(OU)
-    base["model"]["delay"] = 0.004  # 4 ms per step: a task takes ~1 s, so the kill lands mid-sweep
+    base["model"]["delay"] = 0.0025  # 2.5 ms per step: a task takes ~0.5 s, so the kill lands mid-sweep
     base["sweep"].update(realisations=4, chunk_time=0.5)
     base["simulation"].update(time=2.0, length=10.0)
     base["sweep"]["store"] = "killed.store"
     toml = tmp_path / "sweep.toml"
     _write_toml(toml, base)
     store = tmp_path / "killed.store"
-    cmd = [sys.executable, "-m", "lindhydro.cli", "sweep", str(toml), "--workers", "2"]
+    cmd = [sys.executable, "-m", "lindhydro.cli", "sweep", str(toml), "--workers", "1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
     try:
@@ -221,8 +221,8 @@ def test_kill_minus_9_and_resume_equals_uninterrupted(tmp_path, client):
         proc.wait()
     finished_before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (store / "entries").glob("*.nc")}
     assert 2 <= len(finished_before) < 8, "the kill should land mid-sweep"
-    # resume with the same command (one worker this time)
-    res = subprocess.run([*cmd[:-1], "1", "--json", "--no-progress"], capture_output=True, text=True, timeout=300)
+    # resume with the same command
+    res = subprocess.run([*cmd, "--json", "--no-progress"], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     summary = json.loads(res.stdout)
     assert summary["ok"] and summary["n_already_done"] >= len(finished_before)
@@ -284,18 +284,18 @@ def test_quantum_preset_first_principles_route(tmp_path, client):
         "sweep": {"store": "q.store", "root_seed": 3, "realisations": 1, "chunk_time": 0.5},
         "model": {"preset": "quantum", "sites": 6, "gamma": 0.9, "D": 1.0, "chi_T": 0.5, "thermal": False},
         "simulation": {"length": 50.0, "time": 1.0, "record_every": 100},
-        "grid": {"eps": [0.2, 0.4]},
+        "grid": {"eps": [0.3]},
     }
     cfg = parse_config(d, base_dir=tmp_path)
     rep = run_sweep(cfg, client=client, progress=False, log=None)
-    assert rep.ok and rep.n_computed == 2
+    assert rep.ok and rep.n_computed == 1
     for spec in cfg.tasks():
         rec = read_entry(ResultStore(cfg.store).entry_path(spec.task_id))
         model = quantum_field_model(spec.eps, sites=6, gamma=0.9, D=1.0, chi_T=0.5, thermal=False)
         ref = simulate(model, length=50.0, time=1.0, seed=spec.seed, record_every=100, snapshot_every=0)
         np.testing.assert_array_equal(rec.arrays["m2"], ref.m2)
         np.testing.assert_array_equal(rec.arrays["final_field"], ref.final_state.field)
-        # the entry records the reduced model it ran (force coefficients scale with eps)
+        # the entry records the reduced model it ran
         sim_model = rec.attrs["info"]["simulator_parameters"]["model"]
         np.testing.assert_allclose(sim_model["force_coeffs"], model.force_coeffs, rtol=1e-12)
         assert sim_model["metadata"]["chain_parameters"]["n_sites"] == 6
