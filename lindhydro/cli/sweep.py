@@ -101,7 +101,7 @@ def register(subparsers) -> None:
     a.add_argument("store", help="sweep store directory")
     a.add_argument("--out", default=None, metavar="DIR", help="output directory (default: STORE/analysis)")
     a.add_argument("--t-steady", type=float, default=None, metavar="T",
-                   help="average over t >= T (default: second half of the run)")
+                   help="average over the records at t > T (default: T = half the run time)")
     a.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples of the fit")
     a.add_argument("--no-exact", action="store_true",
                    help="skip the exact transfer-integral curve (equilibrium toy model only)")
