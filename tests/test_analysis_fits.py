@@ -135,3 +135,16 @@ def test_steady_state_accepts_stationary_and_rejects_drifting_series():
     assert not steady_state(two + np.linspace(0, 20, 4000)).stationary
     with pytest.raises(ValueError, match="N >= 8"):
         steady_state(np.ones(4))
+
+
+def test_fit_resampled_with_the_mean_statistic_matches_fit_wall_density():
+    from lindhydro.analysis.fits import fit_resampled
+
+    n = synthetic(0.03, 0.6, 12, 0.15, 8)
+    direct = fit_wall_density(EPS, n, n_boot=300, weighted=False)
+    resampled = fit_resampled(EPS, list(n), np.mean, n_boot=300, weighted=False)
+    assert resampled.c == pytest.approx(direct.c, rel=1e-10)  # same point estimate
+    assert resampled.A == pytest.approx(direct.A, rel=1e-10)
+    assert resampled.c_error == pytest.approx(direct.c_error, rel=0.3)  # both bootstraps
+    # bootstrap error of the mean ~ standard error of the mean
+    np.testing.assert_allclose(resampled.n_error, direct.n_error, rtol=0.4)

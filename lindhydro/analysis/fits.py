@@ -44,6 +44,7 @@ __all__ = [
     "SteadyState",
     "WallDensityFit",
     "fit_all_prefactors",
+    "fit_resampled",
     "fit_wall_density",
     "integrated_autocorrelation_time",
     "steady_state",
@@ -320,6 +321,100 @@ def fit_wall_density(
             amp_err = tuple(float(v) for v in sd[:n_amp])
             if c is None:
                 c_err = float(sd[n_amp])
+    return WallDensityFit(
+        prefactor=prefactor,
+        amplitudes=amps,
+        c=float(theta[-1]),
+        c_fixed=c is not None,
+        amplitude_errors=amp_err,
+        c_error=c_err,
+        eps=e,
+        n_mean=nbar,
+        n_error=nerr,
+        realisations=counts,
+        chi2=chi2,
+        dof=int(e.size - n_par),
+        weighted=bool(use_w),
+        bootstrap=boot,
+        seed=seed,
+    )
+
+
+def fit_resampled(
+    eps: Any,
+    groups: Sequence[Any],
+    statistic: Any,
+    *,
+    prefactor: str = "eps^1/4",
+    c: float | None = None,
+    n_boot: int = 500,
+    seed: int | None = 0,
+    weighted: bool = True,
+) -> WallDensityFit:
+    """Fit the wall-density law to a statistic of an ensemble, with a bootstrap over realisations.
+
+    For densities that are not averages of per-realisation values -- e.g. ``1 / (2 xi)`` with
+    ``xi`` fitted to the realisation-averaged ``C(r)`` (per-realisation fits of small systems are
+    noisy and biased) -- the bootstrap resamples the realisations at every ``eps``, recomputes the
+    statistic and refits.  ``n_error`` is then the bootstrap error of the statistic.
+
+    Parameters
+    ----------
+    eps : array_like, shape (K,)
+        Coupling strengths.
+    groups : sequence of K arrays, shape (R_k, ...)
+        Per-realisation data at each ``eps`` (e.g. ``C(r)`` of every realisation).
+    statistic : callable
+        ``statistic(data) -> density`` for a ``(R, ...)`` array of realisations (e.g. average
+        ``C``, fit ``xi``, return ``1 / (2 xi)``).
+    prefactor, c, n_boot, seed, weighted
+        As in :func:`fit_wall_density`.
+
+    Returns
+    -------
+    WallDensityFit
+    """
+    e = np.asarray(eps, dtype=float).ravel()
+    if len(groups) != e.size:
+        raise ValueError(f"got {len(groups)} groups for {e.size} values of eps")
+    if prefactor not in _EXPONENTS:
+        raise ValueError(f"unknown prefactor {prefactor!r}; allowed: {PREFACTORS}")
+    data = [np.asarray(g, dtype=float) for g in groups]
+    counts = np.array([g.shape[0] for g in data])
+    nbar = np.array([float(statistic(g)) for g in data])
+    if not np.all(np.isfinite(nbar) & (nbar > 0)):
+        raise ValueError(f"the statistic must be positive and finite at every eps, got {nbar}")
+    n_amp = len(_EXPONENTS[prefactor])
+    n_par = n_amp + (c is None)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    stats = []
+    for _ in range(n_boot if np.all(counts > 1) else 0):
+        stats.append([float(statistic(g[rng.integers(0, g.shape[0], g.shape[0])])) for g in data])
+    stats = np.array(stats).reshape(-1, e.size)
+    good = np.all(np.isfinite(stats) & (stats > 0), axis=1)
+    stats = stats[good]
+    nerr = stats.std(axis=0, ddof=1) if stats.shape[0] > 1 else np.full(e.size, np.nan)
+    use_w = weighted and np.all(np.isfinite(nerr) & (nerr > 0))
+    w = nbar / nerr if use_w else np.ones_like(nbar)
+    theta = _fit_once(e, nbar, w, prefactor, c)
+    amps = tuple(float(v) for v in theta[:n_amp])
+    model = wall_density_law(e, amps, theta[-1], prefactor)
+    chi2 = float(np.sum(((np.log(nbar) - np.log(np.maximum(model, 1e-300))) * w) ** 2))
+    x0 = np.array([*theta[:n_amp], theta[-1]]) if n_amp == 2 else None
+    boot = np.array(
+        [
+            _fit_once(e, row, w, prefactor, c, x0=x0)[: n_par if c is None else n_amp]
+            for row in stats
+        ]
+    )
+    boot = boot.reshape(-1, n_par)
+    amp_err: tuple[float, ...] = (float("nan"),) * n_amp
+    c_err = 0.0 if c is not None else float("nan")
+    if boot.shape[0] > 1:
+        sd = boot.std(axis=0, ddof=1)
+        amp_err = tuple(float(v) for v in sd[:n_amp])
+        if c is None:
+            c_err = float(sd[n_amp])
     return WallDensityFit(
         prefactor=prefactor,
         amplitudes=amps,

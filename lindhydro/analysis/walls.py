@@ -368,6 +368,8 @@ class WallDensityMeasurement:
         :mod:`lindhydro.analysis.correlations`).
     r, correlation : numpy.ndarray
         Ensemble- and second-half-averaged ``C(r)``.
+    correlation_per_realisation : numpy.ndarray, shape (R, len(r))
+        Second-half-averaged ``C(r)`` of every realisation.
     m2 : numpy.ndarray, shape (R,)
         Second-half mean of ``m^2`` per realisation.
     steady : lindhydro.analysis.fits.SteadyState
@@ -384,6 +386,7 @@ class WallDensityMeasurement:
     correlation_length: np.ndarray
     r: np.ndarray
     correlation: np.ndarray
+    correlation_per_realisation: np.ndarray
     m2: np.ndarray
     steady: Any
 
@@ -394,10 +397,17 @@ class WallDensityMeasurement:
 
     @property
     def ensemble_correlation_length(self) -> float:
-        """``xi`` of the ensemble-averaged ``C(r)``."""
+        """``xi`` of the ensemble-averaged ``C(r)`` (less noisy than per-realisation fits)."""
         from lindhydro.analysis.correlations import correlation_length_from_function
 
         return correlation_length_from_function(self.r, self.correlation)
+
+    def correlation_density_of(self, C_realisations: Any) -> float:
+        """``1 / (2 xi)`` of the average of the given per-realisation ``C(r)`` (for resampling)."""
+        from lindhydro.analysis.correlations import correlation_length_from_function
+
+        c = np.asarray(C_realisations, dtype=float).mean(axis=0)
+        return 0.5 / correlation_length_from_function(self.r, c)
 
     def to_dict(self) -> dict:
         """JSON-ready summary (means and standard errors over realisations)."""
@@ -419,6 +429,7 @@ class WallDensityMeasurement:
             "correlation_length": self.correlation_length.tolist(),
             "correlation_density_mean": float(np.mean(self.correlation_density)),
             "ensemble_correlation_length": self.ensemble_correlation_length,
+            "ensemble_correlation_density": 0.5 / self.ensemble_correlation_length,
             "m2_mean": float(np.mean(self.m2)),
             "steady": self.steady.to_dict(),
         }
@@ -592,6 +603,7 @@ def measure_wall_density(
         correlation_length=xi,
         r=r_axis,
         correlation=C_sum,
+        correlation_per_realisation=C_real,
         m2=m2t[:, half:].mean(axis=1),
         steady=steady_state(dens_t[0] if R > 1 else dens_t[0, 0]),
     )

@@ -646,7 +646,9 @@ def fit_scan(
 ) -> dict:
     """Fit the wall-density law to a scan: hysteresis densities (``ells[ell_index]``) and ``1/(2 xi)``.
 
-    ``eps`` with no wall in any realisation are dropped (``ln n`` undefined).
+    ``eps`` with no wall in any realisation are dropped (``ln n`` undefined).  ``1/(2 xi)`` is
+    taken from the realisation-averaged ``C(r)`` with a bootstrap over realisations
+    (:func:`lindhydro.analysis.fits.fit_resampled`).
 
     Parameters
     ----------
@@ -667,20 +669,47 @@ def fit_scan(
         ``{"hysteresis": WallDensityFit, "correlation": WallDensityFit}`` (None where fewer than
         three ``eps`` remain).
     """
-    from lindhydro.analysis.fits import fit_wall_density
+    from lindhydro.analysis.fits import fit_resampled, fit_wall_density
 
     eps = np.array(sorted(scan))
     hyst = np.array([scan[e].density[ell_index] for e in eps])
-    corr = np.array([scan[e].correlation_density for e in eps])
     out: dict = {}
-    for name, dens in (("hysteresis", hyst), ("correlation", corr)):
-        e2, d2 = _drop_empty(eps, np.where(np.isfinite(dens), dens, 0.0))
-        out[name] = (
-            fit_wall_density(e2, d2, c=c, n_boot=n_boot, prefactor=prefactor)
-            if e2.size >= 3
-            else None
+    e2, d2 = _drop_empty(eps, hyst)
+    out["hysteresis"] = (
+        fit_wall_density(e2, d2, c=c, n_boot=n_boot, prefactor=prefactor) if e2.size >= 3 else None
+    )
+    # 1/(2 xi) of the realisation-averaged C(r), bootstrap over realisations
+    ok = [
+        e
+        for e in eps
+        if np.isfinite(scan[e].ensemble_correlation_length)
+        and scan[e].ensemble_correlation_length > 0
+    ]
+    out["correlation"] = None
+    if len(ok) >= 3:
+        out["correlation"] = fit_resampled(
+            ok,
+            [scan[e].correlation_per_realisation for e in ok],
+            _CorrelationDensity([scan[e] for e in ok]),
+            c=c,
+            n_boot=n_boot,
+            prefactor=prefactor,
         )
     return out
+
+
+class _CorrelationDensity:
+    """Statistic for :func:`lindhydro.analysis.fits.fit_resampled`: ``1/(2 xi)`` of the mean ``C``."""
+
+    def __init__(self, measurements: list) -> None:
+        self.r = {m.correlation_per_realisation.shape[1]: m.r for m in measurements}
+
+    def __call__(self, C_realisations: np.ndarray) -> float:
+        from lindhydro.analysis.correlations import correlation_length_from_function
+
+        c = np.asarray(C_realisations).mean(axis=0)
+        xi = correlation_length_from_function(self.r[c.size], c)
+        return 0.5 / xi if xi > 0 else float("nan")
 
 
 def plot_scan(
@@ -713,7 +742,6 @@ def plot_scan(
         return x.std(axis=1, ddof=1) / np.sqrt(R) if R > 1 else None
 
     hyst = np.array([scan[e].density[ell_index] for e in eps])
-    corr = np.array([scan[e].correlation_density for e in eps])
     ells = [scan[e].ells[ell_index] for e in eps]
     ell_txt = "ℓ = w/2" if np.ptp(ells) > 1e-9 else f"ℓ = {ells[0]:g}"
     plot_wall_density(
@@ -725,13 +753,21 @@ def plot_scan(
         label=f"hysteresis count ({ell_txt})",
         fmt="o",
     )
+    corr_fits = [f for f in fits.get("correlation", []) if f]
+    if corr_fits:  # ensemble values with their bootstrap errors
+        ref = corr_fits[0]
+        e_c, n_c, err_c = ref.eps, ref.n_mean, ref.n_error
+    else:
+        e_c = eps
+        n_c = np.array([0.5 / scan[e].ensemble_correlation_length for e in eps])
+        err_c = None
     plot_wall_density(
-        eps,
-        corr.mean(axis=1),
-        se(corr),
-        fits=[f for f in fits.get("correlation", []) if f],
+        e_c,
+        n_c,
+        err_c,
+        fits=corr_fits,
         ax=ax,
-        label=r"$1/(2\xi)$",
+        label=r"$1/(2\xi)$ (ensemble $C(r)$)",
         fmt="s",
     )
     if exact is not None:
