@@ -111,7 +111,7 @@ def _module_page(modname: str) -> str:
     for n in names:
         obj = getattr(module, n)
         home = getattr(obj, "__module__", None)
-        if (inspect.isfunction(obj) or inspect.isclass(obj)) and home != modname and home in _API_SET:
+        if callable(obj) and home != modname and home in _API_SET:
             continue  # re-exported: documented on its home page, linked from the summary below
         documented.append(n)
     reexported = [n for n in names if n not in documented]
@@ -148,7 +148,7 @@ def _package_page() -> str:
     lines += ["Names exported by ``import lindhydro``:", ""]
     for n in public_names(lindhydro):
         obj = getattr(lindhydro, n)
-        if inspect.isclass(obj) or inspect.isfunction(obj):
+        if callable(obj):
             role = "class" if inspect.isclass(obj) else "func"
             lines.append(f"* :{role}:`lindhydro.{n} <{obj.__module__}.{obj.__qualname__}>`")
     lines.append("")
@@ -166,8 +166,14 @@ def write_api_pages() -> list[str]:
         old.unlink()
     (out / "lindhydro.rst").write_text(_package_page(), encoding="utf-8")
     for m in mods:
-        (out / f"{m}.rst").write_text(_module_page(m), encoding="utf-8")
-    toc = ["   generated/api/lindhydro"] + [f"   generated/api/{m}" for m in mods]
+        page = _module_page(m)
+        children = [c for c in mods if c.rsplit(".", 1)[0] == m]
+        if children:  # a package: its sub-modules hang below its page
+            page += "\n" + _underline("Sub-modules", "-") + "\n.. toctree::\n   :maxdepth: 1\n\n"
+            page += "".join(f"   {c}\n" for c in children)
+        (out / f"{m}.rst").write_text(page, encoding="utf-8")
+    top = [m for m in mods if m.rsplit(".", 1)[0] not in _API_SET]
+    toc = ["   generated/api/lindhydro"] + [f"   generated/api/{m}" for m in top]
     (GENERATED / "api_toc.inc").write_text(
         ".. toctree::\n   :maxdepth: 1\n\n" + "\n".join(toc) + "\n", encoding="utf-8"
     )
