@@ -284,6 +284,8 @@ def run_sweep(
     store.lock()
     try:
         store.prepare(config, tasks)
+        if store.version_note and log:
+            log(store.version_note)
         return _run(config, tasks, store, scheduler, n_workers, client, simulate, progress, log, t_start)
     finally:
         store.unlock()

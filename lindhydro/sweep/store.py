@@ -278,6 +278,8 @@ class ResultStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._lock_fh = None
+        #: Set by :meth:`prepare` when the store was started with another lindhydro version.
+        self.version_note: str | None = None
 
     # ----------------------------------------------------------------- layout
     @property
@@ -339,6 +341,12 @@ class ResultStore:
                     f"was {canonical_json({k: old_fixed.get(k) for k in diff})}, now "
                     f"{canonical_json({k: new_fixed.get(k) for k in diff})}. Use a new store path."
                 )
+        self.version_note = None
+        if old is not None and old.get("lindhydro_version") != _version():
+            self.version_note = (
+                f"store {self.path} was started with lindhydro {old.get('lindhydro_version')}, this is "
+                f"{_version()}: finished entries are kept (each records its own version); new ones use this version"
+            )
         tasks_old = dict(old.get("tasks", {})) if old else {}
         tasks_old.update({t.task_id: t.parameters() for t in tasks})
         manifest = {
