@@ -471,8 +471,8 @@ def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, store_dataset=Non
             xx = np.linspace(x.min() * 0.95, x.max() * 1.05, 50)
             ax.plot(xx, np.log(cur.fit["A"]) - cur.fit["c"] * xx, "-", color=h[0].get_color(),
                     label=f"slope −c = {-cur.fit['c']:.3g}")
-    ax.set_xlabel("1/√ε̃")
-    ax.set_ylabel("ln(n / ε̃^{1/4})")
+    ax.set_xlabel(r"$1/\sqrt{\tilde\varepsilon}$")
+    ax.set_ylabel(r"$\ln(n\,/\,\tilde\varepsilon^{1/4})$")
     ax.legend(fontsize=7)
     ax.set_title("Arrhenius form (cf. paper Fig. 6)", fontsize=9)
     fig.tight_layout()
