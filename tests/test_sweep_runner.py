@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from lindhydro.sweep.config import parse_config
-from lindhydro.sweep.runner import run_sweep
+from lindhydro.sweep.runner import run_sweep, sweep_status
 from lindhydro.sweep.store import ResultStore, open_store, read_entry
 from lindhydro.sweep.tasks import build_model, resolve
 from lindhydro.sweep.testing import CrashAfter
@@ -133,6 +133,9 @@ def test_crash_then_resume_from_checkpoints_is_exact(tmp_path, client):
     assert "simulated crash" in fail["error"] and "eps" in fail["parameters"]
     assert len(ResultStore(cfg.store).failures()) == 6
     assert len(list((cfg.store / "checkpoints").glob("*.ckpt"))) == 6
+    st = sweep_status(cfg)  # --dry-run: what a rerun would do
+    assert st["checkpointed"] == 6 and st["failed_last_run"] == 6 and st["finished"] == 0
+    assert st["site_updates_remaining"] == 6 * 100 * 100
     resumed = run_sweep(cfg, client=client, progress=False, log=None)
     assert resumed.ok and resumed.n_resumed == 6 and resumed.n_computed == 6
     assert not list((cfg.store / "checkpoints").glob("*.ckpt")) and not ResultStore(cfg.store).failures()
@@ -163,6 +166,8 @@ def test_truncated_entry_is_detected_and_recomputed(tmp_path, client):
     path = ResultStore(cfg.store).entry_path(victim)
     others = {p: p.stat().st_mtime_ns for p in (cfg.store / "entries").glob("*.nc") if p != path}
     path.write_bytes(path.read_bytes()[:1000])  # truncated file
+    st = sweep_status(cfg)
+    assert st["damaged"] == 1 and st["finished"] == 5 and path.exists()  # a dry run moves nothing
     msgs = []
     rep = run_sweep(cfg, client=client, progress=False, log=msgs.append)
     assert rep.ok and rep.n_corrupt == 1 and rep.n_computed == 1 and rep.n_already_done == 5

@@ -1,6 +1,6 @@
 """``lindhydro sweep`` and ``lindhydro analyze``: ε × realisation ensembles on dask.distributed.
 
-``lindhydro sweep CONFIG.toml [--scheduler ADDRESS] [--workers N] [--json] [--no-progress]``
+``lindhydro sweep CONFIG.toml [--scheduler ADDRESS] [--workers N] [--json] [--no-progress] [--dry-run]``
     Run (or resume) the sweep of a TOML configuration (format: :mod:`lindhydro.sweep.config`).
     Exit code 0 when every task is finished, 1 when some failed (summary on stderr; rerun the same
     command to retry them, finished tasks are never recomputed), 2 for a bad configuration.
@@ -29,6 +29,17 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.workers is not None and args.scheduler:
         raise ValueError("--workers applies to the local cluster only; do not combine it with --scheduler")
     config = load_config(args.config)
+    if args.dry_run:
+        from lindhydro.sweep.runner import sweep_status
+
+        st = sweep_status(config)
+        print(f"{st['store']}: {st['n_tasks']} tasks: {st['finished']} finished, {st['checkpointed']} "
+              f"resume from checkpoints, {st['to_start']} to start, {st['damaged']} damaged (to recompute); "
+              f"{st['failed_last_run']} failed in the last run; {st['site_updates_remaining']:.3g} site updates "
+              "remaining", file=sys.stderr)
+        if args.json:
+            print(json.dumps(st))
+        return 0
     report = run_sweep(config, scheduler=args.scheduler, n_workers=args.workers, progress=not args.no_progress)
     print(report.summary(), file=sys.stderr)
     if args.json:
@@ -88,6 +99,8 @@ def register(subparsers) -> None:
                    help="worker processes of the local cluster (default: number of cores)")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--dry-run", action="store_true",
+                   help="validate the configuration and report the state of the store; run nothing")
     p.set_defaults(func=_sweep)
 
     a = subparsers.add_parser(

@@ -46,7 +46,7 @@ from lindhydro.sweep.tasks import (
     run_chunk,
 )
 
-__all__ = ["SweepReport", "run_sweep", "start_local_cluster"]
+__all__ = ["SweepReport", "run_sweep", "start_local_cluster", "sweep_status"]
 
 
 @dataclass(frozen=True)
@@ -230,6 +230,76 @@ def _default_log(msg: str) -> None:
     from tqdm import tqdm
 
     tqdm.write(msg, file=sys.stderr)
+
+
+def sweep_status(config: SweepConfig | str | Path) -> dict[str, Any]:
+    """What a sweep would do, without doing it or changing the store (``lindhydro sweep --dry-run``).
+
+    Validates the configuration and every model (as :func:`run_sweep` does) and classifies the
+    tasks by the state of the store.
+
+    Parameters
+    ----------
+    config : SweepConfig or path-like
+        The configuration or its TOML file.
+
+    Returns
+    -------
+    dict
+        ``n_tasks``, ``finished`` (verified entries), ``damaged`` (entries that would be
+        recomputed), ``checkpointed`` (unfinished, with a checkpoint), ``to_start``, ``failed_last_run``,
+        ``site_updates_remaining`` (cells × steps still to integrate) and ``store``.
+    """
+    from lindhydro.sweep.store import read_entry
+
+    if not isinstance(config, SweepConfig):
+        config = load_config(config)
+    tasks = config.tasks()
+    _validate_models(tasks, None)
+    store = ResultStore(config.store)
+    counts = {"finished": 0, "damaged": 0, "checkpointed": 0, "to_start": 0}
+    remaining = 0
+    failed = {f.get("task_id") for f in store.failures()} if store.path.is_dir() else set()
+    for t in tasks:
+        path = store.entry_path(t.task_id)
+        if path.exists():
+            try:
+                read_entry(path)
+                counts["finished"] += 1
+                continue
+            except CorruptEntryError:
+                counts["damaged"] += 1
+        ckpt_path = store.checkpoint_path(t.task_id)
+        step = 0
+        if ckpt_path.exists():
+            ckpt = _peek_checkpoint(ckpt_path, t.task_id)
+            if ckpt is not None and 0 < ckpt < t.n_steps:
+                step = ckpt
+                counts["checkpointed"] += 1
+        if step == 0 and not path.exists():
+            counts["to_start"] += 1
+        remaining += t.n_cells * (t.n_steps - step)
+    return {"store": str(config.store), "n_tasks": len(tasks), **counts,
+            "failed_last_run": len(failed & {t.task_id for t in tasks}),
+            "site_updates_remaining": remaining}
+
+
+def _peek_checkpoint(path: Path, task_id: str) -> int | None:
+    """Global step of a checkpoint, or ``None`` if it is damaged (read-only: nothing is moved)."""
+    import hashlib
+    import pickle
+
+    from lindhydro.sweep.store import _CKPT_MAGIC
+
+    raw = path.read_bytes()
+    n = len(_CKPT_MAGIC)
+    if raw[:n] != _CKPT_MAGIC or hashlib.sha256(raw[n + 32 :]).digest() != raw[n : n + 32]:
+        return None
+    try:
+        payload = pickle.loads(raw[n + 32 :])
+    except Exception:
+        return None
+    return int(payload["step"]) if payload.get("task_id") == task_id else None
 
 
 def run_sweep(
