@@ -4,7 +4,8 @@ Submodules
 ----------
 walls
     Domain-wall count on a periodic line (hysteresis at ``+-threshold`` after coarse-graining
-    over ``ell``), default ``ell`` and threshold from the model.
+    over ``ell``), default ``ell`` and threshold from the model; ``measure_wall_density`` runs an
+    ensemble and measures densities for several ``ell`` with a steady-state check.
 correlations
     ``C(r)``, structure factor, correlation length ``xi`` and the wall density ``1 / (2 xi)``.
 transfer
@@ -30,6 +31,7 @@ from lindhydro.analysis.fits import (
     SteadyState,
     WallDensityFit,
     fit_all_prefactors,
+    fit_resampled,
     fit_wall_density,
     integrated_autocorrelation_time,
     steady_state,
@@ -37,9 +39,11 @@ from lindhydro.analysis.fits import (
 )
 from lindhydro.analysis.transfer import TransferIntegral, domain_wall_energy, effective_temperature
 from lindhydro.analysis.walls import (
+    WallDensityMeasurement,
     count_walls,
     default_coarse_graining_length,
     default_threshold,
+    measure_wall_density,
     smooth,
     stable_magnetisation,
     wall_density,
@@ -52,11 +56,14 @@ __all__ = [
     "SteadyState",
     "WallDensityFit",
     "fit_all_prefactors",
+    "fit_resampled",
     "fit_wall_density",
     "integrated_autocorrelation_time",
+    "measure_wall_density",
     "steady_state",
     "wall_density_law",
     "TransferIntegral",
+    "WallDensityMeasurement",
     "domain_wall_energy",
     "effective_temperature",
     "correlation_function",
