@@ -95,6 +95,7 @@ def test_seed_ignores_run_length_and_chunking_but_not_physics():
         ({"simulation__time": 2.005}, "whole number of steps"),
         ({"sweep__chunk_time": 0.25}, "multiple of record_every"),
         ({"sweep__chunk_time": -1.0}, "chunk_time must be > 0"),
+        ({"simulation__record_every": 1000}, "nothing would be recorded"),
         ({"model__rate": 1.0, "grid__rate": [1.0, 2.0]}, "both in [model] and as a [grid] axis"),
     ],
 )

@@ -621,8 +621,14 @@ def parse_config(data: dict[str, Any], *, base_dir: str | Path = ".", source: st
         s.update({k: c for (k, _), c in zip(sim_axes, combo, strict=True)})
         _check_sim(s)
 
+    n_steps_total = int(round(sim["time"] / sim["dt"]))
     if "record_every" not in sim:  # explicit, so that every chunk records at the same global steps
-        sim["record_every"] = max(1, min(int(round(sim["time"] / sim["dt"])), int(round(1.0 / sim["dt"]))))
+        sim["record_every"] = max(1, min(n_steps_total, int(round(1.0 / sim["dt"]))))
+    elif sim["record_every"] > n_steps_total:
+        raise ValueError(
+            f"[simulation] record_every = {sim['record_every']} steps is longer than the run "
+            f"({n_steps_total} steps): nothing would be recorded"
+        )
     chunk_time = sw.get("chunk_time")
     if chunk_time is not None:
         chunk_time = _coerce("sweep", "chunk_time", chunk_time, float)

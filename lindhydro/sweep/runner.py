@@ -39,6 +39,7 @@ from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json, load_c
 from lindhydro.sweep.store import CorruptEntryError, ResultStore
 from lindhydro.sweep.tasks import (
     ChunkOutput,
+    TaskError,
     build_model,
     chunk_steps,
     merge_series,
@@ -463,7 +464,7 @@ def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress,
                     raise FloatingPointError("simulator returned non-finite ⟨m²⟩ records")
                 s["series"] = merge_series(s["series"], out.series)
             except Exception as exc:  # the task failed; the sweep goes on
-                err = f"{type(exc).__name__}: {exc}"
+                err = str(exc) if isinstance(exc, TaskError) else f"{type(exc).__name__}: {exc}"
                 tb = getattr(exc, "traceback_text", "") or "".join(traceback.format_exception(exc))
                 store.record_failure(spec, err, tb, s["chunks"])
                 failures.append({"task_id": tid, "label": spec.label, "parameters": spec.parameters(), "error": err})
