@@ -115,6 +115,10 @@ def test_observables_match_dense_expectation_values():
     for m, p in res.q1_distribution.items():
         assert p == pytest.approx(diag[np.isclose(qd, m)].sum(), abs=1e-12)
     assert sum(res.q1_distribution.values()) == pytest.approx(1.0, abs=1e-12)
+    for am, e in res.energy_density_given_abs_q1.items():
+        P = np.diag(np.isclose(np.abs(qd), am).astype(float))
+        expected = np.trace(P @ H @ rho).real / np.trace(P @ rho).real / 6
+        assert e == pytest.approx(expected, abs=1e-12)
 
 
 def test_symmetric_basis_is_orthonormal_and_invariant():

@@ -36,7 +36,7 @@ import scipy.sparse as sp
 
 from lindhydro.model import ChainParameters, OpenSystem, model_from_parameters
 
-from .steady_state import _q1_distribution
+from .steady_state import _mixture_conditional, _q1_distribution
 from .symmetry import XSector, _group_state_maps, _popcount, x_sector
 
 __all__ = ["SecularSteadyState", "SecularResult", "secular_steady_state", "secular_sector", "MAX_SECULAR_SITES"]
@@ -55,6 +55,9 @@ class SecularSteadyState:
     energy_density, m_rms : float
         ⟨H0⟩/N (J) and ⟨Q1²⟩^{1/2}/N.
     q1_distribution : dict[int, float]
+        P(Q1 = M).
+    energy_density_given_abs_q1 : dict[int, float]
+        Energy density conditioned on |Q1| (J).
     energies : numpy.ndarray
         Eigenvalues of H0 in the sector (J).
     populations : numpy.ndarray
@@ -74,6 +77,7 @@ class SecularSteadyState:
     energy_density: float
     m_rms: float
     q1_distribution: dict[int, float]
+    energy_density_given_abs_q1: dict[int, float]
     energies: np.ndarray = field(repr=False)
     populations: np.ndarray = field(repr=False)
     n_coherent_blocks: int = 0
@@ -102,6 +106,7 @@ class SecularSteadyState:
             "energy_density": float(self.energy_density),
             "m_rms": float(self.m_rms),
             "q1_distribution": {str(k): float(v) for k, v in self.q1_distribution.items()},
+            "energy_density_given_abs_q1": {str(k): float(v) for k, v in self.energy_density_given_abs_q1.items()},
             "n_coherent_blocks": int(self.n_coherent_blocks),
             "min_splitting": float(self.min_splitting),
             "residual": float(self.residual),
@@ -142,6 +147,11 @@ class SecularResult:
         keys = self.by_sector[0].q1_distribution.keys()
         return {k: float(np.mean([s.q1_distribution[k] for s in self.by_sector])) for k in keys}
 
+    @property
+    def energy_density_given_abs_q1(self) -> dict[int, float]:
+        """Energy density conditioned on |Q1| in the equal mixture (J)."""
+        return _mixture_conditional(self.by_sector)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
         return {
@@ -151,6 +161,7 @@ class SecularResult:
             "energy_density": self.energy_density,
             "m_rms": self.m_rms,
             "q1_distribution": {str(k): v for k, v in self.q1_distribution.items()},
+            "energy_density_given_abs_q1": {str(k): v for k, v in self.energy_density_given_abs_q1.items()},
         }
 
 
@@ -334,11 +345,17 @@ def secular_sector(
     q2 = float(np.sum(absM_state.astype(float) ** 2 * pops))
     # Q1 distribution per |M| (block states |ã⟩ are ± superpositions of Q1 = ±M)
     dist = _q1_distribution(pops, absM_state, n)
+    cond = {}
+    for am in np.unique(absM_state):
+        sel = absM_state == am
+        if pops[sel].sum() > 1e-300:
+            cond[int(am)] = float(np.sum(E[sel] * pops[sel]) / pops[sel].sum()) / n
     return SecularSteadyState(
         parity=sector.parity,
         energy_density=energy / n,
         m_rms=math.sqrt(max(q2, 0.0)) / n,
         q1_distribution=dist,
+        energy_density_given_abs_q1=cond,
         energies=E,
         populations=pops,
         n_coherent_blocks=int(sum(b.size > 1 for b in blocks)),

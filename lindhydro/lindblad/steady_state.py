@@ -259,7 +259,8 @@ def sector_observables(
     Returns
     -------
     dict
-        ``{"energy_density", "m_rms", "q1_distribution"}``.
+        ``{"energy_density", "m_rms", "q1_distribution", "energy_density_given_abs_q1"}``; the
+        last maps |Q1| to ⟨P H0⟩/(N⟨P⟩), P the projector onto |Q1| (H0 conserves Q1).
     """
     n = sector.n_sites
     energy = basis.expectation(x, sector.hamiltonian).real
@@ -267,10 +268,18 @@ def sector_observables(
     M = sector.magnetisation
     q2 = float(np.sum(pops * M.astype(float) ** 2))
     dist = _q1_distribution(pops, M, n)
+    cond = {}
+    H = sector.hamiltonian
+    for am in np.unique(np.abs(M)):
+        proj = sp.diags((np.abs(M) == am).astype(float))
+        weight = float(np.sum(pops[np.abs(M) == am]))
+        if weight > 1e-300:
+            cond[int(am)] = basis.expectation(x, proj @ H).real / weight / n
     return {
         "energy_density": energy / n,
         "m_rms": math.sqrt(max(q2, 0.0)) / n,
         "q1_distribution": dist,
+        "energy_density_given_abs_q1": cond,
     }
 
 
@@ -281,6 +290,18 @@ def _q1_distribution(pops: np.ndarray, M: np.ndarray, n: int) -> dict[int, float
         w = float(np.sum(pops[np.abs(M) == absm]))
         dist[value] = w if absm == 0 else 0.5 * w
     return dist
+
+
+def _mixture_conditional(by_sector) -> dict[int, float]:
+    """Energy density given |Q1| of the equal mixture of the sectors."""
+    out = {}
+    keys = sorted(set().union(*(s.energy_density_given_abs_q1 for s in by_sector)))
+    for am in keys:
+        w = [s.q1_distribution.get(am, 0.0) * (1 if am == 0 else 2) for s in by_sector]
+        e = [s.energy_density_given_abs_q1.get(am, 0.0) for s in by_sector]
+        if sum(w) > 0:
+            out[am] = float(np.dot(w, e) / sum(w))
+    return out
 
 
 @dataclass(frozen=True)
@@ -298,6 +319,8 @@ class SectorSteadyState:
         ⟨Q1²⟩^{1/2}/N (⟨Q1⟩ = 0 in every X sector).
     q1_distribution : dict[int, float]
         P(Q1 = M), M = −N, −N+2, …, N.
+    energy_density_given_abs_q1 : dict[int, float]
+        Energy density conditioned on |Q1| (J), to compare with the slow manifold e*(m).
     residual : float
         ‖L̂ρ‖ (Hilbert–Schmidt norm, block space).
     trace : complex
@@ -319,6 +342,7 @@ class SectorSteadyState:
     energy_density: float
     m_rms: float
     q1_distribution: dict[int, float]
+    energy_density_given_abs_q1: dict[int, float]
     residual: float
     trace: complex
     basis_size: int
@@ -342,6 +366,7 @@ class SectorSteadyState:
             "energy_density": float(self.energy_density),
             "m_rms": float(self.m_rms),
             "q1_distribution": {str(k): float(v) for k, v in self.q1_distribution.items()},
+            "energy_density_given_abs_q1": {str(k): float(v) for k, v in self.energy_density_given_abs_q1.items()},
             "residual": float(self.residual),
             "trace": float(self.trace.real),
             "basis_size": int(self.basis_size),
@@ -505,6 +530,11 @@ class SteadyState:
         keys = self.by_sector[0].q1_distribution.keys()
         return {k: float(np.mean([s.q1_distribution[k] for s in self.by_sector])) for k in keys}
 
+    @property
+    def energy_density_given_abs_q1(self) -> dict[int, float]:
+        """Energy density conditioned on |Q1| in the equal mixture (J)."""
+        return _mixture_conditional(self.by_sector)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (parameters, both sectors, equal-mixture observables)."""
         return {
@@ -515,6 +545,7 @@ class SteadyState:
             "energy_density": self.energy_density,
             "m_rms": self.m_rms,
             "q1_distribution": {str(k): v for k, v in self.q1_distribution.items()},
+            "energy_density_given_abs_q1": {str(k): v for k, v in self.energy_density_given_abs_q1.items()},
         }
 
 
