@@ -18,7 +18,13 @@ __all__ = ["build_model", "register", "run"]
 
 
 def register(subparsers) -> None:
-    """Add the ``simulate`` subcommand."""
+    """Add the ``simulate`` subcommand.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``lindhydro`` sub-parser collection.
+    """
     p = subparsers.add_parser(
         "simulate",
         help="integrate the order-parameter SPDE (paper toy model or reduced from the quantum chain)",
@@ -59,7 +65,17 @@ def register(subparsers) -> None:
 
 
 def build_model(args):
-    """The :class:`lindhydro.field.FieldModel` described by the parsed arguments."""
+    """The :class:`lindhydro.field.FieldModel` described by the parsed arguments.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``lindhydro simulate`` arguments.
+
+    Returns
+    -------
+    lindhydro.field.FieldModel
+    """
     from lindhydro.field import FieldModel, paper_toy_model
 
     if args.model == "paper":
@@ -78,7 +94,18 @@ def build_model(args):
 
 
 def run(args) -> int:
-    """Run ``lindhydro simulate``; returns the exit code."""
+    """Run ``lindhydro simulate``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        Exit code (0 success, 1 the field blew up: the partial result is still printed/saved).
+    """
     from lindhydro.field import SimulationBlowUp, simulate
 
     model = build_model(args)

@@ -71,7 +71,16 @@ AUTO_SNAPSHOT_MEMORY = 64 * 2**20
 
 
 class SimulationBlowUp(FloatingPointError):
-    """The field became NaN/inf.  ``.result`` holds everything up to the last finite state."""
+    """The field became NaN/inf.  ``.result`` holds everything up to the last finite state.
+
+    Parameters
+    ----------
+    message : str
+        What happened (step, time, realisations) and what to do about it.
+    result : SimulationResult or list of SimulationResult
+        The partial result(s): records up to the blow-up and ``final_state`` = the last finite
+        state (``completed = False``).
+    """
 
     def __init__(self, message: str, result: SimulationResult | list[SimulationResult]):
         super().__init__(message)
@@ -131,7 +140,9 @@ class SimulationResult:
         ``S(k) = |sum_i m_i e^(-ikx_i)|^2 / n`` averaged likewise (white noise of per-cell
         variance ``s^2`` has ``S = s^2``).
     snapshots : numpy.ndarray or None, shape (n_snapshots, n_cells)
-        Stored fields (kymograph), at ``snapshot_times``.
+        Stored fields (kymograph).
+    snapshot_times : numpy.ndarray
+        Times of the snapshots.
     m2_mean : float
         ``<m^2>`` averaged over the second half of the run.
     correlation_length : float
@@ -146,6 +157,8 @@ class SimulationResult:
         ``n_cells * steps / seconds`` spent in the kernel.
     completed : bool
         False when the run stopped on a NaN/inf.
+    extra : dict
+        Timings (``wall_seconds``, ``kernel_seconds``) and bookkeeping.
     """
 
     parameters: dict
@@ -272,7 +285,27 @@ def _multiple(value: float, unit: float, what: str, unit_name: str) -> int:
 
 def check_numerics(model: FieldModel, *, length: float, time: float, dx: float, dt: float, n_realisations: int = 1,
                    n_snapshots: int = 0, max_memory: float = DEFAULT_MAX_MEMORY) -> dict:
-    """Validate a run before any heavy work; return ``n_cells``, ``n_steps``, ``dt_max``, ``bytes``.
+    """Validate a run before any heavy work.
+
+    Parameters
+    ----------
+    model : FieldModel
+        The model (its force sets the stability limit).
+    length, time : float
+        Ring length and run time; multiples of ``dx`` and ``dt``.
+    dx, dt : float
+        Cell width and time step.
+    n_realisations : int
+        Number of fields held at once (ensembles).
+    n_snapshots : int
+        Snapshots per realisation that will be stored.
+    max_memory : float
+        Upper bound in bytes.
+
+    Returns
+    -------
+    dict
+        ``n_cells``, ``n_steps``, ``dt_max`` (the stability limit) and ``bytes`` (the estimate).
 
     Raises
     ------
@@ -463,6 +496,7 @@ def simulate(
     Parameters
     ----------
     model : FieldModel
+        Force, diffusion constant, noise strengths and renormalisation.
     length : float
         Length of the ring (units ``a``); a multiple of ``dx``.
     time : float
@@ -569,12 +603,30 @@ def simulate_ensemble(
 
     Parameters
     ----------
+    model : FieldModel
+        As in :func:`simulate`.
     realisations : int
         Number of runs (>= 1).
+    length, time, dx, dt : float
+        As in :func:`simulate`.
+    seed : int, sequence of int or numpy.random.SeedSequence
+        Parent seed; realisation ``r`` uses the child with ``spawn_key + (r,)``.
+    initial : str or array
+        As in :func:`simulate` (a string is applied per realisation with its own stream).
     states : sequence of SimulationState, optional
         Continue each realisation from its state (then ``seed`` may be omitted).
+    record_every, snapshot_every : int, optional
+        As in :func:`simulate` (``snapshot_every`` defaults to 0 here).
+    ell, threshold : float, optional
+        Wall-count parameters as in :func:`simulate`.
+    progress : bool
+        Progress bar on stderr.
     threads : int, optional
         numba threads to use (default: all).
+    check_every : int
+        Steps between NaN/inf checks.
+    max_memory : float
+        Refuse runs estimated to need more bytes.
 
     Returns
     -------

@@ -93,7 +93,18 @@ def _f64_as_u64(typingctx, x):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def mix64(z):
-    """SplitMix64 finaliser (Stafford's Mix13): a bijective 64-bit hash."""
+    """SplitMix64 finaliser (Stafford's Mix13): a bijective 64-bit hash.
+
+    Parameters
+    ----------
+    z : uint64
+        Input word.
+
+    Returns
+    -------
+    uint64
+        The hash.
+    """
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
@@ -206,6 +217,17 @@ def fill_normals(z, key, step, n_cells):
     Cells are grouped in blocks of :data:`BLOCK`; in the block starting at cell ``s`` with
     ``nb`` cells, pair ``p`` (global pair index ``s/2 + p``) gives the normals of cells ``s + p``
     and ``s + p + ceil(nb/2)``.
+
+    Parameters
+    ----------
+    z : float64 array
+        Output, length at least ``n_cells + 1``.
+    key : uint64
+        Stream key (from the seed).
+    step : uint64
+        Global step index.
+    n_cells : int
+        Number of cells.
     """
     base = _step_base(key, step)
     for s in range(0, n_cells, BLOCK):
@@ -313,6 +335,25 @@ def heun_run(m, coeffs, D, dx, dt, a, b, key, step0, n_steps, check_every):
     counter-based, so the replay is bit-identical) up to the last finite state, which is left in
     ``m``.
 
+    Parameters
+    ----------
+    m : float64 array, shape (L,)
+        Field, advanced in place.
+    coeffs : tuple of float
+        Lattice force coefficients ``(c1, c3, ...)``.
+    D, dx, dt : float
+        Diffusion constant, cell width, time step.
+    a, b : float
+        Noise coefficients, ``eta_i = a z_i + b z_(i-1)``.
+    key : uint64
+        Stream key.
+    step0 : int
+        Global index of the first step.
+    n_steps : int
+        Steps to take.
+    check_every : int
+        Steps between NaN/inf checks.
+
     Returns
     -------
     int
@@ -359,8 +400,16 @@ def heun_run(m, coeffs, D, dx, dt, a, b, key, step0, n_steps, check_every):
 def heun_run_ensemble(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, check_every, done):
     """:func:`heun_run` for every row of ``fields`` (realisations run in parallel, ``prange``).
 
-    ``keys`` (uint64, one per row) and the common ``step0``; ``done[r]`` receives the number of
-    finite steps of row ``r``.
+    Parameters
+    ----------
+    fields : float64 array, shape (R, L)
+        One field per row, advanced in place.
+    coeffs, D, dx, dt, a, b, step0, n_steps, check_every
+        As in :func:`heun_run` (common to all rows).
+    keys : uint64 array, shape (R,)
+        One stream key per row.
+    done : int64 array, shape (R,)
+        Receives the number of finite steps of each row.
     """
     R = fields.shape[0]
     for r in prange(R):

@@ -142,7 +142,19 @@ def heun_counterterm_variance(thermal_noise: float, D: float, dx: float, dt: flo
     (at ``dx = 0.25``, ``2 D chi_T = 1``: ``C_H = 2.0003`` for ``dt = 0.001``, ``2.095`` for
     ``dt = 0.01``, while ``V = 1.9987`` and ``1.904``).
 
-    Parameters and units as in :func:`conserved_noise_variance`.
+    Parameters
+    ----------
+    thermal_noise : float
+        ``2 D chi_T``.
+    D, dx, dt : float
+        Diffusion constant, cell width, time step (``dt = 0``: continuous time).
+    n_cells : int
+        Number of cells.
+
+    Returns
+    -------
+    float
+        ``C_H`` (0 without conserved noise).
     """
     if thermal_noise == 0.0:
         return 0.0
@@ -171,9 +183,17 @@ def noise_ma_coefficients(site_noise: float, thermal_noise: float, dx: float, dt
     ``sum_i eta_i = s sum_i z_i``: without site noise (``a = -b``) ``sum m`` is conserved to
     round-off.
 
+    Parameters
+    ----------
+    site_noise, thermal_noise : float
+        Noise strengths (variances per unit length and time).
+    dx, dt : float
+        Cell width and time step.
+
     Returns
     -------
     (float, float)
+        ``(a, b)``.
     """
     s = math.sqrt(site_noise * dt / dx)
     c2 = thermal_noise * dt / dx**3
@@ -206,6 +226,8 @@ class FieldModel:
         The bath coupling and the ``L^(2)`` weight the model was built for (bookkeeping).
     name : str
         A label.
+    metadata : dict
+        Provenance (e.g. the chain parameters of a first-principles model); not compared.
     """
 
     force_coeffs: tuple[float, ...]

@@ -25,7 +25,15 @@ __all__ = ["Recorder", "correlation_length_of", "default_ell", "wall_counter"]
 def default_ell(model) -> float:
     """Default coarse-graining length of the wall count (nan without bistability).
 
-    ``lindhydro.analysis.walls.default_coarse_graining_length`` (half the noiseless wall width).
+    Parameters
+    ----------
+    model : FieldModel
+        The model.
+
+    Returns
+    -------
+    float
+        ``lindhydro.analysis.walls.default_coarse_graining_length`` (half the noiseless wall width).
     """
     if model.m0 is None or model.wall_width is None:
         return float("nan")
@@ -38,8 +46,24 @@ def wall_counter(model, dx: float, ell: float, threshold: float | None, n_cells:
     """Return ``count(m) -> number of walls`` (nan without bistability, with ``ell = nan`` or with a
     smoothing box longer than the ring).
 
-    Hysteresis at ``+-threshold`` (default ``m0 / 2``) after smoothing over ``ell``
-    (:func:`lindhydro.analysis.walls.count_walls`).
+    Parameters
+    ----------
+    model : FieldModel
+        The model (``m0`` sets the default threshold).
+    dx : float
+        Cell width.
+    ell : float
+        Coarse-graining length.
+    threshold : float or None
+        Hysteresis threshold (default ``m0 / 2``).
+    n_cells : int
+        Cells of the ring.
+
+    Returns
+    -------
+    callable
+        Hysteresis count at ``+-threshold`` after smoothing over ``ell``
+        (:func:`lindhydro.analysis.walls.count_walls`).
     """
     if model.m0 is None or not np.isfinite(ell) or 2 * int(round(ell / (2 * dx))) + 1 > n_cells:
         return lambda m: float("nan")
@@ -50,7 +74,19 @@ def wall_counter(model, dx: float, ell: float, threshold: float | None, n_cells:
 
 
 def correlation_length_of(r: np.ndarray, C: np.ndarray) -> float:
-    """Correlation length of an averaged ``C(r)`` (:func:`lindhydro.analysis.correlations.correlation_length_from_function`)."""
+    """Correlation length of an averaged ``C(r)``.
+
+    Parameters
+    ----------
+    r, C : numpy.ndarray
+        Distances (``r[0] = 0``) and correlation function.
+
+    Returns
+    -------
+    float
+        :func:`lindhydro.analysis.correlations.correlation_length_from_function` (nan if ``C`` is
+        not finite).
+    """
     if C is None or not np.all(np.isfinite(C)) or C.size < 2:
         return float("nan")
     from lindhydro.analysis.correlations import correlation_length_from_function

@@ -42,7 +42,25 @@ def heun_step_reference(m, z, coeffs, D, dx, dt, a, b) -> np.ndarray:
     """One Heun step of the periodic lattice model with the given standard normals ``z`` (length L).
 
     ``eta_i = a z_i + b z_(i-1)``; ``F(m) = D lap(m) / dx^2 + f(m)``;
-    ``m* = m + dt F(m) + eta``; returns ``m + dt/2 (F(m) + F(m*)) + eta``.
+    ``m* = m + dt F(m) + eta``.
+
+    Parameters
+    ----------
+    m : array_like, shape (L,)
+        Field.
+    z : array_like, shape (L,)
+        Standard normals of the step.
+    coeffs : sequence of float
+        Force coefficients ``(c1, c3, ...)``.
+    D, dx, dt : float
+        Diffusion constant, cell width, time step.
+    a, b : float
+        Noise coefficients.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``m + dt/2 (F(m) + F(m*)) + eta``.
     """
     m = np.asarray(m, dtype=float)
     z = np.asarray(z, dtype=float)[: m.shape[0]]
@@ -59,7 +77,24 @@ def heun_step_reference(m, z, coeffs, D, dx, dt, a, b) -> np.ndarray:
 
 
 def run_reference(m, coeffs, D, dx, dt, a, b, key, step0, n_steps) -> np.ndarray:
-    """``n_steps`` reference Heun steps from global step ``step0`` with the counter-based normals."""
+    """``n_steps`` reference Heun steps from global step ``step0`` with the counter-based normals.
+
+    Parameters
+    ----------
+    m : array_like, shape (L,)
+        Initial field.
+    coeffs, D, dx, dt, a, b
+        As in :func:`heun_step_reference`.
+    key : int
+        Stream key.
+    step0, n_steps : int
+        First global step and number of steps.
+
+    Returns
+    -------
+    numpy.ndarray
+        The field after ``n_steps`` steps.
+    """
     m = np.array(m, dtype=float)
     for n in range(n_steps):
         z = normals_reference(key, step0 + n, m.shape[0])
@@ -68,7 +103,18 @@ def run_reference(m, coeffs, D, dx, dt, a, b, key, step0, n_steps) -> np.ndarray
 
 
 def heun_amplification(lam):
-    """Heun's growth factor ``A = 1 - lam + lam^2 / 2`` of a linear mode ``d_t x = -mu x``, ``lam = mu dt``."""
+    """Heun's growth factor of a linear mode ``d_t x = -mu x``.
+
+    Parameters
+    ----------
+    lam : array_like
+        ``mu dt``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``A = 1 - lam + lam^2 / 2``.
+    """
     lam = np.asarray(lam, dtype=float)
     return 1.0 - lam + 0.5 * lam**2
 
@@ -88,13 +134,31 @@ def heun_linear_variance(lam, noise_var):
         ``mu dt`` in ``(0, 2)``.
     noise_var : array_like
         Variance of the noise increment per step.
+
+    Returns
+    -------
+    numpy.ndarray
+        The stationary variance.
     """
     lam = np.asarray(lam, dtype=float)
     return np.asarray(noise_var, dtype=float) * (1.0 - 0.5 * lam) / (lam * (2.0 - lam + 0.5 * lam**2))
 
 
 def lattice_laplacian_eigenvalues(n_cells: int, dx: float) -> tuple[np.ndarray, np.ndarray]:
-    """Wave numbers ``k_j = 2 pi j / (n dx)`` (``j = 0 .. n//2``) and ``kappa^2 = 4 sin^2(k dx/2) / dx^2``."""
+    """Wave numbers and eigenvalues of the periodic lattice Laplacian.
+
+    Parameters
+    ----------
+    n_cells : int
+        Number of cells.
+    dx : float
+        Cell width.
+
+    Returns
+    -------
+    k, kappa2 : numpy.ndarray
+        ``k_j = 2 pi j / (n dx)`` (``j = 0 .. n//2``) and ``kappa^2 = 4 sin^2(k dx/2) / dx^2``.
+    """
     j = np.arange(n_cells // 2 + 1)
     k = 2.0 * np.pi * j / (n_cells * dx)
     return k, 4.0 * np.sin(0.5 * k * dx) ** 2 / dx**2
@@ -110,6 +174,17 @@ def linear_lattice_spectrum(*, D, r, site_noise, thermal_noise, dx, dt, n_cells)
     ``S = s^2``).  The continuous-time limit is ``(site_noise + thermal_noise kappa^2) /
     (2 dx mu_k)``, e.g. ``chi_T / dx`` for conserved noise alone.  Undamped modes (``mu_k = 0``)
     get ``nan``.
+
+    Parameters
+    ----------
+    D, r : float
+        Diffusion constant and mass (``f(m) = -r m``).
+    site_noise, thermal_noise : float
+        Noise strengths.
+    dx, dt : float
+        Cell width and time step.
+    n_cells : int
+        Number of cells.
 
     Returns
     -------

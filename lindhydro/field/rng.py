@@ -44,6 +44,10 @@ def seed_sequence(seed) -> np.random.SeedSequence:
         Anything accepted by ``SeedSequence(entropy)``, or a ``SeedSequence`` (e.g. a spawned
         child, as used by :func:`lindhydro.field.simulate_ensemble`).
 
+    Returns
+    -------
+    numpy.random.SeedSequence
+
     Raises
     ------
     ValueError
@@ -67,6 +71,7 @@ def key_from_seed(seed) -> int:
     Parameters
     ----------
     seed : int, sequence of int or numpy.random.SeedSequence
+        The user's seed.
 
     Returns
     -------
@@ -134,7 +139,18 @@ def _sin_cos_half(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def normals_reference(key: int, step: int, n: int) -> np.ndarray:
     """Pure-NumPy twin of :func:`normals` (same numbers, used by the tests).
 
-    Parameters and return value as in :func:`normals`.
+    Parameters
+    ----------
+    key : int
+        Stream key.
+    step : int
+        Global step index.
+    n : int
+        Number of cells.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
     """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
