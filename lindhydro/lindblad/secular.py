@@ -200,6 +200,20 @@ def _translation_representatives(sector: XSector, tmap):
     return reps
 
 
+def _to_eigenbasis(L: sp.csr_matrix, V: np.ndarray, block_cols) -> np.ndarray:
+    """V† L V using the |Q1| block structure of V (only block pairs that L connects)."""
+    dim = V.shape[0]
+    out = np.zeros((dim, dim), dtype=complex)
+    for rows_s, cols_s in block_cols:
+        Ls = L[:, rows_s]
+        LV = Ls @ V[np.ix_(rows_s, cols_s)]  # sparse × dense
+        for rows_d, cols_d in block_cols:
+            if Ls[rows_d].nnz == 0:
+                continue
+            out[np.ix_(cols_d, cols_s)] = V[np.ix_(rows_d, cols_d)].conj().T @ LV[rows_d]
+    return out
+
+
 def secular_sector(
     sector: XSector, *, degeneracy_tol: float = 1e-8, use_translation: bool | None = None
 ) -> SecularSteadyState:
@@ -240,7 +254,9 @@ def secular_sector(
         Hb = H[rows][:, rows].toarray()
         if np.max(np.abs(Hb - Hb.conj().T), initial=0) > 1e-10:
             raise ValueError("the sector Hamiltonian does not conserve |Q1|")
-        w, U = scipy.linalg.eigh(Hb)
+        if np.max(np.abs(Hb.imag), initial=0) == 0:
+            Hb = Hb.real  # real symmetric: ~4x cheaper
+        w, U = scipy.linalg.eigh(Hb, driver="evd")
         U = U.astype(complex)
         if tmap is not None:
             Tb = T[rows][:, rows]
@@ -295,8 +311,7 @@ def secular_sector(
         reps = [(r, L, 1) for r, L in sector.jumps]
     Lt = []
     for r, L, mult in reps:
-        LV = L @ V  # sparse × dense
-        Lt.append((r * mult, V.conj().T @ LV))
+        Lt.append((r * mult, _to_eigenbasis(L.tocsr(), V, block_cols)))
     Gamma_diag_blocks = []
     Gam = sum(r * (L.conj().T @ L) for r, L in sector.jumps)
     for b in blocks:
