@@ -75,3 +75,35 @@ def test_no_correlations_across_cells_and_steps():
     S = np.mean(np.abs(np.fft.rfft(z, axis=1)) ** 2, axis=0) / z.shape[1]
     bins = S[1:2001].reshape(-1, 50).mean(axis=1)  # 50 modes x 300 rows per bin
     assert np.all(np.abs(bins - 1) < 5 / np.sqrt(50 * 300))
+
+
+@pytest.mark.slow
+def test_large_sample_statistics():
+    """5e7 normals: moments to 5 sigma, KS, the tail P(|z| > 4.5), and no correlation of |z| across steps."""
+    key = key_from_seed(777)
+    n, steps = 100_000, 500
+    s1 = s2 = s4 = tail = 0.0
+    prev = None
+    cross = 0.0
+    ks_p = []
+    for s in range(steps):
+        z = normals(key, s, n)
+        s1 += z.sum()
+        s2 += (z * z).sum()
+        s4 += (z**4).sum()
+        tail += np.count_nonzero(np.abs(z) > 4.5)
+        if prev is not None:
+            cross += np.sum((np.abs(z) - np.sqrt(2 / np.pi)) * (np.abs(prev) - np.sqrt(2 / np.pi)))
+        prev = z
+        if s % 50 == 0:
+            ks_p.append(stats.kstest(z, "norm").pvalue)
+    N = n * steps
+    assert abs(s1 / N) < 5 / np.sqrt(N)
+    assert abs(s2 / N - 1) < 5 * np.sqrt(2 / N)
+    assert abs(s4 / N - 3) < 5 * np.sqrt(96 / N)
+    p_tail = 2 * stats.norm.sf(4.5)
+    assert abs(tail / N - p_tail) < 5 * np.sqrt(p_tail / N)
+    var_abs = 1 - 2 / np.pi
+    assert abs(cross / (n * (steps - 1))) < 5 * var_abs / np.sqrt(n * (steps - 1))
+    # the KS p-values of independent blocks are uniform
+    assert stats.kstest(ks_p, "uniform").pvalue > 1e-3
