@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import qutip
@@ -172,7 +172,22 @@ def _check_qobj_size(n_sites: int) -> None:
 
 
 def site_operator(op: qutip.Qobj, site: int, n_sites: int) -> qutip.Qobj:
-    """Embed a single-site operator at ``site`` of an ``n_sites`` chain (CSR data layer)."""
+    """Embed a single-site operator at ``site`` of an ``n_sites`` chain.
+
+    Parameters
+    ----------
+    op : Qobj
+        2 × 2 single-site operator.
+    site : int
+        Site index j ∈ [0, n_sites) (the j-th tensor factor).
+    n_sites : int
+        Chain length N (≤ :data:`MAX_QOBJ_SITES`).
+
+    Returns
+    -------
+    Qobj
+        1 ⊗ … ⊗ op ⊗ … ⊗ 1 on the 2^N-dimensional space (CSR data layer).
+    """
     if not 0 <= site < n_sites:
         raise ValueError(f"site must be in [0, {n_sites}), got {site}")
     _check_qobj_size(n_sites)
@@ -205,9 +220,18 @@ def _bonds(n_sites: int, distance: int, boundary: str) -> list[tuple[int, int]]:
 
 
 def xxz_hamiltonian(params: ChainParameters) -> qutip.Qobj:
-    """H0 = J Σ [h (σ⁺σ⁻ + h.c.) + Δ σᶻσᶻ]_{j,j+1} + J' Σ h (σ⁺σ⁻ + h.c.)_{j,j+2}.
+    """The chain Hamiltonian H0 = J Σ [h(σ⁺σ⁻ + h.c.) + Δσᶻσᶻ]_{j,j+1} + J' Σ h(σ⁺σ⁻ + h.c.)_{j,j+2}.
 
-    ``h`` is the hopping factor (2 for the isotropic reading, 1 for the literal one).
+    Parameters
+    ----------
+    params : ChainParameters
+        Chain parameters; ``h = params.hopping_factor`` (2 for the isotropic reading that
+        reproduces the paper's Fig. 2, 1 for the literal one).
+
+    Returns
+    -------
+    Qobj
+        H0 in units of J (sparse, 2^N-dimensional).
     """
     n = params.n_sites
     _check_qobj_size(n)
@@ -228,7 +252,18 @@ def xxz_hamiltonian(params: ChainParameters) -> qutip.Qobj:
 
 
 def magnetisation(n_sites: int) -> qutip.Qobj:
-    """Q1 = Σ_j σᶻ_j."""
+    """The magnetisation Q1 = Σ_j σᶻ_j.
+
+    Parameters
+    ----------
+    n_sites : int
+        Chain length N.
+
+    Returns
+    -------
+    Qobj
+        Q1 (diagonal, eigenvalues N − 2·n_down).
+    """
     _check_qobj_size(n_sites)
     return sum(
         (site_operator(qutip.sigmaz(), j, n_sites) for j in range(n_sites)),
@@ -239,7 +274,17 @@ def magnetisation(n_sites: int) -> qutip.Qobj:
 def aligning_jumps(n_sites: int, boundary: str = "periodic") -> list[qutip.Qobj]:
     """L⁽²⁾_j = P↑_{j-1} σ⁺_j P↑_{j+1} + P↓_{j-1} σ⁻_j P↓_{j+1} (turns ↑↓↑ → ↑↑↑, ↓↑↓ → ↓↓↓).
 
-    With open boundaries only the sites with two neighbours carry a jump operator.
+    Parameters
+    ----------
+    n_sites : int
+        Chain length N.
+    boundary : {"periodic", "open"}
+        With open boundaries only the sites with two neighbours carry a jump operator.
+
+    Returns
+    -------
+    list of Qobj
+        One L⁽²⁾_j per centre site j.
     """
     _check_qobj_size(n_sites)
     up = qutip.basis(2, 0).proj()
@@ -257,7 +302,21 @@ def aligning_jumps(n_sites: int, boundary: str = "periodic") -> list[qutip.Qobj]
 
 
 def spin_flip_operator(n_sites: int) -> qutip.Qobj:
-    """X = Π_j σˣ_j, the strong Z2 symmetry of the paper's model."""
+    """The spin flip X = Π_j σˣ_j, the strong Z2 symmetry of the paper's model.
+
+    X commutes with H0 and with every jump operator (σˣ_j and L⁽²⁾_j), so the Lindblad steady
+    state of a finite chain is not unique: there is one per X sector.
+
+    Parameters
+    ----------
+    n_sites : int
+        Chain length N.
+
+    Returns
+    -------
+    Qobj
+        X (sparse permutation matrix).
+    """
     _check_qobj_size(n_sites)
     return qutip.tensor([qutip.sigmax()] * n_sites).to("csr")
 
@@ -329,7 +388,6 @@ class OpenSystem:
     parameters: ChainParameters | None = None
     n_sites: int | None = None
     atol: float = 1e-10
-    _validated: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "charges", tuple(self.charges))
@@ -372,23 +430,50 @@ class OpenSystem:
                     raise ValueError(
                         f"jump operators of group {g.name!r} must be Qobjs with the dimensions of H0"
                     )
-        object.__setattr__(self, "_validated", True)
 
     # -- Liouvillians ---------------------------------------------------------------------------
 
     def collapse_operators(self, eps: float = 1.0) -> list[qutip.Qobj]:
-        """QuTiP collapse operators √(ε r_g) L_{g,j} of ε L̂1 (groups with rate 0 are skipped)."""
+        """QuTiP collapse operators √(ε r_g) L_{g,j} of ε L̂1.
+
+        Parameters
+        ----------
+        eps : float
+            Coupling ε ≥ 0 to the bath.
+
+        Returns
+        -------
+        list of Qobj
+            Groups with rate 0 are skipped.
+        """
         _check_eps(eps)
         return [
             math.sqrt(eps * g.rate) * L for g in self.jump_groups if g.rate > 0 for L in g.operators
         ]
 
     def liouvillian(self, eps: float) -> qutip.Qobj:
-        """The superoperator L̂0 + ε L̂1 (QuTiP column-stacking convention)."""
+        """The superoperator L̂0 + ε L̂1 (QuTiP column-stacking convention).
+
+        Parameters
+        ----------
+        eps : float
+            Coupling ε ≥ 0 to the bath.
+
+        Returns
+        -------
+        Qobj
+            Superoperator acting on vectorised density matrices.
+        """
         return qutip.liouvillian(self.hamiltonian, self.collapse_operators(eps))
 
     def dissipator(self) -> qutip.Qobj:
-        """The superoperator L̂1 (per unit ε)."""
+        """The superoperator L̂1 (per unit ε), for dimensions up to 2^10.
+
+        Returns
+        -------
+        Qobj
+            Σ_g r_g Σ_j D[L_{g,j}] as a superoperator.
+        """
         dim = self.hamiltonian.shape[0]
         if dim > 2**10:
             raise ValueError(
@@ -398,7 +483,18 @@ class OpenSystem:
         return qutip.liouvillian(None, self.collapse_operators(1.0))
 
     def adjoint_dissipator(self, X: qutip.Qobj) -> qutip.Qobj:
-        """L̂1†(X) = Σ_g r_g Σ_j (L† X L − ½{L†L, X}) (Heisenberg picture, per unit ε)."""
+        """The adjoint dissipator L̂1†(X) = Σ_g r_g Σ_j (L† X L − ½{L†L, X}), per unit ε.
+
+        Parameters
+        ----------
+        X : Qobj
+            Observable (Heisenberg picture).
+
+        Returns
+        -------
+        Qobj
+            L̂1†(X); ⟨L̂1†(Q_i)⟩ is the force on charge Q_i.
+        """
         out = qutip.qzero(self.hamiltonian.dims[0], dtype="csr")
         for g in self.jump_groups:
             if g.rate == 0:
@@ -440,6 +536,24 @@ def paper_model(
     hopping normalisation that reproduces Fig. 2.  Charges: (Q1, Q2) = (Σσᶻ, H0).  Jump groups:
     ``"sigma_x"`` (σˣ_j, rate J(1−γ)) and ``"aligning"`` (L⁽²⁾_j, rate Jγ).
 
+    Parameters
+    ----------
+    n_sites : int
+        Chain length N ≥ 3.
+    gamma : float
+        Bath mixing γ ∈ [0, 1].
+    J, delta, jprime : float
+        Exchange J > 0 (energy unit), anisotropy Δ, next-nearest hopping J'.
+    hopping : {"isotropic", "literal"} or float
+        Hopping normalisation, see :func:`hopping_factor`.
+    boundary : {"periodic", "open"}
+        Boundary conditions.
+
+    Returns
+    -------
+    OpenSystem
+        With ``parameters`` set to the :class:`ChainParameters` used.
+
     Raises
     ------
     ValueError
@@ -454,7 +568,18 @@ def paper_model(
 
 
 def model_from_parameters(params: ChainParameters) -> OpenSystem:
-    """Build the paper's :class:`OpenSystem` from :class:`ChainParameters`."""
+    """Build the paper's :class:`OpenSystem` from :class:`ChainParameters`.
+
+    Parameters
+    ----------
+    params : ChainParameters
+        Chain and bath parameters.
+
+    Returns
+    -------
+    OpenSystem
+        Charges (Σσᶻ, H0); jump groups ``"sigma_x"`` (rate J(1−γ)) and ``"aligning"`` (rate Jγ).
+    """
     n = params.n_sites
     _check_qobj_size(n)
     H = xxz_hamiltonian(params)
@@ -483,7 +608,26 @@ def custom_model(
     charge_names: Sequence[str] = (),
     n_sites: int | None = None,
 ) -> OpenSystem:
-    """Convenience constructor: ``jump_groups`` as ``(name, operators, rate)`` triples."""
+    """Build a user-defined :class:`OpenSystem` from plain QuTiP objects.
+
+    Parameters
+    ----------
+    hamiltonian : Qobj
+        Hermitian H0.
+    charges : sequence of Qobj
+        Conserved charges (Hermitian, commuting with H0 and each other).
+    jump_groups : sequence of (str, sequence of Qobj, float)
+        ``(name, operators, rate)`` triples; rates ≥ 0 in energy units.
+    charge_names : sequence of str, optional
+        Labels of the charges.
+    n_sites : int, optional
+        Number of sites for densities (default: number of tensor factors).
+
+    Returns
+    -------
+    OpenSystem
+        The validated system.
+    """
     groups = tuple(JumpGroup(name, tuple(ops), float(rate)) for name, ops, rate in jump_groups)
     return OpenSystem(
         hamiltonian=hamiltonian,

@@ -24,7 +24,13 @@ SUBCOMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every subcommand registered."""
+    """Build the top-level parser with every subcommand registered.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``lindhydro`` parser.
+    """
     parser = argparse.ArgumentParser(
         prog="lindhydro",
         description=(
@@ -46,7 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``lindhydro`` console script."""
+    """Run the ``lindhydro`` console script.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code: 0 success, 1 partial failure (a subcommand says so), 2 bad input.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
