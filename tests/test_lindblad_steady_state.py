@@ -169,3 +169,19 @@ def test_n8_residual_and_positivity():
     rho = res.block_matrix()
     assert res.residual < 1e-12
     assert np.linalg.eigvalsh(rho).min() > -1e-12
+
+
+@pytest.mark.slow
+def test_n10_steady_state_and_eps_to_zero_limit():
+    """The largest exact chain: physical state, and at ε = 1e-3 close to the secular limit."""
+    from lindhydro.lindblad.secular import secular_steady_state
+
+    params = ChainParameters(n_sites=10)
+    res = symmetric_steady_state(params, 1e-3, 1)
+    rho = res.block_matrix()
+    assert res.residual < 1e-11
+    assert abs(res.trace - 1) < 1e-12
+    assert np.linalg.eigvalsh(rho).min() > -1e-12
+    sec = secular_steady_state(params).by_sector[0]
+    assert abs(res.energy_density - sec.energy_density) < 1e-3
+    assert abs(res.m_rms - sec.m_rms) < 1e-3

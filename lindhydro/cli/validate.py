@@ -26,7 +26,8 @@ physics parameters (defaults: the paper's Fig. 2 preset, with N = 6 so that it r
   The strong Z2 symmetry X = prod sigma^x makes the steady state non-unique: both X sectors are
   reported ("by_sector") and the top-level numbers are their equal mixture.
   Cost: the exact solve takes ~0.1 s at N = 8 and ~20 s at N = 10 (the largest supported by
-  default); the eps -> 0 limit reaches N = 12 (~1 min).  Energies in units of J, hbar = a = 1."""
+  default); the eps -> 0 limit (library: lindhydro.lindblad.secular_steady_state) reaches N = 12
+  in ~20 s and N = 13 in ~2 min.  Energies in units of J, hbar = a = 1."""
 
 
 def register(subparsers) -> None:
@@ -98,7 +99,7 @@ def run(args) -> int:
     if estimate_memory(params.n_sites) > MEMORY_LIMIT_BYTES or params.n_sites > 10:
         raise ValueError(
             f"--sites {params.n_sites}: the exact symmetry-reduced steady state is supported for N <= 10 "
-            "(dense LU of the reduced problem); use lindhydro.lindblad.secular for the eps -> 0 limit up to N = 14"
+            "(dense LU of the reduced problem); use lindhydro.lindblad.secular for the eps -> 0 limit up to N = 13"
         )
     result = validate(params, args.eps, secular=not args.no_secular)
     if args.json:

@@ -41,8 +41,8 @@ from .symmetry import XSector, _group_state_maps, _popcount, x_sector
 
 __all__ = ["SecularSteadyState", "SecularResult", "secular_steady_state", "secular_sector", "MAX_SECULAR_SITES"]
 
-#: Largest chain handled (dense eigenvectors per |Q1| block of a 2^(N−1) sector).
-MAX_SECULAR_SITES = 14
+#: Largest chain handled (dense eigenvectors of a 2^(N−1) sector; N = 13 takes ~2 min, ~2 GB).
+MAX_SECULAR_SITES = 13
 
 
 @dataclass(frozen=True)
