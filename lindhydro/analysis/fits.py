@@ -14,8 +14,9 @@ of these:
 * ``c=<float>`` fixes ``c`` (Fig. 6: ``c = 0.98``) and fits the amplitude(s) only.
 
 The fit is a least-squares fit of ``ln n`` (the densities span decades), weighted by the relative
-standard error of the mean over realisations when there are at least two realisations per ``eps``
-(unweighted otherwise).  Parameter errors come from a **bootstrap over realisations**: the
+standard error of the mean over realisations when there are at least three realisations per
+``eps`` (unweighted otherwise); relative errors are floored at their median over ``eps`` so that
+no single point dominates through an accidentally small error estimate.  Parameter errors come from a **bootstrap over realisations**: the
 realisations at every ``eps`` are resampled with replacement, the means recomputed and the fit
 repeated (same weights); the error is the standard deviation of the bootstrap estimates.  It
 shrinks as ``1 / sqrt(realisations)``.  Random numbers come from ``numpy.random.SeedSequence(seed)``.
@@ -200,6 +201,16 @@ def _as_realisations(eps: np.ndarray, n: Any, realisations: Any) -> list[np.ndar
     return rows
 
 
+def _weights(nbar: np.ndarray, nerr: np.ndarray) -> np.ndarray:
+    """Weights ``n / n_error`` of ``ln n``, the relative errors floored at their median.
+
+    Error estimates from a few realisations scatter strongly; without the floor one point whose
+    realisations happen to agree would dominate the fit.
+    """
+    rel = nerr / nbar
+    return 1.0 / np.maximum(rel, np.median(rel))
+
+
 def _design(eps: np.ndarray, prefactor: str) -> tuple[np.ndarray, ...]:
     return tuple(eps**p for p in _EXPONENTS[prefactor])
 
@@ -269,7 +280,8 @@ def fit_wall_density(
     seed : int, optional
         Seed of the bootstrap (``numpy.random.SeedSequence``).
     weighted : bool, default True
-        Weight ``ln n`` by ``n / n_error`` when every ``eps`` has at least two realisations.
+        Weight ``ln n`` by ``n / n_error`` (relative errors floored at their median) when every
+        ``eps`` has at least three realisations.
 
     Returns
     -------
@@ -294,8 +306,8 @@ def fit_wall_density(
     counts = np.array([r.size for r in rows])
     nbar = np.array([r.mean() for r in rows])
     nerr = np.array([r.std(ddof=1) / np.sqrt(r.size) if r.size > 1 else np.nan for r in rows])
-    use_w = weighted and np.all(counts > 1) and np.all(nerr > 0)
-    w = nbar / nerr if use_w else np.ones_like(nbar)
+    use_w = weighted and np.all(counts >= 3) and np.all(nerr > 0)
+    w = _weights(nbar, nerr) if use_w else np.ones_like(nbar)
     theta = _fit_once(e, nbar, w, prefactor, c)
     n_amp = len(_EXPONENTS[prefactor])
     amps = tuple(float(v) for v in theta[:n_amp])
@@ -394,8 +406,8 @@ def fit_resampled(
     good = np.all(np.isfinite(stats) & (stats > 0), axis=1)
     stats = stats[good]
     nerr = stats.std(axis=0, ddof=1) if stats.shape[0] > 1 else np.full(e.size, np.nan)
-    use_w = weighted and np.all(np.isfinite(nerr) & (nerr > 0))
-    w = nbar / nerr if use_w else np.ones_like(nbar)
+    use_w = weighted and np.all(counts >= 3) and np.all(np.isfinite(nerr) & (nerr > 0))
+    w = _weights(nbar, nerr) if use_w else np.ones_like(nbar)
     theta = _fit_once(e, nbar, w, prefactor, c)
     amps = tuple(float(v) for v in theta[:n_amp])
     model = wall_density_law(e, amps, theta[-1], prefactor)
