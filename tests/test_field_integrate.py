@@ -206,3 +206,13 @@ def test_result_roundtrip_and_summary(tmp_path):
     assert back.m2_mean == r.m2_mean
     # continue from a loaded state
     simulate(model, length=100, time=0.5, seed=3, state=back.final_state)
+
+
+def test_trackers_called_at_every_record_with_the_field():
+    model = paper_toy_model(0.2, thermal=False)
+    seen = []
+    r = simulate(model, length=50, time=1.0, seed=2, record_every=250,
+                 trackers=(lambda step, t, m: seen.append((step, t, float(np.mean(m * m)))),))
+    assert [s for s, _, _ in seen] == [250, 500, 750, 1000]
+    np.testing.assert_allclose([t for _, t, _ in seen], r.times)
+    np.testing.assert_allclose([v for _, _, v in seen], r.m2)
