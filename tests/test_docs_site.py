@@ -118,12 +118,26 @@ def test_cli_reference_has_every_subcommand(generated):
 
 @pytest.mark.slow
 def test_site_builds_without_warnings(tmp_path):
+    # nitpicky (-n): every cross-reference on the prose pages must resolve; unresolved type names
+    # inside docstrings (numpydoc "ndarray", "Qobj") are tolerated, any other warning is an error
     env = dict(os.environ, LINDHYDRO_DOCS_NO_GALLERY="1", MPLBACKEND="Agg")
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+        [sys.executable, "-m", "sphinx", "-n", "--keep-going", "-q", "-b", "html",
          str(ROOT / "docs"), str(tmp_path / "html")],
         capture_output=True, text=True, env=env, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
+    problems = []
+    for line in proc.stderr.splitlines():
+        if "WARNING" not in line and "ERROR" not in line:
+            continue
+        prose = any(f"/docs/{p}" in line for p in PROSE_PAGES)
+        if "reference target not found" in line and not prose:
+            continue
+        problems.append(line)
+    assert not problems, "\n".join(problems[:20])
     for page in ("index", "getting_started", "physics", "sharp_bits", "api", "cli"):
         assert (tmp_path / "html" / f"{page}.html").exists()
+
+
+PROSE_PAGES = ("index.rst", "getting_started.md", "physics.md", "sharp_bits.md", "api.rst", "cli.rst")
