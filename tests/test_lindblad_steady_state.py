@@ -185,3 +185,26 @@ def test_n10_steady_state_and_eps_to_zero_limit():
     sec = secular_steady_state(params).by_sector[0]
     assert abs(res.energy_density - sec.energy_density) < 1e-3
     assert abs(res.m_rms - sec.m_rms) < 1e-3
+
+
+def test_long_time_limit_weights_sectors_by_initial_x():
+    """e^{Lt}ρ(0) → w₊ρ₊ + w₋ρ₋ with w± = (1 ± ⟨X⟩₀)/2 (X is conserved): the equal mixture from
+    infinite temperature, a different one from a cold Gibbs state."""
+    import scipy.linalg
+
+    from lindhydro.lindblad.dynamics import gibbs_density_matrix
+
+    params = ChainParameters(n_sites=4)
+    eps = 0.5
+    system = model_from_parameters(params)
+    prop = scipy.linalg.expm(system.liouvillian(eps).full() * 4000.0)
+    both = steady_state(params, eps)
+    rp, rm = (s.full_matrix() for s in both.by_sector)
+    X = spin_flip_operator(4).full()
+    for lam in [(-0.3, 0.0), (0.2, 1.0)]:
+        rho0 = gibbs_density_matrix(params, lam).full()
+        x0 = np.trace(X @ rho0).real
+        final = (prop @ rho0.reshape(-1, order="F")).reshape(16, 16, order="F")
+        expected = 0.5 * (1 + x0) * rp + 0.5 * (1 - x0) * rm
+        assert np.max(np.abs(final - expected)) < 1e-8
+    assert abs(x0) > 0.1  # the cold state really has unequal weights
