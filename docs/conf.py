@@ -99,8 +99,9 @@ sphinx_gallery_conf = {
     "filename_pattern": "/plot_",
     "ignore_pattern": r"__init__\.py" + "".join(f"|{p}" for p in GALLERY_IGNORE),
     "matplotlib_animations": False,
-    "image_scrapers": ("matplotlib",),
-    "reset_modules": ("matplotlib",),
+    # figures filled over several cells are shown complete (docs/_ext/lindhydro_docs.py)
+    "image_scrapers": ("lindhydro_docs.matplotlib_scraper",),
+    "reset_modules": ("lindhydro_docs.reset_matplotlib", "matplotlib"),
     "remove_config_comments": True,
     "download_all_examples": False,
     "show_memory": False,

@@ -141,3 +141,35 @@ def test_site_builds_without_warnings(tmp_path):
 
 
 PROSE_PAGES = ("index.rst", "getting_started.md", "physics.md", "sharp_bits.md", "api.rst", "cli.rst")
+
+
+# -- gallery figures filled over several cells --------------------------------------------------
+
+
+def test_gallery_figure_shown_once_after_the_cell_that_finished_it(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = (tmp_path / f"sphx_glr_example_{i:03d}.png" for i in range(1, 10))
+    block_vars = {"image_path_iterator": paths}
+    conf = {"src_dir": str(tmp_path)}
+    lindhydro_docs.reset_matplotlib(conf, "example.py")
+    try:
+        fig, (ax1, ax2) = plt.subplots(1, 2)
+        ax1.plot([0, 1], [0, 1])
+        cell1 = lindhydro_docs.matplotlib_scraper(None, block_vars, conf)
+        cell2 = lindhydro_docs.matplotlib_scraper(None, block_vars, conf)  # nothing changed
+        ax2.plot([0, 1], [1, 0])  # the figure is finished in a later cell
+        cell3 = lindhydro_docs.matplotlib_scraper(None, block_vars, conf)
+        assert plt.fignum_exists(fig.number)  # kept open, as in a plain run
+    finally:
+        lindhydro_docs.reset_matplotlib(conf, "next.py")
+    assert cell1 and not cell2 and cell3
+    page = "\n".join(["text 1", cell1, "text 2", cell2, "text 3", cell3, "end"])
+    placed = lindhydro_docs.place_figures(page)
+    assert "lindhydro-figure" not in placed
+    assert placed.count("sphx_glr_example_001.png") >= 1  # one image file, re-saved
+    assert placed.index("sphx_glr_example_001.png") > placed.index("text 3")  # after cell 3
+    assert not (tmp_path / "sphx_glr_example_002.png").exists()

@@ -16,14 +16,16 @@ configuration time and lists this module in ``extensions`` (for :func:`setup`).
 from __future__ import annotations
 
 import argparse
+import base64
 import importlib
 import inspect
 import io
+import itertools
 import os
 import pkgutil
 import re
 from contextlib import redirect_stdout
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 DOCS = Path(__file__).resolve().parents[1]
 
@@ -276,7 +278,7 @@ def _process_docstring(app, what, name, obj, options, lines) -> None:
 def _process_source(app, docname, source) -> None:
     # the text cells of the gallery examples are written by the same physicists
     if docname.startswith("auto_examples/"):
-        source[0] = "\n".join(escape_bars(source[0].split("\n")))
+        source[0] = place_figures("\n".join(escape_bars(source[0].split("\n"))))
 
 
 def setup(app) -> None:
@@ -285,3 +287,113 @@ def setup(app) -> None:
     app.connect("source-read", _process_source)
 
 
+
+
+# -- sphinx-gallery: figures that grow over several cells -----------------------------------------
+#
+# The stock matplotlib scraper saves every open figure at the end of each code cell and closes
+# them all.  A script that creates a figure in one cell and fills its panels in later cells
+# (natural when run as a plain script) would show empty panels in the docs.  This scraper keeps
+# figures open, as a plain run does; a figure that is new or has changed since the end of the
+# previous cell is saved (always to the same image file) and leaves a marker comment in the page.
+# When the page is read (``source-read``), only the *last* marker of each figure becomes the
+# image, so a figure appears once, complete, after the cell that finished it.  Figures are closed
+# when the next example starts.
+
+_FIGURE_MARKER = re.compile(r"^[ \t]*\.\. lindhydro-figure (\d+) (\S+)[ \t]*$", re.M)
+_figure_counter = itertools.count(1)
+
+
+def _figure_titles(fig) -> str:
+    try:
+        from sphinx_gallery.scrapers import _matplotlib_fig_titles
+
+        return _matplotlib_fig_titles(fig)
+    except Exception:  # a private helper: the alt text is not worth a failure
+        return ""
+
+
+def matplotlib_scraper(block, block_vars, gallery_conf, **kwargs):
+    """Save new or changed matplotlib figures, keep them open, and leave markers (see above).
+
+    Parameters
+    ----------
+    block : tuple
+        The code block just executed (sphinx-gallery's ``Block``).
+    block_vars : dict
+        sphinx-gallery's block variables (``image_path_iterator`` among them).
+    gallery_conf : dict
+        sphinx-gallery configuration.
+    **kwargs
+        Passed on to :meth:`matplotlib.figure.Figure.savefig`.
+
+    Returns
+    -------
+    str
+        reStructuredText comments, one per saved figure, resolved in :func:`place_figures`.
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from sphinx_gallery.scrapers import figure_rst
+
+    to_rgba = matplotlib.colors.to_rgba
+    markers = []
+    for num in plt.get_fignums():
+        fig = plt.figure(num)
+        path = getattr(fig, "_lindhydro_image", None)
+        if path is not None and not fig.stale:
+            continue
+        if path is None:
+            path = str(next(block_vars["image_path_iterator"]))
+            fig._lindhydro_image = path
+            fig._lindhydro_slot = next(_figure_counter)
+        these = dict(kwargs)
+        for attr in ("facecolor", "edgecolor"):
+            value = getattr(fig, "get_" + attr)()
+            if to_rgba(value) != to_rgba(matplotlib.rcParams["figure." + attr]):
+                these.setdefault(attr, value)
+        fig.savefig(path, **these)
+        fig.stale = False
+        rst = figure_rst([path], gallery_conf["src_dir"], _figure_titles(fig),
+                         srcsetpaths=[{0: PurePosixPath(path)}])
+        encoded = base64.b64encode(rst.encode("utf-8")).decode("ascii")
+        markers.append(f"\n.. lindhydro-figure {fig._lindhydro_slot} {encoded}\n")
+    return "".join(markers)
+
+
+def place_figures(text: str) -> str:
+    """Turn the last marker of each figure into its image and drop the earlier ones.
+
+    Parameters
+    ----------
+    text : str
+        A generated gallery page.
+
+    Returns
+    -------
+    str
+        The page with images in place of markers.
+    """
+    last = {m.group(1): m.start() for m in _FIGURE_MARKER.finditer(text)}
+
+    def replace(m: re.Match) -> str:
+        if last[m.group(1)] != m.start():
+            return ""
+        return base64.b64decode(m.group(2)).decode("utf-8")
+
+    return _FIGURE_MARKER.sub(replace, text)
+
+
+def reset_matplotlib(gallery_conf, fname) -> None:
+    """Close every figure before an example runs (the scraper above leaves them open).
+
+    Parameters
+    ----------
+    gallery_conf : dict
+        sphinx-gallery configuration.
+    fname : str
+        The example about to run.
+    """
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
