@@ -65,3 +65,14 @@ def test_getting_started_includes_the_readme_example():
     page = (ROOT / "docs" / "getting_started.md").read_text(encoding="utf-8")
     assert ":start-after: <!-- example-start -->" in page
     assert ":end-before: <!-- example-end -->" in page
+
+
+def test_readme_links_and_figure_exist():
+    text = README.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#]+)\)", text)
+    local = [t for t in targets if not t.startswith(("http://", "https://"))]
+    assert "docs/_static/readme_figure.png" in local and "docs/physics.md" in local
+    for target in local:
+        assert (ROOT / target).exists(), f"README links to a missing {target}"
+    figure = ROOT / "docs" / "_static" / "readme_figure.png"
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and figure.stat().st_size < 300_000
