@@ -134,12 +134,21 @@ def _module_page(modname: str) -> str:
     for n in documented:
         obj = getattr(module, n)
         if inspect.isclass(obj):
-            lines += [f".. autoclass:: {n}", "   :members:", "   :show-inheritance:", ""]
+            lines += [f".. autoclass:: {n}", "   :members:", "   :show-inheritance:"]
+            if any(_private_lindhydro_base(b) for b in obj.__mro__[1:]):
+                # members shared through a private mixin are documented on the public class
+                lines.append("   :inherited-members:")
+            lines.append("")
         elif callable(obj):
             lines += [f".. autofunction:: {n}", ""]
         else:
             lines += [f".. autodata:: {n}", "   :no-value:", ""]
     return "\n".join(lines)
+
+
+def _private_lindhydro_base(cls: type) -> bool:
+    """A private (underscore) class of lindhydro, e.g. a mixin of shared properties."""
+    return cls.__module__.startswith("lindhydro") and cls.__name__.startswith("_")
 
 
 def _package_page() -> str:

@@ -306,33 +306,50 @@ def fit_wall_density(
     counts = np.array([r.size for r in rows])
     nbar = np.array([r.mean() for r in rows])
     nerr = np.array([r.std(ddof=1) / np.sqrt(r.size) if r.size > 1 else np.nan for r in rows])
-    use_w = weighted and np.all(counts >= 3) and np.all(nerr > 0)
+    resamples = []
+    if n_boot > 0 and np.all(counts > 1):
+        rng = np.random.default_rng(np.random.SeedSequence(seed))
+        for _ in range(n_boot):
+            means = np.array([r[rng.integers(0, r.size, r.size)].mean() for r in rows])
+            if np.all(means > 0):  # a resample without walls at some eps: ln n undefined, skip it
+                resamples.append(means)
+    return _finish_fit(
+        e, nbar, nerr, counts, resamples, prefactor=prefactor, c=c, weighted=weighted, seed=seed
+    )
+
+
+def _finish_fit(
+    e: np.ndarray,
+    nbar: np.ndarray,
+    nerr: np.ndarray,
+    counts: np.ndarray,
+    resamples: Sequence[np.ndarray],
+    *,
+    prefactor: str,
+    c: float | None,
+    weighted: bool,
+    seed: int | None,
+) -> WallDensityFit:
+    """Fit the means ``nbar``, refit every bootstrap resample, and assemble the result."""
+    n_amp = len(_EXPONENTS[prefactor])
+    n_par = n_amp + (c is None)
+    use_w = weighted and np.all(counts >= 3) and np.all(np.isfinite(nerr) & (nerr > 0))
     w = _weights(nbar, nerr) if use_w else np.ones_like(nbar)
     theta = _fit_once(e, nbar, w, prefactor, c)
-    n_amp = len(_EXPONENTS[prefactor])
     amps = tuple(float(v) for v in theta[:n_amp])
     model = wall_density_law(e, amps, theta[-1], prefactor)
     chi2 = float(np.sum(((np.log(nbar) - np.log(np.maximum(model, 1e-300))) * w) ** 2))
-
-    boot = np.empty((0, n_par))
+    x0 = np.array([*theta[:n_amp], theta[-1]]) if n_amp == 2 else None
+    boot = np.array(
+        [_fit_once(e, row, w, prefactor, c, x0=x0)[:n_par] for row in resamples]
+    ).reshape(-1, n_par)
     amp_err: tuple[float, ...] = (float("nan"),) * n_amp
     c_err = 0.0 if c is not None else float("nan")
-    if n_boot > 0 and np.all(counts > 1):
-        rng = np.random.default_rng(np.random.SeedSequence(seed))
-        samples = []
-        x0 = np.array([*theta[:n_amp], theta[-1]]) if n_amp == 2 else None
-        for _ in range(n_boot):
-            means = np.array([r[rng.integers(0, r.size, r.size)].mean() for r in rows])
-            if np.any(means <= 0):
-                continue  # a resample without walls at some eps: ln n undefined, skip it
-            th = _fit_once(e, means, w, prefactor, c, x0=x0)
-            samples.append(th[:n_par] if c is None else th[:n_amp])
-        boot = np.array(samples).reshape(-1, n_par)
-        if boot.shape[0] > 1:
-            sd = boot.std(axis=0, ddof=1)
-            amp_err = tuple(float(v) for v in sd[:n_amp])
-            if c is None:
-                c_err = float(sd[n_amp])
+    if boot.shape[0] > 1:
+        sd = boot.std(axis=0, ddof=1)
+        amp_err = tuple(float(v) for v in sd[:n_amp])
+        if c is None:
+            c_err = float(sd[n_amp])
     return WallDensityFit(
         prefactor=prefactor,
         amplitudes=amps,
@@ -396,53 +413,15 @@ def fit_resampled(
     nbar = np.array([float(statistic(g)) for g in data])
     if not np.all(np.isfinite(nbar) & (nbar > 0)):
         raise ValueError(f"the statistic must be positive and finite at every eps, got {nbar}")
-    n_amp = len(_EXPONENTS[prefactor])
-    n_par = n_amp + (c is None)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     stats = []
     for _ in range(n_boot if np.all(counts > 1) else 0):
         stats.append([float(statistic(g[rng.integers(0, g.shape[0], g.shape[0])])) for g in data])
     stats = np.array(stats).reshape(-1, e.size)
-    good = np.all(np.isfinite(stats) & (stats > 0), axis=1)
-    stats = stats[good]
+    stats = stats[np.all(np.isfinite(stats) & (stats > 0), axis=1)]
     nerr = stats.std(axis=0, ddof=1) if stats.shape[0] > 1 else np.full(e.size, np.nan)
-    use_w = weighted and np.all(counts >= 3) and np.all(np.isfinite(nerr) & (nerr > 0))
-    w = _weights(nbar, nerr) if use_w else np.ones_like(nbar)
-    theta = _fit_once(e, nbar, w, prefactor, c)
-    amps = tuple(float(v) for v in theta[:n_amp])
-    model = wall_density_law(e, amps, theta[-1], prefactor)
-    chi2 = float(np.sum(((np.log(nbar) - np.log(np.maximum(model, 1e-300))) * w) ** 2))
-    x0 = np.array([*theta[:n_amp], theta[-1]]) if n_amp == 2 else None
-    boot = np.array(
-        [
-            _fit_once(e, row, w, prefactor, c, x0=x0)[: n_par if c is None else n_amp]
-            for row in stats
-        ]
-    )
-    boot = boot.reshape(-1, n_par)
-    amp_err: tuple[float, ...] = (float("nan"),) * n_amp
-    c_err = 0.0 if c is not None else float("nan")
-    if boot.shape[0] > 1:
-        sd = boot.std(axis=0, ddof=1)
-        amp_err = tuple(float(v) for v in sd[:n_amp])
-        if c is None:
-            c_err = float(sd[n_amp])
-    return WallDensityFit(
-        prefactor=prefactor,
-        amplitudes=amps,
-        c=float(theta[-1]),
-        c_fixed=c is not None,
-        amplitude_errors=amp_err,
-        c_error=c_err,
-        eps=e,
-        n_mean=nbar,
-        n_error=nerr,
-        realisations=counts,
-        chi2=chi2,
-        dof=int(e.size - n_par),
-        weighted=bool(use_w),
-        bootstrap=boot,
-        seed=seed,
+    return _finish_fit(
+        e, nbar, nerr, counts, list(stats), prefactor=prefactor, c=c, weighted=weighted, seed=seed
     )
 
 

@@ -36,7 +36,7 @@ import scipy.sparse as sp
 
 from lindhydro.model import ChainParameters, OpenSystem, model_from_parameters
 
-from .steady_state import _mixture_conditional, _q1_distribution
+from .steady_state import _EqualMixture, _q1_distribution
 from .symmetry import XSector, _group_state_maps, _popcount, x_sector
 
 __all__ = ["SecularSteadyState", "SecularResult", "secular_steady_state", "secular_sector", "MAX_SECULAR_SITES"]
@@ -114,7 +114,7 @@ class SecularSteadyState:
 
 
 @dataclass(frozen=True)
-class SecularResult:
+class SecularResult(_EqualMixture):
     """ε → 0 steady states of both X sectors; top-level observables refer to the equal mixture.
 
     Attributes
@@ -130,27 +130,6 @@ class SecularResult:
     parameters: ChainParameters
     by_sector: tuple[SecularSteadyState, ...]
     timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def energy_density(self) -> float:
-        """⟨H0⟩/N of the equal mixture (J)."""
-        return float(np.mean([s.energy_density for s in self.by_sector]))
-
-    @property
-    def m_rms(self) -> float:
-        """⟨Q1²⟩^{1/2}/N of the equal mixture."""
-        return math.sqrt(float(np.mean([s.m_rms**2 for s in self.by_sector])))
-
-    @property
-    def q1_distribution(self) -> dict[int, float]:
-        """P(Q1 = M) of the equal mixture."""
-        keys = self.by_sector[0].q1_distribution.keys()
-        return {k: float(np.mean([s.q1_distribution[k] for s in self.by_sector])) for k in keys}
-
-    @property
-    def energy_density_given_abs_q1(self) -> dict[int, float]:
-        """Energy density conditioned on |Q1| in the equal mixture (J)."""
-        return _mixture_conditional(self.by_sector)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""

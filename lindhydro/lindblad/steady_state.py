@@ -304,6 +304,33 @@ def _mixture_conditional(by_sector) -> dict[int, float]:
     return out
 
 
+class _EqualMixture:
+    """Observables of the equal mixture ½(ρ₊ + ρ₋) of the two X sectors (``self.by_sector``)."""
+
+    by_sector: tuple[Any, ...]
+
+    @property
+    def energy_density(self) -> float:
+        """⟨H0⟩/N of the equal mixture (units J)."""
+        return float(np.mean([s.energy_density for s in self.by_sector]))
+
+    @property
+    def m_rms(self) -> float:
+        """⟨Q1²⟩^{1/2}/N of the equal mixture."""
+        return math.sqrt(float(np.mean([s.m_rms**2 for s in self.by_sector])))
+
+    @property
+    def q1_distribution(self) -> dict[int, float]:
+        """P(Q1 = M) of the equal mixture."""
+        keys = self.by_sector[0].q1_distribution.keys()
+        return {k: float(np.mean([s.q1_distribution[k] for s in self.by_sector])) for k in keys}
+
+    @property
+    def energy_density_given_abs_q1(self) -> dict[int, float]:
+        """Energy density conditioned on |Q1| in the equal mixture (J)."""
+        return _mixture_conditional(self.by_sector)
+
+
 @dataclass(frozen=True)
 class SectorSteadyState:
     """The steady state of one X sector.
@@ -492,7 +519,7 @@ def plain_steady_state(
 
 
 @dataclass(frozen=True)
-class SteadyState:
+class SteadyState(_EqualMixture):
     """Exact steady states of both X sectors and their equal mixture.
 
     The sector weights are conserved: from ρ(0) the steady state is w₊ρ₊ + w₋ρ₋ with
@@ -515,27 +542,6 @@ class SteadyState:
     parameters: ChainParameters
     eps: float
     by_sector: tuple[SectorSteadyState, ...]
-
-    @property
-    def energy_density(self) -> float:
-        """⟨H0⟩/N of the equal mixture (units J)."""
-        return float(np.mean([s.energy_density for s in self.by_sector]))
-
-    @property
-    def m_rms(self) -> float:
-        """⟨Q1²⟩^{1/2}/N of the equal mixture."""
-        return math.sqrt(np.mean([s.m_rms**2 for s in self.by_sector]))
-
-    @property
-    def q1_distribution(self) -> dict[int, float]:
-        """P(Q1 = M) of the equal mixture."""
-        keys = self.by_sector[0].q1_distribution.keys()
-        return {k: float(np.mean([s.q1_distribution[k] for s in self.by_sector])) for k in keys}
-
-    @property
-    def energy_density_given_abs_q1(self) -> dict[int, float]:
-        """Energy density conditioned on |Q1| in the equal mixture (J)."""
-        return _mixture_conditional(self.by_sector)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (parameters, both sectors, equal-mixture observables)."""
