@@ -49,6 +49,7 @@ def _add_chain_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _params(args):
+    """ChainParameters from the chain options (shared by the validate subcommand)."""
     from lindhydro.model import ChainParameters
 
     hopping = args.hopping
@@ -61,7 +62,7 @@ def _params(args):
             ) from None
     return ChainParameters(
         n_sites=args.sites, J=args.J, delta=args.delta, jprime=args.jprime, gamma=args.gamma,
-        hopping=hopping, boundary=args.boundary,
+        hopping=hopping, boundary=getattr(args, "boundary", "periodic"),
     )
 
 

@@ -61,20 +61,9 @@ def register(subparsers) -> None:
 
 
 def _params(args):
-    from lindhydro.model import ChainParameters
+    from lindhydro.cli.quantum import _params as chain_parameters
 
-    hopping = args.hopping
-    if hopping not in ("isotropic", "literal"):
-        try:
-            hopping = float(hopping)
-        except ValueError:
-            raise ValueError(
-                f"--hopping must be 'isotropic', 'literal' or a positive number, got {args.hopping!r}"
-            ) from None
-    return ChainParameters(
-        n_sites=args.sites, J=args.J, delta=args.delta, jprime=args.jprime, gamma=args.gamma,
-        hopping=hopping,
-    )
+    return chain_parameters(args)
 
 
 def run(args) -> int:
