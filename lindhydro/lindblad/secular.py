@@ -36,7 +36,7 @@ import scipy.sparse as sp
 
 from lindhydro.model import ChainParameters, OpenSystem, model_from_parameters
 
-from .steady_state import _EqualMixture, _q1_distribution
+from .steady_state import _EqualMixture, _q1_distribution, _sector_observables
 from .symmetry import XSector, _group_state_maps, _popcount, x_sector
 
 __all__ = ["SecularSteadyState", "SecularResult", "secular_steady_state", "secular_sector", "MAX_SECULAR_SITES"]
@@ -102,11 +102,7 @@ class SecularSteadyState:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
         return {
-            "x_parity": int(self.parity),
-            "energy_density": float(self.energy_density),
-            "m_rms": float(self.m_rms),
-            "q1_distribution": {str(k): float(v) for k, v in self.q1_distribution.items()},
-            "energy_density_given_abs_q1": {str(k): float(v) for k, v in self.energy_density_given_abs_q1.items()},
+            **_sector_observables(self),
             "n_coherent_blocks": int(self.n_coherent_blocks),
             "min_splitting": float(self.min_splitting),
             "residual": float(self.residual),

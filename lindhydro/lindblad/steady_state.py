@@ -292,6 +292,19 @@ def _q1_distribution(pops: np.ndarray, M: np.ndarray, n: int) -> dict[int, float
     return dist
 
 
+def _sector_observables(s) -> dict[str, Any]:
+    """JSON-ready observables of one X-sector steady state (exact or eps -> 0)."""
+    return {
+        "x_parity": int(s.parity),
+        "energy_density": float(s.energy_density),
+        "m_rms": float(s.m_rms),
+        "q1_distribution": {str(k): float(v) for k, v in s.q1_distribution.items()},
+        "energy_density_given_abs_q1": {
+            str(k): float(v) for k, v in s.energy_density_given_abs_q1.items()
+        },
+    }
+
+
 def _mixture_conditional(by_sector) -> dict[int, float]:
     """Energy density given |Q1| of the equal mixture of the sectors."""
     out = {}
@@ -389,11 +402,7 @@ class SectorSteadyState:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
         return {
-            "x_parity": int(self.parity),
-            "energy_density": float(self.energy_density),
-            "m_rms": float(self.m_rms),
-            "q1_distribution": {str(k): float(v) for k, v in self.q1_distribution.items()},
-            "energy_density_given_abs_q1": {str(k): float(v) for k, v in self.energy_density_given_abs_q1.items()},
+            **_sector_observables(self),
             "residual": float(self.residual),
             "trace": float(self.trace.real),
             "basis_size": int(self.basis_size),
