@@ -1,8 +1,8 @@
 """Seconds for a force field (forces + noise) on a 101 × 101 (m, e) grid: fast ED route vs naive.
 
-Fast route (lindhydro): sector-resolved ED once (:func:`lindhydro.spectrum.diagonalize`), then
+Fast route (lindhydro): sector-resolved ED once (:func:`lindhydro.quantum.spectrum.diagonalize`), then
 every grid point is a batched damped-Newton inverse map q → λ plus weighted sums over the
-eigenstates (:func:`lindhydro.forces.force_field`).
+eigenstates (:func:`lindhydro.quantum.hydro.force_field`).
 
 Naive route: for every grid point the dense Gibbs state ρ = expm(−λ1 Q1 − λ2 H0)/Z of the full
 2^N space and traces with the dense operators L̂1†(Q_i) and the noise operators; the inverse map
@@ -30,10 +30,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import scipy.linalg  # noqa: E402
 
-from lindhydro.forces import force_field  # noqa: E402
-from lindhydro.gibbs import GibbsEnsemble  # noqa: E402
-from lindhydro.model import ChainParameters, model_from_parameters  # noqa: E402
-from lindhydro.spectrum import diagonalize  # noqa: E402
+from lindhydro.quantum.gibbs import GibbsEnsemble  # noqa: E402
+from lindhydro.quantum.hydro import force_field  # noqa: E402
+from lindhydro.quantum.model import ChainParameters, model_from_parameters  # noqa: E402
+from lindhydro.quantum.spectrum import diagonalize  # noqa: E402
 
 
 def fast_route(N: int, grid: int) -> dict:

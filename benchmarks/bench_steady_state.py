@@ -27,7 +27,7 @@ import time
 
 _PLAIN = """
 import time, qutip
-from lindhydro.model import ChainParameters, model_from_parameters
+from lindhydro.quantum.model import ChainParameters, model_from_parameters
 from lindhydro.lindblad.symmetry import x_sector
 n, eps, mode, method = {n}, {eps}, {mode!r}, {method!r}
 system = model_from_parameters(ChainParameters(n_sites=n))
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from lindhydro.lindblad.steady_state import symmetric_steady_state
-    from lindhydro.model import ChainParameters
+    from lindhydro.quantum.model import ChainParameters
 
     print(f"# load average at start: {os.getloadavg()}")
     print(f"# eps = {args.eps}, paper preset; plain QuTiP solves stopped after {args.limit:.0f} s")

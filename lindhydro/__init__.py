@@ -1,11 +1,16 @@
 """lindhydro: noisy hydrodynamics of weakly open quantum spin chains.
 
-Data flow (each module imports only those before it)::
+The package is a pipeline in layers; a module imports only from its own layer or the layers below
+it (enforced by ``tests/test_layers.py``; the map is ``docs/architecture.md``)::
 
-    model (QuTiP Qobj) -> spectrum (sector ED) -> gibbs -> forces / noise / fixed_points
-        -> reduce (order-parameter hydro) -> field (SPDE integrator) -> analysis (walls, fits)
-
-``lindblad`` (exact Lindblad validation), ``sweep``, ``plotting`` and ``cli`` sit on top.
+    quantum   model, spectrum, gibbs, hydro, fixed_points, reduce     (QuTiP objects -> Gibbs hydro)
+    lindblad  exact steady states, secular (eps -> 0), dynamics         imports quantum
+    field     model, rng, kernels, reference, integrate, trackers      a leaf: the stochastic PDE
+    analysis  walls, correlations, fits, transfer                       imports field
+    experiments  presets (one registry), scans, figures                 imports quantum, field, analysis
+    sweep     config, tasks, runner, store, analyze                     imports experiments and below
+    plotting  draws result objects                                      imports result types only
+    cli       parse, call, print                                        on top
 
 The public names below are imported lazily (PEP 562): ``import lindhydro`` is cheap, and a name
 such as ``lindhydro.simulate`` loads only the modules it needs (QuTiP for the quantum side, numba
@@ -15,6 +20,11 @@ for the field integrator).
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.util
+import sys
+import types
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -26,29 +36,29 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     # model (QuTiP objects)
-    "ChainParameters": "lindhydro.model",
-    "JumpGroup": "lindhydro.model",
-    "OpenSystem": "lindhydro.model",
-    "custom_model": "lindhydro.model",
-    "hopping_factor": "lindhydro.model",
-    "model_from_parameters": "lindhydro.model",
-    "paper_model": "lindhydro.model",
-    "spin_flip_operator": "lindhydro.model",
+    "ChainParameters": "lindhydro.quantum.model",
+    "JumpGroup": "lindhydro.quantum.model",
+    "OpenSystem": "lindhydro.quantum.model",
+    "custom_model": "lindhydro.quantum.model",
+    "hopping_factor": "lindhydro.quantum.model",
+    "model_from_parameters": "lindhydro.quantum.model",
+    "paper_model": "lindhydro.quantum.model",
+    "spin_flip_operator": "lindhydro.quantum.model",
     # exact diagonalisation and Gibbs ensembles
-    "Spectrum": "lindhydro.spectrum",
-    "diagonalize": "lindhydro.spectrum",
-    "GibbsEnsemble": "lindhydro.gibbs",
+    "Spectrum": "lindhydro.quantum.spectrum",
+    "diagonalize": "lindhydro.quantum.spectrum",
+    "GibbsEnsemble": "lindhydro.quantum.gibbs",
     # forces, noise, fixed points
-    "ForceField": "lindhydro.forces",
-    "force_field": "lindhydro.forces",
-    "forces": "lindhydro.forces",
-    "noise_matrix": "lindhydro.noise",
-    "FixedPoint": "lindhydro.fixed_points",
-    "FixedPointResult": "lindhydro.fixed_points",
-    "find_fixed_points": "lindhydro.fixed_points",
+    "ForceField": "lindhydro.quantum.hydro",
+    "force_field": "lindhydro.quantum.hydro",
+    "forces": "lindhydro.quantum.hydro",
+    "noise_matrix": "lindhydro.quantum.hydro",
+    "FixedPoint": "lindhydro.quantum.fixed_points",
+    "FixedPointResult": "lindhydro.quantum.fixed_points",
+    "find_fixed_points": "lindhydro.quantum.fixed_points",
     # quantum -> hydro
-    "OrderParameterHydro": "lindhydro.reduce",
-    "reduce_to_order_parameter": "lindhydro.reduce",
+    "OrderParameterHydro": "lindhydro.quantum.reduce",
+    "reduce_to_order_parameter": "lindhydro.quantum.reduce",
     # stochastic PDE
     "FieldModel": "lindhydro.field",
     "SimulationResult": "lindhydro.field",
@@ -64,9 +74,47 @@ _EXPORTS: dict[str, str] = {
 }
 
 _SUBMODULES = {
-    "model", "spectrum", "gibbs", "forces", "noise", "fixed_points", "reduce", "field",
-    "analysis", "lindblad", "sweep", "plotting", "cli",
+    "quantum", "lindblad", "field", "analysis", "experiments", "sweep", "plotting", "cli",
 }
+
+#: modules moved in 0.2 (old name -> new home); the old names import with a DeprecationWarning
+#: and will be removed in 0.3
+_MOVED_MODULES = {
+    "model": "quantum.model",
+    "spectrum": "quantum.spectrum",
+    "gibbs": "quantum.gibbs",
+    "forces": "quantum.hydro",
+    "noise": "quantum.hydro",
+    "fixed_points": "quantum.fixed_points",
+    "reduce": "quantum.reduce",
+}
+
+
+class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports ``lindhydro.<old>`` as a proxy of its new home, with a DeprecationWarning."""
+
+    def find_spec(self, fullname, path, target=None):
+        head, _, tail = fullname.partition(".")
+        if head == "lindhydro" and tail in _MOVED_MODULES:
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        new = "lindhydro." + _MOVED_MODULES[spec.name.partition(".")[2]]
+        warnings.warn(f"{spec.name} moved to {new} in lindhydro 0.2; the old name will be removed in 0.3",
+                      DeprecationWarning, stacklevel=2)
+        target = importlib.import_module(new)
+        proxy = types.ModuleType(spec.name, target.__doc__)
+        proxy.__getattr__ = lambda name: getattr(target, name)
+        proxy.__all__ = list(getattr(target, "__all__", ()))
+        return proxy
+
+    def exec_module(self, module):
+        return None
+
+
+if not any(isinstance(f, _MovedModuleFinder) for f in sys.meta_path):
+    sys.meta_path.append(_MovedModuleFinder())
 
 __all__ = ["__version__", *_EXPORTS]
 
@@ -76,7 +124,7 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value
         return value
-    if name in _SUBMODULES:
+    if name in _SUBMODULES or name in _MOVED_MODULES:
         return importlib.import_module(f"lindhydro.{name}")
     raise AttributeError(f"module 'lindhydro' has no attribute {name!r}")
 

@@ -69,7 +69,7 @@ def test_escape_bars_leaves_blocks_and_tables_alone():
 
 def test_api_pages_cover_every_public_name(generated):
     modules = lindhydro_docs.write_api_pages()
-    assert "lindhydro.model" in modules
+    assert "lindhydro.quantum.model" in modules
     toc = (generated / "api_toc.inc").read_text(encoding="utf-8")
     for modname in modules:
         page = (generated / "api" / f"{modname}.rst").read_text(encoding="utf-8")
@@ -83,14 +83,14 @@ def test_api_pages_cover_every_public_name(generated):
         for name in lindhydro_docs.public_names(module):
             assert name in page, f"{modname}.{name} is missing from its API page"
     top = (generated / "api" / "lindhydro.rst").read_text(encoding="utf-8")
-    assert ":class:`lindhydro.ChainParameters <lindhydro.model.ChainParameters>`" in top
+    assert ":class:`lindhydro.ChainParameters <lindhydro.quantum.model.ChainParameters>`" in top
 
 
 def test_api_pages_skip_missing_modules(generated, monkeypatch):
     monkeypatch.setattr(
-        lindhydro_docs, "API_MODULES", ["lindhydro.model", "lindhydro.does_not_exist"]
+        lindhydro_docs, "API_MODULES", ["lindhydro.quantum.model", "lindhydro.does_not_exist"]
     )
-    assert lindhydro_docs.write_api_pages() == ["lindhydro.model"]
+    assert lindhydro_docs.write_api_pages() == ["lindhydro.quantum.model"]
     assert not (generated / "api" / "lindhydro.does_not_exist.rst").exists()
 
 

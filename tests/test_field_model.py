@@ -46,7 +46,7 @@ def test_invalid_models_rejected():
 
 
 @dataclass(frozen=True)
-class _FakeHydro:  # duck type of lindhydro.reduce.OrderParameterHydro
+class _FakeHydro:  # duck type of lindhydro.quantum.reduce.OrderParameterHydro
     force_coeffs: tuple
     noise: float
     parameters: object = None

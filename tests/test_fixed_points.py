@@ -5,11 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from lindhydro.fixed_points import find_fixed_points
-from lindhydro.forces import forces
-from lindhydro.gibbs import GibbsEnsemble
-from lindhydro.model import ChainParameters
-from lindhydro.spectrum import diagonalize
+from lindhydro.quantum.fixed_points import find_fixed_points
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.hydro import forces
+from lindhydro.quantum.model import ChainParameters
+from lindhydro.quantum.spectrum import diagonalize
 
 
 @pytest.fixture(scope="module")

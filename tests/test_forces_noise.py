@@ -5,18 +5,20 @@ import pytest
 import qutip
 import scipy.linalg
 
-from lindhydro.forces import (
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.hydro import (
     force_field,
     force_jacobian,
     force_jacobian_lambda,
     forces,
     forces_at,
     infinite_temperature_forces,
+    infinite_temperature_noise,
+    noise_at,
+    noise_matrix,
 )
-from lindhydro.gibbs import GibbsEnsemble
-from lindhydro.model import ChainParameters, custom_model, model_from_parameters
-from lindhydro.noise import infinite_temperature_noise, noise_at, noise_matrix
-from lindhydro.spectrum import diagonalize
+from lindhydro.quantum.model import ChainParameters, custom_model, model_from_parameters
+from lindhydro.quantum.spectrum import diagonalize
 
 LAMS = [(0.0, 0.0), (0.5, 0.4), (-0.8, -0.6), (0.3, -1.5), (-1.2, 0.2)]
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from lindhydro.gibbs import GibbsEnsemble
-from lindhydro.model import ChainParameters, model_from_parameters
-from lindhydro.spectrum import diagonalize
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.model import ChainParameters, model_from_parameters
+from lindhydro.quantum.spectrum import diagonalize
 
 LAMS = [(0.0, 0.0), (0.4, 0.3), (-0.7, -0.5), (1.1, -1.3), (-0.2, 0.9)]
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lindhydro.fixed_points import as_ensemble
 from lindhydro.lindblad import (
     fixed_point_reference,
     gap_summary,
     secular_steady_state,
     steady_state,
 )
-from lindhydro.model import ChainParameters
+from lindhydro.quantum.fixed_points import as_ensemble
+from lindhydro.quantum.model import ChainParameters
 
 
 def test_fixed_point_reference_is_the_symmetric_gibbs_mixture():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lindhydro.gibbs import GibbsEnsemble
 from lindhydro.lindblad.dynamics import compare_dynamics, gibbs_density_matrix
-from lindhydro.model import ChainParameters, model_from_parameters
-from lindhydro.spectrum import diagonalize
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.model import ChainParameters, model_from_parameters
+from lindhydro.quantum.spectrum import diagonalize
 
 
 def test_gibbs_state_conventions_match_the_ensemble():

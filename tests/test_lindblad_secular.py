@@ -8,7 +8,7 @@ import pytest
 from lindhydro.lindblad.secular import secular_sector, secular_steady_state
 from lindhydro.lindblad.steady_state import symmetric_steady_state
 from lindhydro.lindblad.symmetry import x_sector
-from lindhydro.model import ChainParameters, model_from_parameters
+from lindhydro.quantum.model import ChainParameters, model_from_parameters
 
 
 def _trace_distance(a, b):

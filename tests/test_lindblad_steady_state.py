@@ -16,7 +16,7 @@ from lindhydro.lindblad.steady_state import (
     symmetric_steady_state,
 )
 from lindhydro.lindblad.symmetry import symmetric_basis, x_sector
-from lindhydro.model import ChainParameters, model_from_parameters, spin_flip_operator
+from lindhydro.quantum.model import ChainParameters, model_from_parameters, spin_flip_operator
 
 
 @pytest.mark.parametrize(

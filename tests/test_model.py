@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import qutip
 
-from lindhydro.model import (
+from lindhydro.quantum.model import (
     ChainParameters,
     custom_model,
     paper_model,

@@ -5,11 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from lindhydro.forces import forces
-from lindhydro.gibbs import GibbsEnsemble
-from lindhydro.model import ChainParameters
-from lindhydro.reduce import reduce_to_order_parameter, slow_manifold
-from lindhydro.spectrum import diagonalize
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.hydro import forces
+from lindhydro.quantum.model import ChainParameters
+from lindhydro.quantum.reduce import reduce_to_order_parameter, slow_manifold
+from lindhydro.quantum.spectrum import diagonalize
 
 
 @pytest.fixture(scope="module")

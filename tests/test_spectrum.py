@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 import qutip
 
-from lindhydro.model import ChainParameters, custom_model, magnetisation, model_from_parameters
-from lindhydro.spectrum import diagonalize, estimate_memory, sector_hamiltonian
+from lindhydro.quantum.model import (
+    ChainParameters,
+    custom_model,
+    magnetisation,
+    model_from_parameters,
+)
+from lindhydro.quantum.spectrum import diagonalize, estimate_memory, sector_hamiltonian
 
 CASES = [
     ChainParameters(n_sites=5),
@@ -76,7 +81,7 @@ def test_force_elements_are_traceless_in_trace_sense():
 
 
 def test_too_large_chain_is_refused_before_work(monkeypatch):
-    import lindhydro.spectrum as spectrum_module
+    import lindhydro.quantum.spectrum as spectrum_module
 
     def no_work(*args, **kwargs):
         raise AssertionError("heavy work started before the memory check")

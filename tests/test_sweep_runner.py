@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from doubles import CrashAfter
 
 from lindhydro.sweep.config import parse_config
 from lindhydro.sweep.runner import run_sweep, sweep_status
 from lindhydro.sweep.store import ResultStore, open_store, read_entry
 from lindhydro.sweep.tasks import build_model, resolve
-from lindhydro.sweep.testing import CrashAfter
 
 OU = {
     "sweep": {"name": "ou", "store": "ou.store", "root_seed": 2024, "realisations": 3, "chunk_time": 0.5},
@@ -282,8 +282,8 @@ def test_real_field_simulator_chunked_on_cluster_equals_one_serial_run(tmp_path,
 
 def test_quantum_preset_first_principles_route(tmp_path, client):
     """preset "quantum": f and N11 reduced from exact diagonalisation (N = 6) on every worker."""
+    from lindhydro.experiments.presets import quantum_field_model
     from lindhydro.field import simulate
-    from lindhydro.sweep.presets import quantum_field_model
 
     d = {
         "sweep": {"store": "q.store", "root_seed": 3, "realisations": 1, "chunk_time": 0.5},

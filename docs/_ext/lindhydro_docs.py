@@ -35,16 +35,11 @@ DOCS = Path(__file__).resolve().parents[1]
 #: module that does not exist (yet) is skipped; the sub-modules of a package are found by walking
 #: it (names starting with ``_`` are private and skipped).
 API_MODULES = [
-    "lindhydro.model",
-    "lindhydro.spectrum",
-    "lindhydro.gibbs",
-    "lindhydro.forces",
-    "lindhydro.noise",
-    "lindhydro.fixed_points",
-    "lindhydro.reduce",
+    "lindhydro.quantum",
+    "lindhydro.lindblad",
     "lindhydro.field",
     "lindhydro.analysis",
-    "lindhydro.lindblad",
+    "lindhydro.experiments",
     "lindhydro.sweep",
     "lindhydro.plotting",
 ]

@@ -20,11 +20,11 @@ import numpy as np  # noqa: E402
 from lindhydro import ChainParameters  # noqa: E402
 from lindhydro.analysis.walls import smooth  # noqa: E402
 from lindhydro.field import FieldModel, simulate  # noqa: E402
-from lindhydro.fixed_points import find_fixed_points  # noqa: E402
-from lindhydro.forces import force_field  # noqa: E402
-from lindhydro.gibbs import GibbsEnsemble  # noqa: E402
-from lindhydro.reduce import reduce_to_order_parameter  # noqa: E402
-from lindhydro.spectrum import diagonalize  # noqa: E402
+from lindhydro.quantum.fixed_points import find_fixed_points  # noqa: E402
+from lindhydro.quantum.gibbs import GibbsEnsemble  # noqa: E402
+from lindhydro.quantum.hydro import force_field  # noqa: E402
+from lindhydro.quantum.reduce import reduce_to_order_parameter  # noqa: E402
+from lindhydro.quantum.spectrum import diagonalize  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "_static" / "readme_figure.png"
 

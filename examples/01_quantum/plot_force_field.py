@@ -25,12 +25,12 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lindhydro.fixed_points import find_fixed_points
-from lindhydro.forces import force_field, forces, infinite_temperature_forces
-from lindhydro.gibbs import GibbsEnsemble
-from lindhydro.model import ChainParameters
 from lindhydro.plotting.quantum import plot_force_field
-from lindhydro.spectrum import diagonalize
+from lindhydro.quantum.fixed_points import find_fixed_points
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.hydro import force_field, forces, infinite_temperature_forces
+from lindhydro.quantum.model import ChainParameters
+from lindhydro.quantum.spectrum import diagonalize
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--sites", type=int, default=10, help="chain length (paper: 12)")

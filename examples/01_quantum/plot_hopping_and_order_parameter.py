@@ -19,9 +19,9 @@ Small chains (N = 8) suffice: the fixed points are converged in N to about 10⁻
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lindhydro.fixed_points import find_fixed_points
-from lindhydro.model import ChainParameters
-from lindhydro.reduce import reduce_to_order_parameter
+from lindhydro.quantum.fixed_points import find_fixed_points
+from lindhydro.quantum.model import ChainParameters
+from lindhydro.quantum.reduce import reduce_to_order_parameter
 
 for hopping in ("isotropic", "literal"):
     res = find_fixed_points(ChainParameters(n_sites=8, hopping=hopping), paths=False)

@@ -25,10 +25,10 @@ import argparse
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lindhydro.gibbs import GibbsEnsemble
 from lindhydro.lindblad import compare_dynamics
-from lindhydro.model import ChainParameters
-from lindhydro.spectrum import diagonalize
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.model import ChainParameters
+from lindhydro.quantum.spectrum import diagonalize
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--sites", type=int, default=6, help="chain length (6-8)")

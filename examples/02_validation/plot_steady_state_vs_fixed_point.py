@@ -29,8 +29,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lindhydro.lindblad import fixed_point_reference, secular_steady_state, steady_state
-from lindhydro.model import ChainParameters
-from lindhydro.reduce import reduce_to_order_parameter
+from lindhydro.quantum.model import ChainParameters
+from lindhydro.quantum.reduce import reduce_to_order_parameter
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--nmax-exact", type=int, default=8, help="largest N for the exact solve (<= 10)")
@@ -97,7 +97,7 @@ for n, a, b in zip(ns, de, dm, strict=True):
 # Energy at given magnetisation: the slow manifold
 # ------------------------------------------------
 # The hydrodynamic states at magnetisation m are the Gibbs states on the slow manifold f2 = 0,
-# with energy e*(m) (from :func:`lindhydro.reduce.reduce_to_order_parameter`).  The exact
+# with energy e*(m) (from :func:`lindhydro.quantum.reduce.reduce_to_order_parameter`).  The exact
 # (ε → 0) steady state conditioned on |Q1| = N|m| is much colder than e*(m) at these N, and the
 # fully polarised states (e = Δ = 1, outside the Gibbs-reachable manifold) carry a large weight:
 # the good agreement of the *averaged* e and m_rms partly comes from this compensation.

@@ -3,7 +3,7 @@ Domains from first principles
 =============================
 
 Instead of the paper's toy force, take the force and the noise the quantum chain itself gives:
-:func:`lindhydro.reduce.reduce_to_order_parameter` follows the slow manifold (energy relaxed,
+:func:`lindhydro.quantum.reduce.reduce_to_order_parameter` follows the slow manifold (energy relaxed,
 ``f2 = 0``) of the Gibbs-ensemble hydrodynamics and fits ``f(m)/ε = Σ c_k m^(2k+1)``; ``N11`` at
 the stable fixed point is the strength of the non-conserved noise.  The paper does not compute
 the diffusion constant ``D`` or ``χT``; they are inputs here (units ``J = a = 1``: ``D`` in
@@ -35,9 +35,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lindhydro.field import FieldModel, paper_toy_model, simulate
-from lindhydro.model import ChainParameters
 from lindhydro.plotting.field import plot_kymograph
-from lindhydro.reduce import reduce_to_order_parameter
+from lindhydro.quantum.model import ChainParameters
+from lindhydro.quantum.reduce import reduce_to_order_parameter
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--sites", type=int, default=8, help="chain length of the diagonalisation (paper: 12)")

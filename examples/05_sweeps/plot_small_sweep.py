@@ -65,8 +65,22 @@ print(f"{len(config.tasks())} tasks, {config.n_chunks} chunks each, store {confi
 # parameters, as failed — the sweep itself carries on and returns a summary).
 from distributed import Client  # noqa: E402
 
+from lindhydro.experiments.presets import resolve  # noqa: E402
 from lindhydro.sweep.runner import start_local_cluster  # noqa: E402
-from lindhydro.sweep.testing import CrashAfter  # noqa: E402
+
+
+class CrashAfter:
+    """A simulator that crashes any run which would go past global step ``step``."""
+
+    def __init__(self, step, simulate):
+        self.step, self.simulate = step, simulate
+
+    def __call__(self, model, *, time, dt=0.001, state=None, **kwargs):
+        start = int(state.step) if state is not None else 0
+        if start + int(round(time / dt)) > self.step:
+            raise RuntimeError(f"simulated crash: run from step {start} would pass step {self.step}")
+        return resolve(self.simulate)(model, time=time, dt=dt, state=state, **kwargs)
+
 
 cluster = start_local_cluster(args.workers)
 client = Client(cluster)

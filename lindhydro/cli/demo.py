@@ -40,9 +40,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the demo and print a summary (or JSON)."""
     from lindhydro.field import FieldModel, simulate
-    from lindhydro.fixed_points import find_fixed_points
-    from lindhydro.model import ChainParameters
-    from lindhydro.reduce import reduce_to_order_parameter
+    from lindhydro.quantum.fixed_points import find_fixed_points
+    from lindhydro.quantum.model import ChainParameters
+    from lindhydro.quantum.reduce import reduce_to_order_parameter
 
     def say(msg: str) -> None:
         if not args.json:

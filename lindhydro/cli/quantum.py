@@ -50,7 +50,7 @@ def _add_chain_arguments(p: argparse.ArgumentParser) -> None:
 
 def _params(args):
     """ChainParameters from the chain options (shared by the validate subcommand)."""
-    from lindhydro.model import ChainParameters
+    from lindhydro.quantum.model import ChainParameters
 
     hopping = args.hopping
     if hopping not in ("isotropic", "literal"):
@@ -67,8 +67,8 @@ def _params(args):
 
 
 def _ensemble(params, sectors: str):
-    from lindhydro.gibbs import GibbsEnsemble
-    from lindhydro.spectrum import diagonalize
+    from lindhydro.quantum.gibbs import GibbsEnsemble
+    from lindhydro.quantum.spectrum import diagonalize
 
     return GibbsEnsemble(diagonalize(params, sectors=sectors, progress=sys.stderr.isatty()))
 
@@ -82,7 +82,7 @@ def _fmt_eigs(eigs) -> str:
 
 
 def _run_fixed_points(args) -> int:
-    from lindhydro.fixed_points import find_fixed_points
+    from lindhydro.quantum.fixed_points import find_fixed_points
 
     params = _params(args)
     t0 = time.perf_counter()
@@ -116,8 +116,8 @@ def _run_fixed_points(args) -> int:
 
 
 def _run_force_field(args) -> int:
-    from lindhydro.fixed_points import find_fixed_points
-    from lindhydro.forces import force_field
+    from lindhydro.quantum.fixed_points import find_fixed_points
+    from lindhydro.quantum.hydro import force_field
 
     params = _params(args)
     if args.grid < 2 or args.grid > 2001:

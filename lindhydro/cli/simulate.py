@@ -82,8 +82,8 @@ def build_model(args):
         gamma = 0.875 if args.gamma is None else args.gamma
         return paper_toy_model(args.eps, gamma, thermal=not args.no_thermal_noise, chi_T_2D=args.chi_T_2D,
                                renormalisation=args.renormalisation)
-    from lindhydro.model import ChainParameters
-    from lindhydro.reduce import reduce_to_order_parameter
+    from lindhydro.quantum.model import ChainParameters
+    from lindhydro.quantum.reduce import reduce_to_order_parameter
 
     gamma = 0.9 if args.gamma is None else args.gamma
     if args.sites < 4:

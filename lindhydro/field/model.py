@@ -384,7 +384,7 @@ class FieldModel:
 
         Parameters
         ----------
-        hydro : lindhydro.reduce.OrderParameterHydro
+        hydro : lindhydro.quantum.reduce.OrderParameterHydro
             ``force_coeffs`` (``f(m)/eps = sum_k c_k m^(2k+1)`` along the slow manifold, units
             ``J``) and ``noise`` (``N11`` per unit ``eps`` per lattice site at the stable fixed
             point, units ``J``; the variance of ``d_t Q1`` per site, i.e. of ``xi`` per unit length
@@ -413,7 +413,7 @@ class FieldModel:
         coeffs = tuple(eps * float(c) for c in hydro.force_coeffs)
         params = getattr(hydro, "parameters", None)
         gamma = getattr(params, "gamma", None)
-        meta = {"source": "lindhydro.reduce.OrderParameterHydro", "chi_T": float(chi_T)}
+        meta = {"source": "lindhydro.quantum.reduce.OrderParameterHydro", "chi_T": float(chi_T)}
         if params is not None and hasattr(params, "to_dict"):
             meta["chain_parameters"] = params.to_dict()
         return cls(

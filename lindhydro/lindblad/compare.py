@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.model import ChainParameters
+from lindhydro.quantum.model import ChainParameters
 
 from .secular import MAX_SECULAR_SITES, secular_steady_state
 from .steady_state import steady_state
@@ -71,7 +71,7 @@ class FixedPointReference:
 
 
 def fixed_point_reference(params: ChainParameters) -> FixedPointReference:
-    """Gibbs fixed point of the same chain (uses :mod:`lindhydro.fixed_points`).
+    """Gibbs fixed point of the same chain (uses :mod:`lindhydro.quantum.fixed_points`).
 
     Parameters
     ----------
@@ -87,7 +87,7 @@ def fixed_point_reference(params: ChainParameters) -> FixedPointReference:
     ValueError
         If no stable fixed point is found.
     """
-    from lindhydro.fixed_points import as_ensemble, find_fixed_points
+    from lindhydro.quantum.fixed_points import as_ensemble, find_fixed_points
 
     t0 = time.perf_counter()
     ens = as_ensemble(params)
@@ -189,7 +189,7 @@ def gap_summary(n_values, eps_values, *, gamma: float = 0.9, **chain) -> list[di
     gamma : float
         Bath mixing γ.
     **chain
-        Further :class:`~lindhydro.model.ChainParameters` fields.
+        Further :class:`~lindhydro.quantum.model.ChainParameters` fields.
 
     Returns
     -------

@@ -5,7 +5,7 @@ Both start from the same Gibbs state ρ(λ0) = exp(−λ0·(Q1, H0))/Z of a chai
 * exact: ``qutip.mesolve`` of ρ̇ = (L̂0 + εL̂1)ρ on the full 2^N space, recording
   m(t) = ⟨Q1⟩/N and e(t) = ⟨H0⟩/N;
 * hydrodynamics: dq/dt = ε f(q) with the Gibbs forces f of the *same* N
-  (:mod:`lindhydro.forces`), integrated in λ coordinates, dλ/dτ = −χ(λ)⁻¹ f(λ) (q = q(λ),
+  (:mod:`lindhydro.quantum.hydro`), integrated in λ coordinates, dλ/dτ = −χ(λ)⁻¹ f(λ) (q = q(λ),
   ∂q/∂λ = −χ), with τ = εt.
 
 Time is reported in units of 1/ε (τ = εt).  The hydrodynamic description assumes that H0
@@ -28,7 +28,7 @@ import numpy as np
 import qutip
 import scipy.integrate
 
-from lindhydro.model import ChainParameters, model_from_parameters
+from lindhydro.quantum.model import ChainParameters, model_from_parameters
 
 __all__ = ["TrajectoryComparison", "gibbs_density_matrix", "hydro_trajectory", "compare_dynamics", "MAX_DYNAMICS_SITES"]
 
@@ -77,13 +77,13 @@ def hydro_trajectory(
     .. math:: \\frac{dC}{d\\tau} = A C + C A^T + \\frac{\\mathcal N}{N}, \\qquad
         C(0) = \\chi(\\lambda_0)/N,
 
-    with A = ∂f/∂q and 𝒩 the noise matrix per unit ε and length (:mod:`lindhydro.noise`).  At
+    with A = ∂f/∂q and 𝒩 the noise matrix per unit ε and length (:mod:`lindhydro.quantum.hydro`).  At
     τ = 0 this rate equals the exact d⟨δQ_iδQ_j⟩/dτ of the Gibbs state (generalised Einstein
     relation), and its fixed point is the Gaussian spread around a stable fixed point.
 
     Parameters
     ----------
-    ensemble : lindhydro.gibbs.GibbsEnsemble
+    ensemble : lindhydro.quantum.gibbs.GibbsEnsemble
         Gibbs ensemble of the chain (its forces, susceptibilities and noise).
     lam0 : (float, float)
         Initial Lagrange parameters (λ1, λ2).
@@ -99,8 +99,7 @@ def hydro_trajectory(
     numpy.ndarray, shape (len(tau), 5)
         Columns m, e, C11, C12, C22 (C zero when ``noise=False``).
     """
-    from lindhydro.forces import force_jacobian, forces
-    from lindhydro.noise import noise_matrix
+    from lindhydro.quantum.hydro import force_jacobian, forces, noise_matrix
 
     n = ensemble.n_sites
 
@@ -202,7 +201,7 @@ def compare_dynamics(
     n_times : int
         Number of output times.
     ensemble : GibbsEnsemble, optional
-        Gibbs ensemble of the same chain (built with :mod:`lindhydro.spectrum` if omitted).
+        Gibbs ensemble of the same chain (built with :mod:`lindhydro.quantum.spectrum` if omitted).
     rtol, atol : float
         mesolve tolerances.
 
@@ -223,8 +222,8 @@ def compare_dynamics(
         raise ValueError("tau_max must be positive and n_times >= 2")
     timings = {}
     if ensemble is None:
-        from lindhydro.gibbs import GibbsEnsemble
-        from lindhydro.spectrum import diagonalize
+        from lindhydro.quantum.gibbs import GibbsEnsemble
+        from lindhydro.quantum.spectrum import diagonalize
 
         t0 = time.perf_counter()
         ensemble = GibbsEnsemble(diagonalize(params))

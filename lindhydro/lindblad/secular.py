@@ -34,7 +34,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
-from lindhydro.model import ChainParameters, OpenSystem, model_from_parameters
+from lindhydro.quantum.model import ChainParameters, OpenSystem, model_from_parameters
 
 from .steady_state import _EqualMixture, _q1_distribution, _sector_observables
 from .symmetry import XSector, _group_state_maps, _popcount, x_sector

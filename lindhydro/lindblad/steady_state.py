@@ -32,7 +32,7 @@ import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from lindhydro.model import ChainParameters, OpenSystem, model_from_parameters
+from lindhydro.quantum.model import ChainParameters, OpenSystem, model_from_parameters
 
 from .symmetry import (
     SymmetricOperatorBasis,

@@ -37,7 +37,7 @@ import numpy as np
 import qutip
 import scipy.sparse as sp
 
-from lindhydro.model import OpenSystem, spin_flip_operator
+from lindhydro.quantum.model import OpenSystem, spin_flip_operator
 
 __all__ = [
     "XSector",

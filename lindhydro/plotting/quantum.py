@@ -13,9 +13,9 @@ def plot_force_field(field, fixed_points=None, *, ax=None, cmap: str = "viridis"
 
     Parameters
     ----------
-    field : lindhydro.forces.ForceField
+    field : lindhydro.quantum.hydro.ForceField
         Forces on an (m, e) grid (per unit ε).
-    fixed_points : lindhydro.fixed_points.FixedPointResult, optional
+    fixed_points : lindhydro.quantum.fixed_points.FixedPointResult, optional
         Fixed points (filled red: stable; open red: unstable) and flow lines (red) to overlay.
     ax : matplotlib.axes.Axes, optional
         Axes to draw into (a new figure otherwise).

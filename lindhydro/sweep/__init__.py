@@ -4,7 +4,6 @@
 * :mod:`lindhydro.sweep.runner` — :func:`run_sweep` (local cluster or an existing scheduler);
 * :mod:`lindhydro.sweep.store` — the atomic, checksummed result store (:func:`open_store`);
 * :mod:`lindhydro.sweep.analyze` — density vs ε, errors, fit, plots (:func:`analyze_store`);
-* :mod:`lindhydro.sweep.testing` — an exactly solvable stand-in simulator for tests.
 
 Command line: ``lindhydro sweep CONFIG.toml`` and ``lindhydro analyze STORE``; cluster recipes in
 ``docs/cluster.md``.

@@ -19,7 +19,7 @@ The file format (all lengths in lattice constants a, times in a²/D, energies in
 
     [model]
     preset = "paper"             # "paper": lindhydro.field.paper_toy_model; "quantum": reduced from
-                                 # the chain (lindhydro.sweep.presets); "ou": exact test stand-in
+                                 # the chain; "ou": exact test stand-in (lindhydro.experiments.presets)
     gamma = 0.875                # further keys are the preset's keyword arguments
     thermal = true
     chi_T_2D = 1.0
@@ -56,15 +56,15 @@ import itertools
 import json
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from lindhydro.experiments.presets import PRESETS
+
 __all__ = [
-    "PRESETS",
-    "Preset",
     "SweepConfig",
     "TaskSpec",
     "canonical_json",
@@ -76,60 +76,6 @@ __all__ = [
 #: Format version of the configuration (stored in every result).
 CONFIG_FORMAT = 1
 
-
-@dataclass(frozen=True)
-class Preset:
-    """A named model family the sweep can build on a worker.
-
-    Parameters
-    ----------
-    name : str
-        Preset name used in ``[model] preset``.
-    builder : str
-        ``"module:function"`` building the model: ``builder(eps, **model_parameters)``.
-    simulator : str
-        ``"module:function"`` with the signature of :func:`lindhydro.field.simulate`.
-    parameters : dict
-        Allowed model keys and their types (``float``, ``bool``, ``str``).
-    checker : str or None
-        ``"module:function"`` called as ``checker(model, length=, time=, dx=, dt=)`` on the client
-        before any work (e.g. :func:`lindhydro.field.check_numerics`: stability limit, memory).
-    """
-
-    name: str
-    builder: str
-    simulator: str
-    parameters: dict[str, type] = field(default_factory=dict)
-    checker: str | None = None
-
-
-#: Model presets.  ``paper`` is the toy model of the paper (Eq. 15, :func:`lindhydro.field.paper_toy_model`);
-#: ``quantum`` the field model reduced from the chain by exact diagonalisation
-#: (:func:`lindhydro.sweep.presets.quantum_field_model`); ``ou`` is an exactly solvable stand-in (independent Ornstein–Uhlenbeck cells,
-#: :mod:`lindhydro.sweep.testing`) that tests the sweep machinery against exact results in milliseconds.
-PRESETS: dict[str, Preset] = {
-    "paper": Preset(
-        "paper",
-        builder="lindhydro.field:paper_toy_model",
-        simulator="lindhydro.field:simulate",
-        parameters={"gamma": float, "thermal": bool, "chi_T_2D": float, "renormalisation": str},
-        checker="lindhydro.field:check_numerics",
-    ),
-    "quantum": Preset(
-        "quantum",
-        builder="lindhydro.sweep.presets:quantum_field_model",
-        simulator="lindhydro.field:simulate",
-        parameters={"sites": int, "gamma": float, "delta": float, "jprime": float, "hopping": str,
-                    "D": float, "chi_T": float, "thermal": bool, "renormalisation": str},
-        checker="lindhydro.field:check_numerics",
-    ),
-    "ou": Preset(
-        "ou",
-        builder="lindhydro.sweep.testing:ou_model",
-        simulator="lindhydro.sweep.testing:ou_simulate",
-        parameters={"rate": float, "noise": float, "delay": float},
-    ),
-}
 
 #: Simulation keys, their types, and whether they are required.
 SIMULATION_KEYS: dict[str, tuple[type, bool]] = {

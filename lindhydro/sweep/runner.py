@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.experiments.presets import PRESETS
 from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json, load_config
 from lindhydro.sweep.store import CorruptEntryError, ResultStore
 from lindhydro.sweep.tasks import (
@@ -200,8 +201,6 @@ def _local_cluster(LocalCluster, n: int):
 
 def _validate_models(tasks: list[TaskSpec], simulate: str | Callable | None) -> None:
     """Build every distinct model and check its numerics on the client: errors before any work."""
-    from lindhydro.sweep.config import PRESETS
-
     seen = set()
     for t in tasks:
         key = (t.preset, t.eps, t.model, t.simulation)

@@ -13,7 +13,6 @@ pickles (a module-level function).  Any simulator with the signature and continu
 
 from __future__ import annotations
 
-import importlib
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.experiments.presets import resolve
 from lindhydro.sweep.config import TaskSpec
 
 __all__ = [
@@ -31,39 +31,11 @@ __all__ = [
     "build_model",
     "chunk_steps",
     "merge_series",
-    "resolve",
     "run_chunk",
 ]
 
 #: Time series taken from a simulation result when present (each of the length of ``times``).
 SERIES = ("m2", "wall_density", "m_mean", "wall_count", "correlation_length")
-
-
-def resolve(ref: str | Callable) -> Callable:
-    """Import ``"module:function"`` (or return a callable unchanged).
-
-    Parameters
-    ----------
-    ref : str or callable
-        ``"package.module:function"`` (dotted attributes allowed after the colon).
-
-    Returns
-    -------
-    callable
-        The function.
-    """
-    if callable(ref):
-        return ref
-    module, _, name = ref.partition(":")
-    try:
-        obj = importlib.import_module(module)
-        for part in name.split("."):
-            obj = getattr(obj, part)
-    except (ImportError, AttributeError) as exc:
-        raise ValueError(f"cannot import {ref!r}: {exc}") from None
-    if not callable(obj):
-        raise ValueError(f"{ref!r} is not callable")
-    return obj
 
 
 def build_model(spec: TaskSpec):

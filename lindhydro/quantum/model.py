@@ -167,7 +167,7 @@ def _check_qobj_size(n_sites: int) -> None:
         raise ValueError(
             f"a full-space Qobj for N={n_sites} sites has dimension 2^{n_sites} = {dim}; "
             f"lindhydro builds full-space operators only up to N={MAX_QOBJ_SITES}. "
-            "Use the sector-resolved routines in lindhydro.spectrum for larger chains."
+            "Use the sector-resolved routines in lindhydro.quantum.spectrum for larger chains."
         )
 
 

@@ -2,7 +2,7 @@
 
 The two-component flow dq/dt = f(q) (q = (m, e)) has a fast energy direction (the Jacobian
 eigenvalue along e is several times larger than the one along m, see
-:mod:`lindhydro.fixed_points`).  Eliminating e adiabatically gives the *slow manifold*
+:mod:`lindhydro.quantum.fixed_points`).  Eliminating e adiabatically gives the *slow manifold*
 e*(m) defined by f2(m, e*(m)) = 0, on which
 
 .. math::
@@ -33,11 +33,10 @@ from typing import Any
 import numpy as np
 from scipy.optimize import root
 
-from lindhydro.fixed_points import FixedPointResult, as_ensemble, find_fixed_points
-from lindhydro.forces import force_jacobian_lambda, forces
-from lindhydro.gibbs import GibbsEnsemble
-from lindhydro.model import ChainParameters
-from lindhydro.noise import noise_matrix
+from lindhydro.quantum.fixed_points import FixedPointResult, as_ensemble, find_fixed_points
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.hydro import force_jacobian_lambda, forces, noise_matrix
+from lindhydro.quantum.model import ChainParameters
 
 __all__ = ["OrderParameterHydro", "reduce_to_order_parameter", "slow_manifold"]
 
@@ -191,7 +190,7 @@ def reduce_to_order_parameter(
     n_points : int
         Grid points on [0, m_max].
     sectors : str
-        Diagonalisation route (see :func:`lindhydro.spectrum.diagonalize`).
+        Diagonalisation route (see :func:`lindhydro.quantum.spectrum.diagonalize`).
     ensemble : GibbsEnsemble, optional
         A ready ensemble for ``params`` (skips the diagonalisation).
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import ConvexHull, QhullError
 
-from lindhydro.spectrum import Spectrum
+from lindhydro.quantum.spectrum import Spectrum
 
 __all__ = ["GibbsEnsemble"]
 
@@ -37,12 +37,12 @@ _BATCH_ELEMENTS = 2_000_000
 
 
 class GibbsEnsemble:
-    """Gibbs ensembles over the eigenstates of a :class:`~lindhydro.spectrum.Spectrum`.
+    """Gibbs ensembles over the eigenstates of a :class:`~lindhydro.quantum.spectrum.Spectrum`.
 
     Parameters
     ----------
     spectrum : Spectrum
-        Output of :func:`lindhydro.spectrum.diagonalize`.
+        Output of :func:`lindhydro.quantum.spectrum.diagonalize`.
 
     Notes
     -----

@@ -35,10 +35,10 @@ Routes
 momentum k; eigenstates are momentum eigenstates, so ``Σ_j ⟨n|X_j|n⟩ = N ⟨n|X_0|n⟩`` for the
 translation-covariant families X_j of the bath.  ``"magnetisation"``: sectors of fixed Q1 only,
 real symmetric blocks, explicit sums over sites (also open chains).  ``"dense"``: the general
-:class:`~lindhydro.model.OpenSystem` route (user-supplied Qobjs): full ``eigh`` of H0 inside the
+:class:`~lindhydro.quantum.model.OpenSystem` route (user-supplied Qobjs): full ``eigh`` of H0 inside the
 joint eigenspaces of the charges; it is also the brute-force reference of the tests.
 
-Bit convention (as :mod:`lindhydro.model`): basis index ``s``, bit ``N−1−j`` set ⇔ site ``j`` is
+Bit convention (as :mod:`lindhydro.quantum.model`): basis index ``s``, bit ``N−1−j`` set ⇔ site ``j`` is
 down, so ``σᶻ_j = 1 − 2·bit`` and ``Q1 = N − 2·popcount(s)``.
 """
 
@@ -53,7 +53,7 @@ import numpy as np
 import qutip
 import scipy.sparse as sp
 
-from lindhydro.model import ChainParameters, OpenSystem
+from lindhydro.quantum.model import ChainParameters, OpenSystem
 
 __all__ = [
     "Spectrum",
@@ -151,7 +151,7 @@ class Spectrum:
 
 
 def _bonds(n: int, distance: int, boundary: str) -> list[tuple[int, int]]:
-    """Bonds exactly as :mod:`lindhydro.model` builds them (doubled ring for N = 2·distance)."""
+    """Bonds exactly as :mod:`lindhydro.quantum.model` builds them (doubled ring for N = 2·distance)."""
     if boundary == "periodic":
         if n <= distance:
             return []
@@ -570,11 +570,11 @@ def diagonalize(
     ----------
     params_or_system : ChainParameters or OpenSystem
         The paper's chain (fast sector-resolved route built directly from bit representations)
-        or a general :class:`~lindhydro.model.OpenSystem` of user-supplied Qobjs (dense route).
+        or a general :class:`~lindhydro.quantum.model.OpenSystem` of user-supplied Qobjs (dense route).
     sectors : {"auto", "momentum", "magnetisation", "dense"}
         ``"auto"``: momentum sectors for periodic chains with N ≥ 10, magnetisation sectors
         otherwise; always ``"dense"`` for an OpenSystem.  ``"dense"`` with ChainParameters builds
-        the QuTiP model of :mod:`lindhydro.model` and takes the general route (reference).
+        the QuTiP model of :mod:`lindhydro.quantum.model` and takes the general route (reference).
     memory_budget : int, optional
         Bytes the calculation may use (default: half the physical memory).  The need is
         estimated *before* any heavy work (:func:`estimate_memory`).
@@ -591,8 +591,8 @@ def diagonalize(
     ValueError
         Unknown ``sectors``, momentum sectors for open chains, or a calculation that would not fit
         the memory budget.  (N < 3, γ ∉ [0, 1] and non-Hermitian or non-conserved operators are
-        rejected by :class:`~lindhydro.model.ChainParameters` and
-        :class:`~lindhydro.model.OpenSystem` themselves.)
+        rejected by :class:`~lindhydro.quantum.model.ChainParameters` and
+        :class:`~lindhydro.quantum.model.OpenSystem` themselves.)
     """
     if sectors not in ("auto", "momentum", "magnetisation", "dense"):
         raise ValueError(
@@ -621,7 +621,7 @@ def diagonalize(
                 f"the dense route is limited to 2^N <= {MAX_DENSE_DIMENSION} (N <= "
                 f"{int(math.log2(MAX_DENSE_DIMENSION))}); got N={n}"
             )
-        from lindhydro.model import model_from_parameters
+        from lindhydro.quantum.model import model_from_parameters
 
         return _diagonalize_dense(model_from_parameters(params))
     _check_memory(n, sectors, memory_budget)

@@ -1,4 +1,4 @@
-"""An exactly solvable stand-in simulator for testing the sweep machinery (preset ``"ou"``).
+"""An exactly solvable stand-in model and simulator for testing sweep machinery (preset ``"ou"``).
 
 Each of the ``L/dx`` cells is an independent Ornstein–Uhlenbeck process
 
@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CrashAfter", "OUModel", "OUResult", "OUState", "ou_model", "ou_simulate"]
+__all__ = ["OUModel", "OUResult", "OUState", "ou_model", "ou_simulate"]
 
 
 @dataclass(frozen=True)
@@ -248,30 +248,3 @@ def ou_simulate(
         wall_density=np.asarray(walls, dtype=float),
         site_updates_per_second=n * steps / elapsed,
     )
-
-
-@dataclass(frozen=True)
-class CrashAfter:
-    """A simulator wrapper that crashes a run which would go past global step ``step``.
-
-    Used to interrupt every task of a sweep at a known point (after its checkpoints) and then check
-    that resuming gives exactly the uninterrupted result.  Picklable, so it runs on dask workers.
-
-    Parameters
-    ----------
-    step : int
-        Last global step a run may reach.
-    simulate : str
-        ``"module:function"`` of the wrapped simulator.
-    """
-
-    step: int
-    simulate: str = "lindhydro.sweep.testing:ou_simulate"
-
-    def __call__(self, model, *, time: float, dt: float = 0.001, state=None, **kwargs):
-        from lindhydro.sweep.tasks import resolve
-
-        start = int(state.step) if state is not None else 0
-        if start + int(round(time / dt)) > self.step:
-            raise RuntimeError(f"simulated crash: run from step {start} would pass step {self.step}")
-        return resolve(self.simulate)(model, time=time, dt=dt, state=state, **kwargs)

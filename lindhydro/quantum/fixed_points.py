@@ -22,11 +22,10 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import root
 
-from lindhydro.forces import force_jacobian, force_jacobian_lambda, forces
-from lindhydro.gibbs import GibbsEnsemble
-from lindhydro.model import ChainParameters, OpenSystem
-from lindhydro.noise import noise_matrix
-from lindhydro.spectrum import Spectrum, diagonalize
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.hydro import force_jacobian, force_jacobian_lambda, forces, noise_matrix
+from lindhydro.quantum.model import ChainParameters, OpenSystem
+from lindhydro.quantum.spectrum import Spectrum, diagonalize
 
 __all__ = ["FixedPoint", "FixedPointResult", "find_fixed_points", "flow_path", "as_ensemble"]
 
@@ -141,7 +140,7 @@ def as_ensemble(obj, *, sectors: str = "auto") -> GibbsEnsemble:
     obj : ChainParameters, OpenSystem, Spectrum or GibbsEnsemble
         What to build the ensemble from (diagonalised if needed).
     sectors : str
-        Diagonalisation route (see :func:`~lindhydro.spectrum.diagonalize`).
+        Diagonalisation route (see :func:`~lindhydro.quantum.spectrum.diagonalize`).
 
     Returns
     -------
@@ -267,7 +266,7 @@ def find_fixed_points(
     displacement : float
         Initial displacement from the unstable fixed point along the eigenvector, in q units.
     sectors : str
-        Passed to :func:`~lindhydro.spectrum.diagonalize`.
+        Passed to :func:`~lindhydro.quantum.spectrum.diagonalize`.
 
     Returns
     -------

@@ -1,27 +1,13 @@
-"""Hydrodynamic forces f_i(q) = (1/N) ⟨L̂1†(Q_i)⟩_λ(q) per unit ε, their Jacobians, force fields.
+"""The hydrodynamics of the Gibbs states: forces f_i(q), their Jacobians and the noise N_ij(q).
 
-Conventions
------------
-* Per unit ε: the physical force is ε f_i.  Units: f1 in J (rate of change of m), f2 in J²
-  (rate of change of e), with ħ = a = 1.
-* Only the bath contributes because [H0, Q_i] = 0: f_i = (1/N) Tr[Q_i L̂1 ρ(λ)].
-* Jacobians are exact: ∂f_i/∂λ_j = −cov(F_i, Q_j)/N and ∂q_i/∂λ_j = −χ_ij, so
+* Forces per unit ε: f_i(λ) = (1/N) ⟨L̂1†(Q_i)⟩_λ; only the bath contributes because [H0, Q_i] = 0.
+  Units (J = a = ħ = 1): f_i in J × [q_i] (the paper's chain: f1 in J, f2 in J²).
+* Noise per unit ε and unit length (generalised Einstein relation, the paper's App. A.2):
+  N_ij(λ) = (1/N) Σ_k r_k ⟨[L_k†, Q_i][Q_j, L_k]⟩_λ, a symmetric positive semidefinite Gram matrix.
+* Jacobians are exact covariances: ∂f_i/∂λ_j = −cov(F_i, Q_j)/N, ∂q_i/∂λ_j = −χ_ij, and
   ∂f/∂q = (∂f/∂λ)(∂q/∂λ)⁻¹.
 
-Infinite temperature
---------------------
-At λ2 = 0 the Gibbs state is a product state with ⟨σᶻ_j⟩ = m.  Using D†_{σˣ}(σᶻ_j) = −2σᶻ_j,
-D†_{L⁽²⁾_j}(Q1) = 2(P↑P↓P↑ − P↓P↑P↓)_{j−1,j,j+1} and, for H0, only the σᶻσᶻ energy changes
-(the flip-flop terms have zero mean in a diagonal state):
-
-.. math::
-
-    f_1(m) = 2J\\Big[\\frac{\\gamma}{4}(1 - m^2) - (1 - \\gamma)\\Big] m, \\qquad
-    f_2(m) = J^2 \\Delta \\big[\\gamma (1 - m^2) - 4 (1 - \\gamma) m^2\\big]
-
-(periodic chains).  The paper's Appendix A.1 prints f1 without the factor 2 and an f2 without
-the hopping terms of H0 (which vanish only at λ2 = 0); its toy model (Eq. 15) keeps the version
-without the factor 2.  Both forms are verified against exact diagonalisation in the tests.
+Derivations, the infinite-temperature forms and where the paper's A.1/A.2 differ: ``docs/physics.md``.
 """
 
 from __future__ import annotations
@@ -31,10 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.gibbs import GibbsEnsemble
-from lindhydro.model import ChainParameters
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.model import ChainParameters
 
 __all__ = [
+    "noise_matrix",
+    "noise_at",
+    "noise_jacobian_lambda",
+    "infinite_temperature_noise",
     "forces",
     "force_jacobian_lambda",
     "force_jacobian",
@@ -281,3 +271,94 @@ def force_field(
         parameters=spec.parameters,
         hull=np.asarray(ensemble.reachable_vertices),
     )
+
+
+
+
+__all__ = ["noise_matrix", "noise_at", "noise_jacobian_lambda", "infinite_temperature_noise"]
+
+
+def noise_matrix(ensemble: GibbsEnsemble, lam) -> np.ndarray:
+    """N_ij(λ) per unit ε and unit length.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble (spectrum with noise elements).
+    lam : array_like, shape (n_charges,)
+        Lagrange parameters.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges)
+        Symmetric positive semidefinite noise matrix (N11 in J, N12 in J², N22 in J³).
+    """
+    Nn = ensemble.average(ensemble.spectrum.noise_elements, lam) / ensemble.n_sites
+    return 0.5 * (Nn + Nn.T)
+
+
+def noise_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
+    """∂N_ij/∂λ_k = −cov(N_ij, Q_k)/N.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    lam : array_like, shape (n_charges,)
+        Lagrange parameters.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges, n_charges)
+        Derivatives, last index k.
+    """
+    return -ensemble.covariance(ensemble.spectrum.noise_elements, lam) / ensemble.n_sites
+
+
+def noise_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
+    """N(q) at densities q.
+
+    Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    q : array_like, shape (n_charges,)
+        Densities (m, e).
+    lam0 : array_like, optional
+        Starting point of the inverse map.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges)
+        Noise matrix per unit ε.
+
+    Raises
+    ------
+    ValueError
+        If q is unreachable.
+    """
+    return noise_matrix(ensemble, ensemble.lambdas(q, lam0=lam0))
+
+
+def infinite_temperature_noise(m, params: ChainParameters) -> tuple[np.ndarray, np.ndarray]:
+    """Analytic (N11, N12) per unit ε at λ2 = 0 (product state, ⟨σᶻ⟩ = m), periodic chain.
+
+    N11 = 4J(1 − γ) + Jγ(1 − m²) (units J); N12 = 8J²Δ(1−γ)m + 2J²Δγ m(1 − m²) (units J²).
+
+    Parameters
+    ----------
+    m : array_like
+        Magnetisation density.
+    params : ChainParameters
+        J, Δ, γ are used.
+
+    Returns
+    -------
+    N11, N12 : ndarray
+        Noise matrix elements per unit ε and unit length.
+    """
+    m = np.asarray(m, dtype=float)
+    J, g, D = params.J, params.gamma, params.delta
+    n11 = 4 * J * (1 - g) + J * g * (1 - m**2)
+    n12 = 8 * J**2 * D * (1 - g) * m + 2 * J**2 * D * g * m * (1 - m**2)
+    return n11, n12

@@ -1,0 +1,226 @@
+"""One registry of named field models, used by the command line, sweep configurations and figures.
+
+A *preset* is a model family built at a coupling ε by ``build(eps, **parameters)``; its name is
+what ``lindhydro simulate --model NAME`` and a sweep's ``[model] preset = "NAME"`` refer to.
+
+* ``paper`` — the paper's toy model (Eq. 15) in units D = J = a = 1
+  (:func:`lindhydro.field.paper_toy_model`).
+* ``quantum`` — the order-parameter hydrodynamics reduced from the XXZ chain by exact
+  diagonalisation (:func:`lindhydro.quantum.reduce.reduce_to_order_parameter`, cached per process
+  and chain), made a field model by :meth:`lindhydro.field.FieldModel.from_hydro` at each ε.  Units
+  J = a = 1; the diffusion constant ``D`` (J a²) and ``chi_T`` (1/a) are inputs.
+* ``ou`` — independent Ornstein–Uhlenbeck cells with exact statistics
+  (:mod:`lindhydro.experiments.ou`), a stand-in that tests sweep machinery in milliseconds.
+
+Builders and simulators are named by ``"module:function"`` strings so that a task can be sent to a
+dask worker as plain data and resolved there (:func:`resolve`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["PRESETS", "Preset", "build_model", "preset", "quantum_field_model", "resolve"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named model family.
+
+    Parameters
+    ----------
+    name : str
+        The name used on the command line and in sweep configurations.
+    builder : str
+        ``"module:function"``; ``builder(eps, **parameters)`` returns the model.
+    simulator : str
+        ``"module:function"`` with the signature of :func:`lindhydro.field.simulate`.
+    parameters : dict
+        Allowed model keys (besides ε) and their types (``float``, ``int``, ``bool``, ``str``).
+    checker : str or None
+        ``"module:function"`` called as ``checker(model, length=, time=, dx=, dt=)`` before any
+        work (e.g. :func:`lindhydro.field.check_numerics`: stability limit, memory).
+    description : str
+        One line for help texts.
+    """
+
+    name: str
+    builder: str
+    simulator: str
+    parameters: dict[str, type] = field(default_factory=dict)
+    checker: str | None = None
+    description: str = ""
+
+
+#: The registry: preset name -> :class:`Preset`.
+PRESETS: dict[str, Preset] = {
+    "paper": Preset(
+        "paper",
+        builder="lindhydro.field:paper_toy_model",
+        simulator="lindhydro.field:simulate",
+        parameters={"gamma": float, "thermal": bool, "chi_T_2D": float, "renormalisation": str},
+        checker="lindhydro.field:check_numerics",
+        description="the paper's toy model (Eq. 15), units D = J = a = 1",
+    ),
+    "quantum": Preset(
+        "quantum",
+        builder="lindhydro.experiments.presets:quantum_field_model",
+        simulator="lindhydro.field:simulate",
+        parameters={"sites": int, "gamma": float, "delta": float, "jprime": float, "hopping": str,
+                    "D": float, "chi_T": float, "thermal": bool, "renormalisation": str},
+        checker="lindhydro.field:check_numerics",
+        description="f(m) and N11 reduced from the XXZ chain by exact diagonalisation",
+    ),
+    "ou": Preset(
+        "ou",
+        builder="lindhydro.experiments.ou:ou_model",
+        simulator="lindhydro.experiments.ou:ou_simulate",
+        parameters={"rate": float, "noise": float, "delay": float},
+        description="independent Ornstein-Uhlenbeck cells with exact statistics (a test stand-in)",
+    ),
+}
+
+
+def preset(name: str) -> Preset:
+    """The preset called ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PRESETS`.
+
+    Returns
+    -------
+    Preset
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the known ones).
+    """
+    if name not in PRESETS:
+        raise ValueError(f"unknown model preset {name!r}; known presets: {', '.join(sorted(PRESETS))}")
+    return PRESETS[name]
+
+
+def resolve(ref: str | Callable) -> Callable:
+    """The callable named by ``"module:function"`` (a callable is returned as it is).
+
+    Parameters
+    ----------
+    ref : str or callable
+        ``"package.module:function"`` (dotted attributes allowed after the colon).
+
+    Returns
+    -------
+    callable
+
+    Raises
+    ------
+    ValueError
+        If the reference is malformed, cannot be imported or is not callable.
+    """
+    if callable(ref):
+        return ref
+    if not isinstance(ref, str) or ref.count(":") != 1:
+        raise ValueError(f"a callable reference must be 'module:function', got {ref!r}")
+    module, name = ref.split(":")
+    try:
+        obj = importlib.import_module(module)
+        for part in name.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"cannot import {ref!r}: {exc}") from None
+    if not callable(obj):
+        raise ValueError(f"{ref!r} is not callable")
+    return obj
+
+
+def build_model(name: str, eps: float, **parameters: Any) -> Any:
+    """Build the model of preset ``name`` at coupling ``eps``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PRESETS`.
+    eps : float
+        Coupling ε (> 0).
+    **parameters
+        The preset's parameters (unknown keys are refused).
+
+    Returns
+    -------
+    object
+        The model (a :class:`lindhydro.field.FieldModel` for ``paper`` and ``quantum``).
+
+    Raises
+    ------
+    ValueError
+        Unknown preset or parameter, or parameters the builder rejects.
+    """
+    p = preset(name)
+    unknown = sorted(set(parameters) - set(p.parameters))
+    if unknown:
+        raise ValueError(f"preset {name!r} takes the parameters {sorted(p.parameters)}; unknown: {unknown}")
+    return resolve(p.builder)(eps, **parameters)
+
+
+@lru_cache(maxsize=16)
+def _hydro(sites: int, gamma: float, delta: float, jprime: float, hopping: str):
+    # imported here: the registry is read by every command line and sweep configuration, the
+    # quantum side (QuTiP) is needed only when this preset is built
+    from lindhydro.quantum.model import ChainParameters
+    from lindhydro.quantum.reduce import reduce_to_order_parameter
+
+    return reduce_to_order_parameter(
+        ChainParameters(n_sites=sites, gamma=gamma, delta=delta, jprime=jprime, hopping=hopping)
+    )
+
+
+def quantum_field_model(
+    eps: float,
+    *,
+    sites: int = 8,
+    gamma: float = 0.9,
+    delta: float = 1.0,
+    jprime: float = 0.01,
+    hopping: str = "isotropic",
+    D: float = 1.0,
+    chi_T: float = 0.5,
+    thermal: bool = True,
+    renormalisation: str = "none",
+):
+    """Field model of the weakly open XXZ chain at coupling ``eps`` (the ``quantum`` preset).
+
+    Parameters
+    ----------
+    eps : float
+        Bath coupling ε (> 0).
+    sites : int
+        Chain length N of the exact diagonalisation.
+    gamma, delta, jprime : float
+        Bath mixing γ, anisotropy Δ and next-nearest hopping J'/J of the chain.
+    hopping : {"isotropic", "literal"}
+        Hopping normalisation (:func:`lindhydro.quantum.model.hopping_factor`).
+    D : float
+        Diffusion constant of m (units J a²).
+    chi_T : float
+        χT (units 1/a); the conserved noise has variance 2 D χT per unit length and time.
+    thermal : bool
+        Include the conserved noise.
+    renormalisation : {"none", "wick"}
+        Force renormalisation against the conserved noise (:mod:`lindhydro.field.model`).
+
+    Returns
+    -------
+    lindhydro.field.FieldModel
+        The model, units D = J = a = 1 apart from the given ``D``.
+    """
+    from lindhydro.field import FieldModel
+
+    hydro = _hydro(int(sites), float(gamma), float(delta), float(jprime), str(hopping))
+    return FieldModel.from_hydro(hydro, eps, D=D, chi_T=chi_T, thermal=thermal, renormalisation=renormalisation)
