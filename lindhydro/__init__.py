@@ -83,7 +83,6 @@ _MOVED_MODULES = {
     "model": "quantum.model",
     "spectrum": "quantum.spectrum",
     "gibbs": "quantum.gibbs",
-    "forces": "quantum.hydro",
     "noise": "quantum.hydro",
     "fixed_points": "quantum.fixed_points",
     "reduce": "quantum.reduce",
@@ -95,6 +94,10 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def find_spec(self, fullname, path, target=None):
         head, _, tail = fullname.partition(".")
+        if fullname == "lindhydro.forces":
+            raise ModuleNotFoundError(
+                "the module lindhydro.forces was merged into lindhydro.quantum.hydro in 0.2 "
+                "(lindhydro.forces is the function lindhydro.quantum.hydro.forces)", name=fullname)
         if head == "lindhydro" and tail in _MOVED_MODULES:
             return importlib.util.spec_from_loader(fullname, self)
         return None

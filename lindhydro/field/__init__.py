@@ -23,11 +23,13 @@ from lindhydro.field.model import (
     paper_toy_model,
     wick_order,
 )
+from lindhydro.field.numerics import Numerics
 from lindhydro.field.rng import key_from_seed, normals, normals_reference
 
 __all__ = [
     "RENORMALISATIONS",
     "FieldModel",
+    "Numerics",
     "SimulationBlowUp",
     "SimulationResult",
     "SimulationState",
