@@ -1,16 +1,12 @@
 """lindhydro: noisy hydrodynamics of weakly open quantum spin chains.
 
-The package is a pipeline in layers; a module imports only from its own layer or the layers below
-it (enforced by ``tests/test_layers.py``; the map is ``docs/architecture.md``)::
+The package is a pipeline in layers (``docs/architecture.md`` states the allowed import
+directions; ``tests/test_layers.py`` enforces them)::
 
-    quantum   model, spectrum, gibbs, hydro, fixed_points, reduce     (QuTiP objects -> Gibbs hydro)
-    lindblad  exact steady states, secular (eps -> 0), dynamics         imports quantum
-    field     model, rng, kernels, reference, integrate, trackers      a leaf: the stochastic PDE
-    analysis  walls, correlations, fits, transfer                       imports field
-    experiments  presets (one registry), scans, figures                 imports quantum, field, analysis
-    sweep     config, tasks, runner, store, analyze                     imports experiments and below
-    plotting  draws result objects                                      imports result types only
-    cli       parse, call, print                                        on top
+    quantum -> lindblad          QuTiP model -> spectrum -> Gibbs hydrodynamics; exact Lindblad checks
+    field -> analysis            the stochastic PDE; walls, correlations, fits
+    experiments -> sweep         named models, scans, figures; dask sweeps
+    plotting, cli                draw results; the command line
 
 The public names below are imported lazily (PEP 562): ``import lindhydro`` is cheap, and a name
 such as ``lindhydro.simulate`` loads only the modules it needs (QuTiP for the quantum side, numba
