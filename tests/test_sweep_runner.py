@@ -22,10 +22,10 @@ import numpy as np
 import pytest
 from doubles import CrashAfter
 
+from lindhydro.experiments.presets import resolve
 from lindhydro.sweep.config import parse_config
 from lindhydro.sweep.runner import run_sweep, sweep_status
 from lindhydro.sweep.store import ResultStore, open_store, read_entry
-from lindhydro.sweep.tasks import build_model, resolve
 
 OU = {
     "sweep": {"name": "ou", "store": "ou.store", "root_seed": 2024, "realisations": 3, "chunk_time": 0.5},
@@ -79,7 +79,7 @@ def assert_same_entries(a: dict, b: dict) -> None:
 def serial_reference(spec) -> dict[str, np.ndarray]:
     """The task run in this process, in one piece (no dask, no chunks)."""
     kw = spec.simulation_kwargs
-    res = resolve(spec.simulator_ref)(build_model(spec), seed=spec.seed, **kw)
+    res = resolve(spec.simulator_ref)(spec.build_model(), seed=spec.seed, **kw)
     return {"time": np.asarray(res.times), "m2": np.asarray(res.m2),
             "wall_density": np.asarray(res.wall_density), "final_field": np.asarray(res.final_state.field)}
 

@@ -62,7 +62,8 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.experiments.presets import PRESETS
+from lindhydro.experiments.presets import build_model, preset
+from lindhydro.field.numerics import Numerics, whole_multiple
 
 __all__ = [
     "SweepConfig",
@@ -94,6 +95,7 @@ GRID_SIMULATION_KEYS = ("length", "dx", "ell")
 NON_SEED_KEYS = ("time", "record_every", "ell")
 INITIAL = ("random", "plus", "minus", "zero")
 SWEEP_KEYS = {"name", "store", "root_seed", "realisations", "chunk_time", "simulator"}
+TABLES = ("sweep", "model", "simulation", "grid")
 #: Largest field (number of cells) accepted per task: 8 bytes each, a few copies per worker.
 MAX_CELLS = 50_000_000
 
@@ -179,7 +181,7 @@ class TaskSpec:
     realisation : int
         Noise realisation index, 0-based.
     preset : str
-        Model preset (see :data:`PRESETS`).
+        Model preset (a key of :data:`lindhydro.experiments.presets.PRESETS`).
     model : tuple of (str, value)
         Model keyword arguments (sorted by key), without ε.
     simulation : tuple of (str, value)
@@ -211,12 +213,22 @@ class TaskSpec:
     @property
     def simulator_ref(self) -> str:
         """The ``"module:function"`` that runs this task."""
-        return self.simulator or PRESETS[self.preset].simulator
+        return self.simulator or preset(self.preset).simulator
 
     @property
     def builder_ref(self) -> str:
         """The ``"module:function"`` that builds this task's model."""
-        return PRESETS[self.preset].builder
+        return preset(self.preset).builder
+
+    def build_model(self) -> Any:
+        """The task's model, built by its preset (:func:`lindhydro.experiments.presets.build_model`)."""
+        return build_model(self.preset, self.eps, **self.model_kwargs)
+
+    @property
+    def numerics(self) -> Numerics:
+        """Ring length, duration, cell width, time step and record interval of the task."""
+        s = self.simulation_kwargs
+        return Numerics(length=s["length"], time=s["time"], dx=s["dx"], dt=s["dt"], record_every=s["record_every"])
 
     def parameters(self) -> dict[str, Any]:
         """All parameters of the task as a JSON-ready dict (this identifies the task)."""
@@ -262,15 +274,13 @@ class TaskSpec:
 
     @property
     def n_steps(self) -> int:
-        """Number of time steps, ``round(time / dt)``."""
-        s = self.simulation_kwargs
-        return int(round(s["time"] / s["dt"]))
+        """Number of time steps, ``time / dt``."""
+        return self.numerics.n_steps
 
     @property
     def n_cells(self) -> int:
-        """Number of lattice cells, ``round(length / dx)``."""
-        s = self.simulation_kwargs
-        return int(round(s["length"] / s["dx"]))
+        """Number of lattice cells, ``length / dx``."""
+        return self.numerics.n_cells
 
 
 @dataclass(frozen=True)
@@ -333,7 +343,7 @@ class SweepConfig:
             m = dict(model)
             s = dict(sim)
             for (key, _), value in zip(self.axes, combo, strict=True):
-                if key in PRESETS[self.preset].parameters:
+                if key in preset(self.preset).parameters:
                     m[key] = value
                 else:
                     s[key] = value
@@ -440,31 +450,53 @@ def parse_config(data: dict[str, Any], *, base_dir: str | Path = ".", source: st
     ValueError
         With a message naming the offending key and what is allowed.
     """
-    unknown = set(data) - {"sweep", "model", "simulation", "grid"}
+    tables = _tables(data)
+    sweep = _sweep_table(tables["sweep"], base_dir)
+    preset_name, model = _model_table(tables["model"])
+    grid = dict(tables["grid"])
+    sim = _simulation_table(tables["simulation"], grid)
+    eps = _eps_axis(grid)
+    axes = _further_axes(grid, preset_name, model, tables["simulation"])
+    numerics = [_checked_numerics(s) for s in _simulation_combinations(sim, axes)]
+    sim = _with_record_interval(sim, numerics[0])
+    return SweepConfig(
+        **sweep,
+        eps=eps,
+        preset=preset_name,
+        model=tuple(sorted(model.items())),
+        simulation=tuple(sorted(sim.items())),
+        axes=axes,
+        chunk_time=_chunk_time(tables["sweep"].get("chunk_time"), sim),
+        source=source,
+    )
+
+
+def _tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The four tables, copied; unknown or missing tables are refused."""
+    unknown = set(data) - set(TABLES)
     if unknown:
         raise ValueError(
             f"unknown table(s) {sorted(unknown)}; allowed tables: [sweep], [model], [simulation], [grid]"
         )
-    for table in ("sweep", "model", "simulation", "grid"):
+    for table in TABLES:
         if table not in data:
             raise ValueError(f"missing table [{table}]")
         if not isinstance(data[table], dict):
             raise ValueError(f"[{table}] must be a table")
-    sw, mo, si, gr = (dict(data[t]) for t in ("sweep", "model", "simulation", "grid"))
+    return {t: dict(data[t]) for t in TABLES}
 
-    # [sweep]
+
+def _sweep_table(sw: dict[str, Any], base_dir: str | Path) -> dict[str, Any]:
+    """Name, store (absolute), root seed, realisations and simulator override of ``[sweep]``."""
     bad = set(sw) - SWEEP_KEYS
     if bad:
         raise ValueError(f"[sweep]: unknown key(s) {sorted(bad)}; allowed: {sorted(SWEEP_KEYS)}")
     for key in ("store", "root_seed", "realisations"):
         if key not in sw:
             raise ValueError(f"[sweep] {key} is required")
-    name = _coerce("sweep", "name", sw.get("name", ""), str)
     store = Path(_coerce("sweep", "store", sw["store"], str))
     if not str(store):
         raise ValueError("[sweep] store must be a non-empty path")
-    if not store.is_absolute():
-        store = Path(base_dir).resolve() / store
     root_seed = _coerce("sweep", "root_seed", sw["root_seed"], int)
     if root_seed < 0:
         raise ValueError(f"[sweep] root_seed must be >= 0, got {root_seed}")
@@ -476,136 +508,137 @@ def parse_config(data: dict[str, Any], *, base_dir: str | Path = ".", source: st
         simulator = _coerce("sweep", "simulator", simulator, str)
         if simulator.count(":") != 1:
             raise ValueError(f"[sweep] simulator must be 'module:function', got {simulator!r}")
+    return {"name": _coerce("sweep", "name", sw.get("name", ""), str),
+            "store": store if store.is_absolute() else Path(base_dir).resolve() / store,
+            "root_seed": root_seed, "realisations": realisations, "simulator": simulator}
 
-    # [model]
-    preset = mo.pop("preset", "paper")
-    if preset not in PRESETS:
-        raise ValueError(f"[model] preset must be one of {sorted(PRESETS)}, got {preset!r}")
-    allowed_model = PRESETS[preset].parameters
+
+def _model_table(mo: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The preset name and its typed parameters from ``[model]``."""
+    name = mo.pop("preset", "paper")
+    try:
+        allowed = preset(name).parameters
+    except ValueError as exc:
+        raise ValueError(f"[model] {exc}") from None
     if "eps" in mo:
         raise ValueError("[model] eps is not allowed: ε is the sweep's grid, give it as [grid] eps = [...]")
-    bad = set(mo) - set(allowed_model)
+    bad = set(mo) - set(allowed)
     if bad:
         raise ValueError(
-            f"[model]: unknown key(s) {sorted(bad)} for preset {preset!r}; allowed: {sorted(allowed_model)}"
+            f"[model]: unknown key(s) {sorted(bad)} for preset {name!r}; allowed: {sorted(allowed)}"
         )
-    model = {k: _coerce("model", k, v, allowed_model[k]) for k, v in mo.items()}
+    return name, {k: _coerce("model", k, v, allowed[k]) for k, v in mo.items()}
 
-    # [simulation]
+
+def _simulation_table(si: dict[str, Any], grid: dict[str, Any]) -> dict[str, Any]:
+    """Typed ``[simulation]`` keys with their defaults (a required key may instead be a grid axis)."""
     bad = set(si) - set(SIMULATION_KEYS)
     if bad:
-        raise ValueError(
-            f"[simulation]: unknown key(s) {sorted(bad)}; allowed: {sorted(SIMULATION_KEYS)}"
-        )
+        raise ValueError(f"[simulation]: unknown key(s) {sorted(bad)}; allowed: {sorted(SIMULATION_KEYS)}")
     sim = dict(SIMULATION_DEFAULTS)
     for key, (kind, required) in SIMULATION_KEYS.items():
         if key in si:
             sim[key] = _coerce("simulation", key, si[key], kind)
-        elif required and key not in gr:
+        elif required and key not in grid:
             raise ValueError(f"[simulation] {key} is required")
+    return sim
 
-    # [grid]
-    if "eps" not in gr:
+
+def _grid_values(key: str, values: Any, kind: type) -> tuple[Any, ...]:
+    """The values of one grid axis: a non-empty list of distinct values of type ``kind``."""
+    if not isinstance(values, list) or not values:
+        raise ValueError(f"[grid] {key} must be a non-empty list, got {values!r}")
+    vals = tuple(_coerce("grid", key, v, kind) for v in values)
+    if len(set(vals)) != len(vals):
+        raise ValueError(f"[grid] {key} values must be distinct, got {list(vals)}")
+    return vals
+
+
+def _eps_axis(grid: dict[str, Any]) -> tuple[float, ...]:
+    """The coupling strengths ``[grid] eps`` (removed from ``grid``): distinct and > 0."""
+    if "eps" not in grid:
         raise ValueError("[grid] eps = [...] is required (the coupling strengths ε)")
-    eps_raw = gr.pop("eps")
-    if not isinstance(eps_raw, list) or not eps_raw:
-        raise ValueError(f"[grid] eps must be a non-empty list of numbers, got {eps_raw!r}")
-    eps = tuple(_coerce("grid", "eps", e, float) for e in eps_raw)
+    eps = _grid_values("eps", grid.pop("eps"), float)
     if any(e <= 0 for e in eps):
         raise ValueError(f"[grid] eps must all be > 0, got {list(eps)}")
-    if len(set(eps)) != len(eps):
-        raise ValueError(f"[grid] eps values must be distinct, got {list(eps)}")
+    return eps
+
+
+def _further_axes(grid: dict[str, Any], preset_name: str, model: dict[str, Any],
+                  si: dict[str, Any]) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """Grid axes beyond ε: model keys of the preset, or one of :data:`GRID_SIMULATION_KEYS`."""
+    allowed_model = preset(preset_name).parameters
     axes = []
-    for key, values in gr.items():
+    for key, values in grid.items():
         if key in allowed_model:
-            kind = allowed_model[key]
-            section = "model"
+            kind, section, fixed = allowed_model[key], "model", model
         elif key in GRID_SIMULATION_KEYS:
-            kind = SIMULATION_KEYS[key][0]
-            section = "simulation"
+            kind, section, fixed = SIMULATION_KEYS[key][0], "simulation", si
         else:
             raise ValueError(
-                f"[grid] {key}: not a grid axis; allowed axes: eps, the {preset!r} model keys "
+                f"[grid] {key}: not a grid axis; allowed axes: eps, the {preset_name!r} model keys "
                 f"{sorted(allowed_model)} and {list(GRID_SIMULATION_KEYS)}"
             )
-        if not isinstance(values, list) or not values:
-            raise ValueError(f"[grid] {key} must be a non-empty list, got {values!r}")
-        vals = tuple(_coerce("grid", key, v, kind) for v in values)
-        if len(set(vals)) != len(vals):
-            raise ValueError(f"[grid] {key} values must be distinct, got {list(vals)}")
-        if key in (model if section == "model" else si):
+        vals = _grid_values(key, values, kind)
+        if key in fixed:
             raise ValueError(f"{key} is given both in [{section}] and as a [grid] axis; give it once")
         axes.append((key, vals))
+    return tuple(axes)
 
-    # numerical sanity, checked for every grid value
-    def _check_sim(s: dict[str, Any]) -> None:
-        for key in ("length", "time", "dx", "dt"):
-            if s[key] <= 0:
-                raise ValueError(f"{key} must be > 0, got {s[key]}")
-        if s["dt"] > s["time"]:
-            raise ValueError(f"dt = {s['dt']} is larger than time = {s['time']}")
-        cells = s["length"] / s["dx"]
-        if abs(cells - round(cells)) > 1e-6 * max(1.0, cells) or round(cells) < 4:
-            raise ValueError(
-                f"length / dx must be an integer number of cells >= 4, got {s['length']} / {s['dx']} = {cells:g}"
-            )
-        if round(cells) > MAX_CELLS:
-            raise ValueError(
-                f"length / dx = {round(cells)} cells needs {8 * round(cells) / 1e9:.1f} GB per copy of the "
-                f"field; at most {MAX_CELLS} cells per task are accepted"
-            )
-        if s["initial"] not in INITIAL:
-            raise ValueError(f"initial must be one of {list(INITIAL)}, got {s['initial']!r}")
-        if "record_every" in s and s["record_every"] < 1:
-            raise ValueError(f"record_every must be >= 1 step, got {s['record_every']}")
-        if "ell" in s and s["ell"] <= 0:
-            raise ValueError(f"ell must be > 0, got {s['ell']}")
 
+def _simulation_combinations(sim: dict[str, Any], axes) -> list[dict[str, Any]]:
+    """The simulation parameters at every combination of the simulation grid axes."""
     sim_axes = [(k, v) for k, v in axes if k in GRID_SIMULATION_KEYS]
-    for combo in itertools.product(*[v for _, v in sim_axes]):
-        s = dict(sim)
-        s.update({k: c for (k, _), c in zip(sim_axes, combo, strict=True)})
-        _check_sim(s)
+    return [sim | dict(zip([k for k, _ in sim_axes], combo, strict=True))
+            for combo in itertools.product(*[v for _, v in sim_axes])]
 
-    n_steps_total = int(round(sim["time"] / sim["dt"]))
-    if "record_every" not in sim:  # explicit, so that every chunk records at the same global steps
-        sim["record_every"] = max(1, min(n_steps_total, int(round(1.0 / sim["dt"]))))
-    elif sim["record_every"] > n_steps_total:
+
+def _checked_numerics(s: dict[str, Any]) -> Numerics:
+    """The numerics of ``s``; refuses what no run could use (the stability limit is the preset's check)."""
+    try:
+        numerics = Numerics(length=s["length"], time=s["time"], dx=s["dx"], dt=s["dt"],
+                            record_every=s.get("record_every"))
+    except ValueError as exc:
+        raise ValueError(f"[simulation] {exc}") from None
+    cells = numerics.n_cells
+    if cells < 4:
+        raise ValueError(f"[simulation] length / dx = {cells} cells: at least 4 are needed")
+    if cells > MAX_CELLS:
+        raise ValueError(
+            f"length / dx = {cells} cells needs {8 * cells / 1e9:.1f} GB per copy of the "
+            f"field; at most {MAX_CELLS} cells per task are accepted"
+        )
+    if s["initial"] not in INITIAL:
+        raise ValueError(f"initial must be one of {list(INITIAL)}, got {s['initial']!r}")
+    if "ell" in s and s["ell"] <= 0:
+        raise ValueError(f"ell must be > 0, got {s['ell']}")
+    return numerics
+
+
+def _with_record_interval(sim: dict[str, Any], numerics: Numerics) -> dict[str, Any]:
+    """``sim`` with an explicit ``record_every`` (so that every chunk records at the same global steps).
+
+    ``time``, ``dt`` and ``record_every`` are never grid axes: ``numerics`` of any grid point serves.
+    """
+    if numerics.record_steps > numerics.n_steps:
         raise ValueError(
             f"[simulation] record_every = {sim['record_every']} steps is longer than the run "
-            f"({n_steps_total} steps): nothing would be recorded"
+            f"({numerics.n_steps} steps): nothing would be recorded"
         )
-    chunk_time = sw.get("chunk_time")
-    if chunk_time is not None:
-        chunk_time = _coerce("sweep", "chunk_time", chunk_time, float)
-        if chunk_time <= 0:
-            raise ValueError(f"[sweep] chunk_time must be > 0, got {chunk_time}")
-        steps = chunk_time / sim["dt"]
-        if abs(steps - round(steps)) > 1e-6 * max(1.0, steps):
-            raise ValueError(
-                f"[sweep] chunk_time = {chunk_time} must be a whole number of steps dt = {sim['dt']}"
-            )
-        rec = sim.get("record_every")
-        if rec is not None and round(steps) % rec:
-            raise ValueError(
-                f"[sweep] chunk_time = {chunk_time} ({round(steps)} steps) must be a multiple of "
-                f"record_every = {rec} steps, so that records fall at the same times in every chunk"
-            )
-    steps = sim["time"] / sim["dt"]
-    if abs(steps - round(steps)) > 1e-6 * max(1.0, steps):
-        raise ValueError(f"[simulation] time = {sim['time']} must be a whole number of steps dt = {sim['dt']}")
+    return sim | {"record_every": numerics.record_steps}
 
-    return SweepConfig(
-        name=name,
-        store=store,
-        root_seed=root_seed,
-        realisations=realisations,
-        eps=eps,
-        preset=preset,
-        model=tuple(sorted(model.items())),
-        simulation=tuple(sorted(sim.items())),
-        axes=tuple(axes),
-        chunk_time=chunk_time,
-        simulator=simulator,
-        source=source,
-    )
+
+def _chunk_time(chunk_time: Any, sim: dict[str, Any]) -> float | None:
+    """``[sweep] chunk_time``: a whole number of steps and of record intervals (``None``: no split)."""
+    if chunk_time is None:
+        return None
+    chunk_time = _coerce("sweep", "chunk_time", chunk_time, float)
+    if chunk_time <= 0:
+        raise ValueError(f"[sweep] chunk_time must be > 0, got {chunk_time}")
+    steps = whole_multiple(chunk_time, sim["dt"], "[sweep] chunk_time", "dt")
+    if steps % sim["record_every"]:
+        raise ValueError(
+            f"[sweep] chunk_time = {chunk_time} ({steps} steps) must be a multiple of "
+            f"record_every = {sim['record_every']} steps, so that records fall at the same times in every chunk"
+        )
+    return chunk_time

@@ -35,18 +35,10 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.experiments.presets import PRESETS
+from lindhydro.experiments.presets import preset, resolve
 from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json, load_config
 from lindhydro.sweep.store import CorruptEntryError, ResultStore
-from lindhydro.sweep.tasks import (
-    ChunkOutput,
-    TaskError,
-    build_model,
-    chunk_steps,
-    merge_series,
-    resolve,
-    run_chunk,
-)
+from lindhydro.sweep.tasks import ChunkOutput, TaskError, chunk_steps, merge_series, run_chunk
 
 __all__ = ["SweepReport", "run_sweep", "start_local_cluster", "sweep_status"]
 
@@ -209,12 +201,12 @@ def _validate_models(tasks: list[TaskSpec], simulate: str | Callable | None) -> 
         seen.add(key)
         where = f"{t.label} with {canonical_json(dict(t.model))}"
         try:
-            model = build_model(t)
+            model = t.build_model()
         except ValueError as exc:
             raise ValueError(f"model for {where}: {exc}") from None
         except TypeError as exc:
             raise ValueError(f"model parameters rejected by {t.builder_ref} ({where}): {exc}") from None
-        checker = PRESETS[t.preset].checker
+        checker = preset(t.preset).checker
         if checker:
             s = t.simulation_kwargs
             try:
@@ -230,6 +222,46 @@ def _default_log(msg: str) -> None:
     from tqdm import tqdm
 
     tqdm.write(msg, file=sys.stderr)
+
+
+def _quiet(msg: str) -> None:
+    """A log that drops every message."""
+
+
+@dataclass
+class _StoreScan:
+    """What the store holds for the tasks of a configuration."""
+
+    finished: int = 0
+    damaged: list[str] = field(default_factory=list)
+    todo: list[tuple[TaskSpec, dict[str, Any] | None]] = field(default_factory=list)
+
+    @property
+    def resumable(self) -> int:
+        """Unfinished tasks with a usable checkpoint."""
+        return sum(ckpt is not None for _, ckpt in self.todo)
+
+
+def _scan_store(tasks: list[TaskSpec], store: ResultStore, log: Callable[[str], None], *,
+                read_only: bool = False) -> _StoreScan:
+    """Sort the tasks into finished, damaged (moved aside unless ``read_only``) and to do.
+
+    A task to do comes with its checkpoint when one is intact and lies strictly inside the run.
+    """
+    scan = _StoreScan()
+    for t in tasks:
+        try:
+            if store.verify(t.task_id, move_damaged=not read_only) is not None:
+                scan.finished += 1
+                continue
+        except CorruptEntryError as exc:
+            scan.damaged.append(t.task_id)
+            log(f"damaged store entry detected, moved to corrupt/ and recomputed: {t.label}: {exc}")
+        ckpt = store.read_checkpoint(t.task_id, move_damaged=not read_only)
+        if ckpt is not None and not 0 < ckpt["step"] < t.n_steps:
+            ckpt = None
+        scan.todo.append((t, ckpt))
+    return scan
 
 
 def sweep_status(config: SweepConfig | str | Path) -> dict[str, Any]:
@@ -250,56 +282,18 @@ def sweep_status(config: SweepConfig | str | Path) -> dict[str, Any]:
         recomputed), ``checkpointed`` (unfinished, with a checkpoint), ``to_start``, ``failed_last_run``,
         ``site_updates_remaining`` (cells × steps still to integrate) and ``store``.
     """
-    from lindhydro.sweep.store import read_entry
-
     if not isinstance(config, SweepConfig):
         config = load_config(config)
     tasks = config.tasks()
     _validate_models(tasks, None)
     store = ResultStore(config.store)
-    counts = {"finished": 0, "damaged": 0, "checkpointed": 0, "to_start": 0}
-    remaining = 0
+    scan = _scan_store(tasks, store, _quiet, read_only=True)
     failed = {f.get("task_id") for f in store.failures()} if store.path.is_dir() else set()
-    for t in tasks:
-        path = store.entry_path(t.task_id)
-        if path.exists():
-            try:
-                read_entry(path)
-                counts["finished"] += 1
-                continue
-            except CorruptEntryError:
-                counts["damaged"] += 1
-        ckpt_path = store.checkpoint_path(t.task_id)
-        step = 0
-        if ckpt_path.exists():
-            ckpt = _peek_checkpoint(ckpt_path, t.task_id)
-            if ckpt is not None and 0 < ckpt < t.n_steps:
-                step = ckpt
-                counts["checkpointed"] += 1
-        if step == 0 and not path.exists():
-            counts["to_start"] += 1
-        remaining += t.n_cells * (t.n_steps - step)
-    return {"store": str(config.store), "n_tasks": len(tasks), **counts,
+    return {"store": str(config.store), "n_tasks": len(tasks), "finished": scan.finished,
+            "damaged": len(scan.damaged), "checkpointed": scan.resumable,
+            "to_start": sum(c is None and t.task_id not in scan.damaged for t, c in scan.todo),
             "failed_last_run": len(failed & {t.task_id for t in tasks}),
-            "site_updates_remaining": remaining}
-
-
-def _peek_checkpoint(path: Path, task_id: str) -> int | None:
-    """Global step of a checkpoint, or ``None`` if it is damaged (read-only: nothing is moved)."""
-    import hashlib
-    import pickle
-
-    from lindhydro.sweep.store import _CKPT_MAGIC
-
-    raw = path.read_bytes()
-    n = len(_CKPT_MAGIC)
-    if raw[:n] != _CKPT_MAGIC or hashlib.sha256(raw[n + 32 :]).digest() != raw[n : n + 32]:
-        return None
-    try:
-        payload = pickle.loads(raw[n + 32 :])
-    except Exception:
-        return None
-    return int(payload["step"]) if payload.get("task_id") == task_id else None
+            "site_updates_remaining": sum(t.n_cells * (t.n_steps - (c["step"] if c else 0)) for t, c in scan.todo)}
 
 
 def run_sweep(
@@ -347,178 +341,198 @@ def run_sweep(
     t_start = _time.perf_counter()
     if not isinstance(config, SweepConfig):
         config = load_config(config)
-    log = log or (lambda msg: None)
+    log = log or _quiet
     tasks = config.tasks()
     _validate_models(tasks, simulate)
     store = ResultStore(config.store)
     store.lock()
     try:
         store.prepare(config, tasks)
-        if store.version_note and log:
+        if store.version_note:
             log(store.version_note)
-        return _run(config, tasks, store, scheduler, n_workers, client, simulate, progress, log, t_start)
+        scan = _scan_store(tasks, store, log)
+        done = _Dispatcher(config, store, simulate, log)
+        if scan.todo:
+            with _dask_client(client, scheduler, n_workers, len(scan.todo)) as dask_client:
+                done.run(dask_client, scan, len(tasks), progress)
     finally:
         store.unlock()
+    return SweepReport(
+        store=str(store.path), n_tasks=len(tasks), n_already_done=scan.finished, n_computed=done.n_computed,
+        n_failed=len(done.failures), n_corrupt=len(scan.damaged), n_resumed=scan.resumable,
+        failures=tuple(done.failures), n_workers=done.n_workers, wall_seconds=_time.perf_counter() - t_start,
+        compute_seconds=done.seconds, site_updates=done.site_updates, workers=tuple(sorted(set(done.workers))),
+    )
 
 
-def _run(config, tasks, store, scheduler, n_workers, client, simulate, progress, log, t_start) -> SweepReport:
-    from tqdm import tqdm
+@contextlib.contextmanager
+def _dask_client(client, scheduler: str | None, n_workers: int | None, n_tasks: int):
+    """``client`` as given, or a new one (on ``scheduler``, or on a new local cluster), closed on exit."""
+    if client is not None:
+        yield client
+        return
+    from distributed import Client
 
-    n_done = n_corrupt = n_resumed = 0
-    todo: list[tuple[TaskSpec, dict[str, Any] | None]] = []
-    for t in tasks:
-        try:
-            if store.verify(t.task_id) is not None:
-                n_done += 1
-                continue
-        except CorruptEntryError as exc:
-            n_corrupt += 1
-            log(f"damaged store entry detected, moved to corrupt/ and recomputed: {t.label}: {exc}")
-        ckpt = store.read_checkpoint(t.task_id)
-        if ckpt is not None and not (0 < ckpt["step"] < t.n_steps):
-            ckpt = None
-        if ckpt is not None:
-            n_resumed += 1
-        todo.append((t, ckpt))
-
-    def report(n_computed=0, failures=(), n_workers_used=0, seconds=0.0, updates=0, workers=()):
-        return SweepReport(
-            store=str(store.path), n_tasks=len(tasks), n_already_done=n_done, n_computed=n_computed,
-            n_failed=len(failures), n_corrupt=n_corrupt, n_resumed=n_resumed, failures=tuple(failures),
-            n_workers=n_workers_used, wall_seconds=_time.perf_counter() - t_start,
-            compute_seconds=seconds, site_updates=updates, workers=tuple(sorted(set(workers))),
-        )
-
-    if not todo:
-        return report()
-
-    from distributed import Client, as_completed
-
-    own_cluster = own_client = None
-    if client is None:
-        if scheduler:
-            client = own_client = Client(scheduler)
-        else:
-            own_cluster = start_local_cluster(min(n_workers or os.cpu_count() or 1, len(todo)))
-            client = own_client = Client(own_cluster)
-    n_workers_used = len(client.scheduler_info().get("workers", {}))
-
-    dt = dict(config.simulation)["dt"]
-    state: dict[str, dict[str, Any]] = {}
-    for t, ckpt in todo:
-        start = ckpt["step"] if ckpt else 0
-        state[t.task_id] = {
-            "spec": t,
-            "step": start,
-            "plan": chunk_steps(t.n_steps - start, dt, config.chunk_time),
-            "series": ckpt["series"] if ckpt else None,
-            "sim_state": ckpt["state"] if ckpt else None,
-            "seconds": ckpt["seconds"] if ckpt else 0.0,
-            "site_updates": ckpt["site_updates"] if ckpt else 0,
-            "chunks": ckpt["chunks"] if ckpt else 0,
-            "workers": list(ckpt.get("workers", [])) if ckpt else [],
-            "correlation": ckpt.get("correlation") if ckpt else None,
-        }
-        done_chunks = state[t.task_id]["chunks"]
-        state[t.task_id]["bar"] = done_chunks / (done_chunks + len(state[t.task_id]["plan"]))
-
-    bar = tqdm(total=len(tasks), initial=n_done, unit="task", file=sys.stderr, disable=not progress,
-               desc=f"sweep {config.name or store.path.name}", dynamic_ncols=True,
-               bar_format="{l_bar}{bar}| {n:.1f}/{total} tasks [{elapsed}<{remaining}]")
-    bar.update(sum(s["bar"] for s in state.values()))
-    token = uuid.uuid4().hex[:8]
-
-    def submit(tid: str):
-        s = state[tid]
-        steps = s["plan"][0]
-        return client.submit(
-            run_chunk, s["spec"], steps=steps, start_step=s["step"], state=s["sim_state"],
-            simulate=simulate, correlation=s["correlation"],
-            key=f"lindhydro-sweep-{token}-{tid}-{s['step']}", pure=False,
-            priority=s["chunks"],
-        )
-
-    futures: dict[str, str] = {}
-    initial = []
-    for t, _ in todo:
-        f = submit(t.task_id)
-        futures[f.key] = t.task_id
-        initial.append(f)
-    n_computed = 0
-    failures: list[dict[str, Any]] = []
-    total_seconds = 0.0
-    total_updates = 0
-    all_workers: list[str] = []
+    cluster = None if scheduler else start_local_cluster(min(n_workers or os.cpu_count() or 1, n_tasks))
     try:
-        ac = as_completed(initial)
-        del initial
-        for fut in ac:
-            tid = futures.pop(fut.key)
-            s = state[tid]
-            spec: TaskSpec = s["spec"]
-            n_total_chunks = s["chunks"] + len(s["plan"])
-            try:
-                out: ChunkOutput = fut.result()
-                if not (np.all(np.isfinite(out.series.get("m2", np.zeros(0))))):
-                    raise FloatingPointError("simulator returned non-finite ⟨m²⟩ records")
-                s["series"] = merge_series(s["series"], out.series)
-            except Exception as exc:  # the task failed; the sweep goes on
-                err = str(exc) if isinstance(exc, TaskError) else f"{type(exc).__name__}: {exc}"
-                tb = getattr(exc, "traceback_text", "") or "".join(traceback.format_exception(exc))
-                store.record_failure(spec, err, tb, s["chunks"])
-                failures.append({"task_id": tid, "label": spec.label, "parameters": spec.parameters(), "error": err})
-                log(f"task FAILED ({spec.label}, parameters {canonical_json(spec.parameters())}): {err}")
-                bar.update(1.0 - s["bar"])
-                fut.release()
-                continue
-            fut.release()
-            s["step"] = out.step
-            s["sim_state"] = out.state
-            s["seconds"] += out.seconds
-            s["site_updates"] += out.site_updates
-            s["chunks"] += 1
-            s["workers"].append(out.worker)
-            s["plan"].pop(0)
-            s["correlation"] = out.extra.get("correlation")
-            total_seconds += out.seconds
-            total_updates += out.site_updates
-            all_workers.append(out.worker)
-            if s["plan"]:
-                store.write_checkpoint(tid, {
-                    "task_id": tid, "step": s["step"], "state": s["sim_state"], "series": s["series"],
-                    "seconds": s["seconds"], "site_updates": s["site_updates"], "chunks": s["chunks"],
-                    "workers": s["workers"], "correlation": s["correlation"],
-                })
-                nf = submit(tid)
-                futures[nf.key] = tid
-                ac.add(nf)
-                s["bar"] += 1.0 / n_total_chunks
-                bar.update(1.0 / n_total_chunks)
-            else:
-                arrays = dict(s["series"])
-                arrays["final_field"] = out.final_field
-                if s["correlation"] is not None and s["correlation"][1] > 0:
-                    total, count = s["correlation"]
-                    dx = spec.simulation_kwargs["dx"]
-                    arrays["r"] = np.arange(total.shape[0]) * dx
-                    arrays["correlation"] = total / count
-                sim_params = {k: v for k, v in out.extra.get("simulator_parameters", {}).items()
-                              if k not in ("time", "t_start", "t_end", "step_start", "n_steps", "averages_from_time")}
-                info = {
-                    "simulator_parameters": sim_params,
-                    "correlation_records": int(s["correlation"][1]) if s["correlation"] is not None else 0,
-                    "chunks": s["chunks"], "compute_seconds": s["seconds"], "site_updates": s["site_updates"],
-                    "site_updates_per_second": s["site_updates"] / s["seconds"] if s["seconds"] > 0 else None,
-                    "workers": sorted(set(s["workers"])), "chunk_time": config.chunk_time,
-                }
-                store.write(spec, arrays, info)
-                n_computed += 1
-                bar.update(1.0 - s["bar"])
-                del state[tid]
+        own = Client(scheduler or cluster)
+        try:
+            yield own
+        finally:
+            own.close()
     finally:
-        bar.close()
-        if own_client is not None:
-            own_client.close()
-        if own_cluster is not None:
-            own_cluster.close()
-    return report(n_computed, failures, n_workers_used, total_seconds, total_updates, all_workers)
+        if cluster is not None:
+            cluster.close()
+
+
+#: Simulator parameters that describe one chunk, not the task (left out of the entry).
+_CHUNK_PARAMETERS = ("time", "t_start", "t_end", "step_start", "n_steps", "averages_from_time")
+
+
+@dataclass
+class _TaskRun:
+    """An unfinished task on the client: how far it got, its plan of chunks and what it recorded."""
+
+    spec: TaskSpec
+    step: int
+    plan: list[int]
+    series: dict[str, np.ndarray] | None = None
+    state: Any = None
+    seconds: float = 0.0
+    site_updates: int = 0
+    chunks: int = 0
+    workers: list[str] = field(default_factory=list)
+    correlation: tuple[np.ndarray, int] | None = None
+    shown: float = 0.0  # share of one task already shown on the progress bar
+
+    @classmethod
+    def resume(cls, spec: TaskSpec, ckpt: dict[str, Any] | None, chunk_time: float | None) -> _TaskRun:
+        """Start the task, or continue it from its checkpoint."""
+        ckpt = ckpt or {}
+        step = ckpt.get("step", 0)
+        plan = chunk_steps(spec.n_steps - step, spec.simulation_kwargs["dt"], chunk_time)
+        chunks = ckpt.get("chunks", 0)
+        return cls(spec=spec, step=step, plan=plan, series=ckpt.get("series"), state=ckpt.get("state"),
+                   seconds=ckpt.get("seconds", 0.0), site_updates=ckpt.get("site_updates", 0), chunks=chunks,
+                   workers=list(ckpt.get("workers", [])), correlation=ckpt.get("correlation"),
+                   shown=chunks / (chunks + len(plan)))
+
+    def advance(self, out: ChunkOutput, series: dict[str, np.ndarray]) -> None:
+        """Take in a finished chunk (``series``: the records so far, this chunk's included)."""
+        self.series = series
+        self.step = out.step
+        self.state = out.state
+        self.seconds += out.seconds
+        self.site_updates += out.site_updates
+        self.chunks += 1
+        self.workers.append(out.worker)
+        self.plan.pop(0)
+        self.correlation = out.extra.get("correlation")
+
+    def checkpoint(self) -> dict[str, Any]:
+        """The checkpoint payload (what :meth:`resume` reads back)."""
+        return {"task_id": self.spec.task_id, "step": self.step, "state": self.state, "series": self.series,
+                "seconds": self.seconds, "site_updates": self.site_updates, "chunks": self.chunks,
+                "workers": self.workers, "correlation": self.correlation}
+
+    def entry(self, out: ChunkOutput, chunk_time: float | None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Arrays and metadata of the finished task's store entry (``out``: its last chunk)."""
+        arrays = dict(self.series) | {"final_field": out.final_field}
+        n_corr = int(self.correlation[1]) if self.correlation is not None else 0
+        if n_corr > 0:
+            total, count = self.correlation
+            arrays["r"] = np.arange(total.shape[0]) * self.spec.simulation_kwargs["dx"]
+            arrays["correlation"] = total / count
+        sim_params = {k: v for k, v in out.extra.get("simulator_parameters", {}).items() if k not in _CHUNK_PARAMETERS}
+        info = {
+            "simulator_parameters": sim_params, "correlation_records": n_corr,
+            "chunks": self.chunks, "compute_seconds": self.seconds, "site_updates": self.site_updates,
+            "site_updates_per_second": self.site_updates / self.seconds if self.seconds > 0 else None,
+            "workers": sorted(set(self.workers)), "chunk_time": chunk_time,
+        }
+        return arrays, info
+
+
+class _Dispatcher:
+    """Submits the next chunk of every unfinished task and handles each chunk as it comes back.
+
+    The client is the only writer: a returned chunk becomes a checkpoint (and the next chunk is
+    submitted) or, for the last one, the task's entry; a failed chunk becomes a failure record.
+    """
+
+    def __init__(self, config: SweepConfig, store: ResultStore, simulate, log: Callable[[str], None]):
+        self.config, self.store, self.simulate, self.log = config, store, simulate, log
+        self.token = uuid.uuid4().hex[:8]
+        self.pending: dict[str, _TaskRun] = {}
+        self.n_workers = self.n_computed = self.site_updates = 0
+        self.seconds = 0.0
+        self.failures: list[dict[str, Any]] = []
+        self.workers: list[str] = []
+        self.bar = None
+
+    def run(self, client, scan: _StoreScan, n_tasks: int, progress: bool) -> None:
+        """Run every task of ``scan.todo`` to its end (or failure) on ``client``."""
+        from distributed import as_completed
+        from tqdm import tqdm
+
+        self.client = client
+        self.n_workers = len(client.scheduler_info().get("workers", {}))
+        runs = [_TaskRun.resume(t, ckpt, self.config.chunk_time) for t, ckpt in scan.todo]
+        self.bar = tqdm(total=n_tasks, initial=scan.finished, unit="task", file=sys.stderr, disable=not progress,
+                        desc=f"sweep {self.config.name or self.store.path.name}", dynamic_ncols=True,
+                        bar_format="{l_bar}{bar}| {n:.1f}/{total} tasks [{elapsed}<{remaining}]")
+        self.bar.update(sum(r.shown for r in runs))
+        try:
+            finished = as_completed([self._submit(r) for r in runs])
+            for fut in finished:
+                following = self._collect(self.pending.pop(fut.key), fut)
+                if following is not None:
+                    finished.add(following)
+        finally:
+            self.bar.close()
+
+    def _submit(self, run: _TaskRun):
+        fut = self.client.submit(
+            run_chunk, run.spec, steps=run.plan[0], start_step=run.step, state=run.state,
+            simulate=self.simulate, correlation=run.correlation,
+            key=f"lindhydro-sweep-{self.token}-{run.spec.task_id}-{run.step}", pure=False, priority=run.chunks,
+        )
+        self.pending[fut.key] = run
+        return fut
+
+    def _collect(self, run: _TaskRun, fut):
+        """Handle a returned chunk; the future of the task's next chunk, if any."""
+        share = 1.0 / (run.chunks + len(run.plan))
+        try:
+            out: ChunkOutput = fut.result()
+            if not np.all(np.isfinite(out.series.get("m2", np.zeros(0)))):
+                raise FloatingPointError("simulator returned non-finite ⟨m²⟩ records")
+            series = merge_series(run.series, out.series)
+        except Exception as exc:  # the task failed; the sweep goes on
+            fut.release()
+            self._fail(run, exc)
+            return None
+        fut.release()
+        run.advance(out, series)
+        self.seconds += out.seconds
+        self.site_updates += out.site_updates
+        self.workers.append(out.worker)
+        if run.plan:
+            self.store.write_checkpoint(run.spec.task_id, run.checkpoint())
+            run.shown += share
+            self.bar.update(share)
+            return self._submit(run)
+        self.store.write(run.spec, *run.entry(out, self.config.chunk_time))
+        self.n_computed += 1
+        self.bar.update(1.0 - run.shown)
+        return None
+
+    def _fail(self, run: _TaskRun, exc: Exception) -> None:
+        spec = run.spec
+        err = str(exc) if isinstance(exc, TaskError) else f"{type(exc).__name__}: {exc}"
+        tb = getattr(exc, "traceback_text", "") or "".join(traceback.format_exception(exc))
+        self.store.record_failure(spec, err, tb, run.chunks)
+        self.failures.append({"task_id": spec.task_id, "label": spec.label, "parameters": spec.parameters(),
+                              "error": err})
+        self.log(f"task FAILED ({spec.label}, parameters {canonical_json(spec.parameters())}): {err}")
+        self.bar.update(1.0 - run.shown)

@@ -1,4 +1,4 @@
-"""The result store of a sweep: a directory of self-describing, atomically written netCDF files.
+"""The result store of a sweep: a directory of atomically written, checksummed netCDF entries.
 
 Layout::
 
@@ -10,24 +10,13 @@ Layout::
       corrupt/               entries that failed verification, moved aside (never read again)
       .lock                  held (flock) by the sweep writing to the store
 
-Why this design rather than one big netCDF/HDF5 file or a zarr array:
-
-* **Atomic, once.**  Each finished task is written to a temporary file in the same directory,
-  flushed and fsync'ed, then renamed over its final name with :func:`os.replace` (atomic on POSIX
-  and Windows).  A kill at any moment leaves either no entry or a complete one.  A single HDF5 file
-  updated in place can be left unreadable *as a whole* by a kill during a write (its B-trees and
-  superblock are shared by all datasets), i.e. one interruption could lose every finished task.
-* **Verified.**  Every entry carries a SHA-256 checksum of its arrays and attributes; a truncated
-  file (HDF5 cannot open it) or a checksum mismatch (bit rot, a partial copy) is detected on every
-  resume, moved to ``corrupt/`` and recomputed — never silently read.
-* **Self-describing.**  Every entry holds all parameters of its task (JSON in the ``parameters``
-  attribute), the seed, the lindhydro version and the time series; a single file can be shared or
-  analysed on its own.  The manifest is a convenience (the expected grid); :func:`open_store`
-  assembles an :class:`xarray.Dataset` over (ε, realisation, further axes) from the entries alone.
-* **Single writer, no shared file system needed.**  Workers return results to the client, which
-  writes; so the store works with a remote dask cluster whose workers cannot see the client's disk.
-  netCDF is readable everywhere (xarray, netCDF4, h5py, ncdump); zarr is not a dependency of
-  lindhydro and offers nothing extra for a few hundred small files.
+Conventions: every file is written once and atomically (a temporary file in the same directory,
+fsync, :func:`os.replace`), so a kill leaves either no file or a complete one.  An entry holds every
+parameter of its task (JSON in the ``parameters`` attribute), the seed, the lindhydro version, the
+time series and a SHA-256 of its arrays and attributes; it is verified before every use and a
+damaged one is moved to ``corrupt/``, never read.  A checkpoint is a pickle behind a magic line and
+its SHA-256.  Only the client process writes (workers return their results), so workers need no
+shared file system.  Why this design rather than one HDF5 file or zarr: ``docs/cluster.md``.
 """
 
 from __future__ import annotations
@@ -41,7 +30,8 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,15 +87,20 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file in the same directory, fsync, os.replace)."""
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[str]:
+    """Yield a temporary file name next to ``path``; on success fsync it and rename it over ``path``.
+
+    The rename (:func:`os.replace`) is atomic: readers see the old file or the complete new one.  On
+    an exception the temporary file is removed and ``path`` is untouched.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _file_mode())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        os.close(fd)
+        yield tmp
+        with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -113,6 +108,12 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (:func:`_replacing`)."""
+    with _replacing(path) as tmp:
+        Path(tmp).write_bytes(data)
 
 
 def entry_checksum(arrays: dict[str, np.ndarray], attrs: dict[str, Any]) -> str:
@@ -203,20 +204,8 @@ def write_entry(path: Path, spec: TaskSpec, arrays: dict[str, np.ndarray], info:
         else:
             data_vars[name] = (tuple(f"{name}_dim{i}" for i in range(a.ndim)), a)
     ds = xr.Dataset(data_vars, coords={"time": (("t",), arrays["time"])}, attrs={**attrs, "checksum_sha256": checksum})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.fchmod(fd, _file_mode())
-    os.close(fd)
-    try:
+    with _replacing(path) as tmp:
         ds.to_netcdf(tmp, engine="h5netcdf")
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
 
 
 def read_entry(path: str | Path) -> TaskRecord:
@@ -321,21 +310,12 @@ class ResultStore:
         ValueError
             The directory exists and is not a sweep store, or belongs to an incompatible sweep.
         """
-        if self.path.exists() and not self.path.is_dir():
-            raise ValueError(f"store path {self.path} exists and is not a directory")
-        old = self.read_manifest()
-        if old is None and self.path.exists() and any(p.name != ".lock" for p in self.path.iterdir()):
-            raise ValueError(
-                f"{self.path} exists, is not empty and has no manifest.json: not a lindhydro sweep store "
-                "(refusing to write into it; choose another [sweep] store)"
-            )
-        new_fixed = config.fixed_parameters()
+        old = self._existing_manifest()
+        new_fixed = json.loads(canonical_json(config.fixed_parameters()))
         if old is not None:
-            if old.get("format") != STORE_FORMAT:
-                raise ValueError(f"{self.manifest_path}: not a lindhydro sweep store manifest")
             old_fixed = old.get("fixed_parameters", {})
-            if old_fixed != json.loads(canonical_json(new_fixed)):
-                diff = sorted(k for k in set(old_fixed) | set(new_fixed) if old_fixed.get(k) != json.loads(canonical_json(new_fixed)).get(k))
+            diff = sorted(k for k in set(old_fixed) | set(new_fixed) if old_fixed.get(k) != new_fixed.get(k))
+            if diff:
                 raise ValueError(
                     f"store {self.path} belongs to a sweep with different fixed parameters ({', '.join(diff)}): "
                     f"was {canonical_json({k: old_fixed.get(k) for k in diff})}, now "
@@ -356,7 +336,7 @@ class ResultStore:
             "created": old.get("created") if old else _now(),
             "updated": _now(),
             "config": config.to_dict(),
-            "fixed_parameters": json.loads(canonical_json(new_fixed)),
+            "fixed_parameters": new_fixed,
             "tasks": tasks_old,
         }
         for sub in ("entries", "checkpoints", "failed"):
@@ -365,6 +345,20 @@ class ResultStore:
                 with contextlib.suppress(OSError):
                     stale.unlink()
         _atomic_write_bytes(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+    def _existing_manifest(self) -> dict[str, Any] | None:
+        """The manifest of an existing store; ``None`` for a new (or empty) directory."""
+        if self.path.exists() and not self.path.is_dir():
+            raise ValueError(f"store path {self.path} exists and is not a directory")
+        old = self.read_manifest()
+        if old is None and self.path.exists() and any(p.name != ".lock" for p in self.path.iterdir()):
+            raise ValueError(
+                f"{self.path} exists, is not empty and has no manifest.json: not a lindhydro sweep store "
+                "(refusing to write into it; choose another [sweep] store)"
+            )
+        if old is not None and old.get("format") != STORE_FORMAT:
+            raise ValueError(f"{self.manifest_path}: not a lindhydro sweep store manifest")
+        return old
 
     # ------------------------------------------------------------------- lock
     def lock(self) -> None:
@@ -392,10 +386,25 @@ class ResultStore:
             self._lock_fh = None
 
     # ---------------------------------------------------------------- entries
-    def verify(self, task_id: str) -> TaskRecord | None:
-        """Read and verify a task's entry; ``None`` if absent.
+    def verify(self, task_id: str, *, move_damaged: bool = True) -> TaskRecord | None:
+        """Read and verify a task's entry.
 
-        A corrupt entry is moved to ``corrupt/`` and ``None`` is returned (the task must be recomputed).
+        Parameters
+        ----------
+        task_id : str
+            The task.
+        move_damaged : bool
+            Move a damaged entry to ``corrupt/`` before raising (``False``: change nothing).
+
+        Returns
+        -------
+        TaskRecord or None
+            The entry; ``None`` if the task has none.
+
+        Raises
+        ------
+        CorruptEntryError
+            The entry is damaged or holds another task (the task must be recomputed).
         """
         path = self.entry_path(task_id)
         if not path.exists():
@@ -406,7 +415,8 @@ class ResultStore:
                 raise CorruptEntryError(f"{path}: holds task {rec.task_id}, not {task_id}")
             return rec
         except CorruptEntryError:
-            self.quarantine(path)
+            if move_damaged:
+                self.quarantine(path)
             raise
 
     def quarantine(self, path: Path) -> Path:
@@ -436,24 +446,31 @@ class ResultStore:
         body = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         _atomic_write_bytes(self.checkpoint_path(task_id), _CKPT_MAGIC + hashlib.sha256(body).digest() + body)
 
-    def read_checkpoint(self, task_id: str) -> dict[str, Any] | None:
-        """The checkpoint of a task, or ``None`` (absent, or damaged: then moved to ``corrupt/``)."""
+    def read_checkpoint(self, task_id: str, *, move_damaged: bool = True) -> dict[str, Any] | None:
+        """The checkpoint of a task, or ``None`` when it is absent or damaged.
+
+        Parameters
+        ----------
+        task_id : str
+            The task.
+        move_damaged : bool
+            Move a damaged checkpoint to ``corrupt/`` (``False``: read only, change nothing, as
+            ``lindhydro sweep --dry-run`` does).
+
+        Returns
+        -------
+        dict or None
+            The payload given to :meth:`write_checkpoint`.
+        """
         path = self.checkpoint_path(task_id)
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return None
-        n = len(_CKPT_MAGIC)
-        if raw[:n] != _CKPT_MAGIC or hashlib.sha256(raw[n + 32 :]).digest() != raw[n : n + 32]:
-            self.quarantine(path)
-            return None
-        try:
-            payload = pickle.loads(raw[n + 32 :])
-        except Exception:
-            self.quarantine(path)
-            return None
-        if payload.get("task_id") != task_id:
-            self.quarantine(path)
+        payload = _decode_checkpoint(raw)
+        if payload is None or payload.get("task_id") != task_id:
+            if move_damaged:
+                self.quarantine(path)
             return None
         return payload
 
@@ -474,6 +491,18 @@ class ResultStore:
         return out
 
 
+def _decode_checkpoint(raw: bytes) -> dict[str, Any] | None:
+    """The payload of a checkpoint file's bytes, or ``None`` if the magic line or checksum is wrong."""
+    n = len(_CKPT_MAGIC)
+    if raw[:n] != _CKPT_MAGIC or hashlib.sha256(raw[n + 32 :]).digest() != raw[n : n + 32]:
+        return None
+    try:
+        payload = pickle.loads(raw[n + 32 :])
+    except Exception:  # a checksummed pickle that still fails: written by an incompatible version
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
@@ -482,6 +511,96 @@ def _axis_value(params: dict[str, Any], key: str) -> Any:
     if key in params["model"]:
         return params["model"][key]
     return params["simulation"][key]
+
+
+def _read_entries(store: ResultStore, strict: bool) -> tuple[list[TaskRecord], int]:
+    """Every verified entry of ``store`` and the number of damaged ones skipped (with a warning)."""
+    records: list[TaskRecord] = []
+    skipped = 0
+    for tid in store.finished_ids():
+        try:
+            records.append(read_entry(store.entry_path(tid)))
+        except CorruptEntryError as exc:
+            if strict:
+                raise
+            skipped += 1
+            warnings.warn(f"skipping damaged entry: {exc}", stacklevel=3)
+    if not records:
+        raise ValueError(f"store {store.path} has no finished, readable task")
+    return records, skipped
+
+
+def _grid_axes(records: list[TaskRecord], config: dict[str, Any]) -> list[str]:
+    """The further grid axes: the configuration's, or (no manifest) the parameters that vary."""
+    if config.get("axes"):
+        return list(config["axes"])
+    first = records[0].parameters
+    return [key for section in ("model", "simulation") for key in first[section]
+            if key != "time" and len({canonical_json(r.parameters[section].get(key)) for r in records}) > 1]
+
+
+def _record_times(records: list[TaskRecord], store: Path) -> np.ndarray:
+    """The record times shared by every entry (else a ``ValueError``)."""
+    time = records[0].arrays["time"]
+    for r in records:
+        if not np.array_equal(r.arrays["time"], time):
+            raise ValueError(
+                f"store {store}: entries have different record times (e.g. task {r.task_id}); "
+                "cannot assemble them on one time axis"
+            )
+    return time
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Coordinates of the assembled dataset: ε, realisations and the further axes."""
+
+    eps: list[float]
+    n_realisations: int
+    axes: list[str]
+    axis_values: list[list[Any]]
+
+    @classmethod
+    def of(cls, records: list[TaskRecord], config: dict[str, Any]) -> _Grid:
+        axes = _grid_axes(records, config)
+        eps = sorted({r.parameters["eps"] for r in records} | set(config.get("eps", [])))
+        n_real = max(max(r.parameters["realisation"] for r in records) + 1, config.get("realisations", 0))
+        values = [sorted({_axis_value(r.parameters, a) for r in records}) for a in axes]
+        return cls(eps, n_real, axes, values)
+
+    @property
+    def dims(self) -> list[str]:
+        return ["eps", "realisation", *self.axes]
+
+    @property
+    def shape(self) -> list[int]:
+        return [len(self.eps), self.n_realisations, *(len(v) for v in self.axis_values)]
+
+    def index(self, params: dict[str, Any]) -> tuple[int, ...]:
+        return (self.eps.index(params["eps"]), params["realisation"],
+                *(vals.index(_axis_value(params, a)) for a, vals in zip(self.axes, self.axis_values, strict=True)))
+
+    def coords(self, time: np.ndarray) -> dict[str, Any]:
+        return {"eps": self.eps, "realisation": np.arange(self.n_realisations), "time": (("t",), time),
+                **dict(zip(self.axes, self.axis_values, strict=True))}
+
+
+def _gridded(grid: _Grid, records: list[TaskRecord], value: Callable[[TaskRecord], Any], trailing: int | None = None,
+             fill: Any = np.nan, dtype: Any = float) -> np.ndarray:
+    """``value(record)`` of every record placed on ``grid`` (``fill`` where a task is missing)."""
+    out = np.full(grid.shape + ([] if trailing is None else [trailing]), fill, dtype=dtype)
+    for r in records:
+        out[grid.index(r.parameters)] = value(r)
+    return out
+
+
+def _correlation(grid: _Grid, records: list[TaskRecord]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Distances and gridded C(r) when every entry recorded it on the same distances."""
+    r_sets = {tuple(r.arrays["r"]) for r in records if "r" in r.arrays}
+    if len(r_sets) != 1 or not all("correlation" in r.arrays for r in records):
+        return None
+    r_dist = np.array(r_sets.pop())
+    return r_dist, _gridded(grid, records, lambda r: r.arrays["correlation"], len(r_dist))
 
 
 def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
@@ -512,95 +631,40 @@ def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
     ValueError
         No readable entries, or entries with different record times.
     """
-    import warnings
-
     import xarray as xr
 
     store = ResultStore(path)
     if not store.path.is_dir():
         raise ValueError(f"store {store.path} does not exist")
-    manifest = store.read_manifest() or {}
-    axes = list(manifest.get("config", {}).get("axes", {}))
-    records: list[TaskRecord] = []
-    skipped = 0
-    for tid in store.finished_ids():
-        try:
-            records.append(read_entry(store.entry_path(tid)))
-        except CorruptEntryError as exc:
-            if strict:
-                raise
-            skipped += 1
-            warnings.warn(f"skipping damaged entry: {exc}", stacklevel=2)
-    if not records:
-        raise ValueError(f"store {store.path} has no finished, readable task")
-    if not axes:  # no manifest: infer axes from parameters that vary across entries
-        first = records[0].parameters
-        for section in ("model", "simulation"):
-            for key in first[section]:
-                if key in ("time",):
-                    continue
-                if len({canonical_json(r.parameters[section].get(key)) for r in records}) > 1:
-                    axes.append(key)
-    time = records[0].arrays["time"]
-    for r in records:
-        if not np.array_equal(r.arrays["time"], time):
-            raise ValueError(
-                f"store {store.path}: entries have different record times (e.g. task {r.task_id}); "
-                "cannot assemble them on one time axis"
-            )
-    eps = sorted({r.parameters["eps"] for r in records} | set(manifest.get("config", {}).get("eps", [])))
-    n_real = max(max(r.parameters["realisation"] for r in records) + 1,
-                 manifest.get("config", {}).get("realisations", 0))
-    axis_vals = [sorted({_axis_value(r.parameters, a) for r in records}) for a in axes]
-    shape = [len(eps), n_real, *(len(v) for v in axis_vals)]
-    series = [k for k in records[0].arrays if k not in ("time", *_FIXED_DIMS)
-              and records[0].arrays[k].shape == time.shape]
-    r_sets = {tuple(r.arrays["r"]) for r in records if "r" in r.arrays}
-    with_corr = len(r_sets) == 1 and all("correlation" in r.arrays for r in records)
-    r_dist = np.array(r_sets.pop()) if with_corr else None
-    corr = np.full([*shape, len(r_dist)], np.nan) if with_corr else None
-    data = {k: np.full([*shape, len(time)], np.nan) for k in series}
-    seed = np.full(shape, -1, dtype=np.int64)
-    finished = np.zeros(shape, dtype=bool)
-    n_cells = {r.arrays["final_field"].shape[0] for r in records if "final_field" in r.arrays}
-    if fields and len(n_cells) != 1:
-        raise ValueError("fields=True needs the same number of cells in every task")
-    field_arr = np.full([*shape, n_cells.pop()], np.nan) if fields else None
-    for r in records:
-        p = r.parameters
-        idx = (eps.index(p["eps"]), p["realisation"],
-               *(vals.index(_axis_value(p, a)) for a, vals in zip(axes, axis_vals, strict=True)))
-        for k in series:
-            data[k][idx] = r.arrays[k]
-        seed[idx] = np.int64(r.seed)
-        finished[idx] = True
-        if with_corr:
-            corr[idx] = r.arrays["correlation"]
-        if fields:
-            field_arr[idx] = r.arrays["final_field"]
-    dims = ["eps", "realisation", *axes]
+    config = (store.read_manifest() or {}).get("config", {})
+    records, skipped = _read_entries(store, strict)
+    time = _record_times(records, store.path)
+    grid = _Grid.of(records, config)
+    series = [k for k, a in records[0].arrays.items() if k not in ("time", *_FIXED_DIMS) and a.shape == time.shape]
+    dims = grid.dims
     ds = xr.Dataset(
-        {k: ([*dims, "t"], v) for k, v in data.items()}
-        | {"seed": (dims, seed), "finished": (dims, finished)},
-        coords={"eps": eps, "realisation": np.arange(n_real), "time": (("t",), time),
-                **{a: v for a, v in zip(axes, axis_vals, strict=True)}},
+        {k: ([*dims, "t"], _gridded(grid, records, lambda r, k=k: r.arrays[k], len(time))) for k in series}
+        | {"seed": (dims, _gridded(grid, records, lambda r: np.int64(r.seed), fill=-1, dtype=np.int64)),
+           "finished": (dims, _gridded(grid, records, lambda r: True, fill=False, dtype=bool))},
+        coords=grid.coords(time),
     )
     if fields:
-        ds["final_field"] = ([*dims, "x"], field_arr)
-    if with_corr:
-        ds = ds.assign_coords(r=(("r_index",), r_dist))
-        ds["correlation"] = ([*dims, "r_index"], corr)
+        n_cells = {r.arrays["final_field"].shape[0] for r in records if "final_field" in r.arrays}
+        if len(n_cells) != 1:
+            raise ValueError("fields=True needs the same number of cells in every task")
+        ds["final_field"] = ([*dims, "x"], _gridded(grid, records, lambda r: r.arrays["final_field"], n_cells.pop()))
+    corr = _correlation(grid, records)
+    if corr is not None:
+        ds = ds.assign_coords(r=(("r_index",), corr[0]))
+        ds["correlation"] = ([*dims, "r_index"], corr[1])
         ds["correlation"].attrs["description"] = "C(r) = <m(x) m(x+r)>, averaged over the records of the second half of the run"
-    first = records[0].parameters
-    ds.attrs.update(
-        {
-            "store": str(store.path),
-            "config": canonical_json(manifest.get("config", {})),
-            "parameters_example": canonical_json(first),
-            "lindhydro_versions": ",".join(sorted({str(r.attrs.get("lindhydro_version")) for r in records})),
-            "damaged_entries_skipped": skipped,
-        }
-    )
+    ds.attrs.update({
+        "store": str(store.path),
+        "config": canonical_json(config),
+        "parameters_example": canonical_json(records[0].parameters),
+        "lindhydro_versions": ",".join(sorted({str(r.attrs.get("lindhydro_version")) for r in records})),
+        "damaged_entries_skipped": skipped,
+    })
     ds["time"].attrs["units"] = "a^2/D"
     ds["wall_density"].attrs["units"] = "walls per unit length (1/a)"
     return ds

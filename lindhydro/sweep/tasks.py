@@ -14,6 +14,7 @@ pickles (a module-level function).  Any simulator with the signature and continu
 from __future__ import annotations
 
 import time as _time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,6 @@ __all__ = [
     "CorrelationAccumulator",
     "SERIES",
     "TaskError",
-    "build_model",
     "chunk_steps",
     "merge_series",
     "run_chunk",
@@ -39,7 +39,7 @@ SERIES = ("m2", "wall_density", "m_mean", "wall_count", "correlation_length")
 
 
 def build_model(spec: TaskSpec):
-    """Build the task's model with its preset's builder: ``builder(eps, **model_parameters)``.
+    """Deprecated: use :meth:`TaskSpec.build_model` (the preset registry builds every model).
 
     Parameters
     ----------
@@ -49,9 +49,11 @@ def build_model(spec: TaskSpec):
     Returns
     -------
     object
-        The model (e.g. a :class:`lindhydro.field.FieldModel`).
+        ``spec.build_model()``.
     """
-    return resolve(spec.builder_ref)(spec.eps, **spec.model_kwargs)
+    warnings.warn("lindhydro.sweep.tasks.build_model(spec) is deprecated since 0.2 and will be removed in 0.3; "
+                  "use spec.build_model()", DeprecationWarning, stacklevel=2)
+    return spec.build_model()
 
 
 def chunk_steps(n_steps: int, dt: float, chunk_time: float | None) -> list[int]:
@@ -250,7 +252,7 @@ def run_chunk(
 
 def _run_chunk(spec, steps, start_step, state, simulate, correlation) -> ChunkOutput:
     sim = resolve(simulate or spec.simulator_ref)
-    model = build_model(spec)
+    model = spec.build_model()
     kw = spec.simulation_kwargs
     dt = kw["dt"]
     kw["time"] = steps * dt
