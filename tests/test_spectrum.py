@@ -82,12 +82,13 @@ def test_force_elements_are_traceless_in_trace_sense():
 
 def test_too_large_chain_is_refused_before_work(monkeypatch):
     import lindhydro.quantum.spectrum as spectrum_module
+    from lindhydro.quantum.basis import ChainBasis
 
     def no_work(*args, **kwargs):
         raise AssertionError("heavy work started before the memory check")
 
     monkeypatch.setattr(spectrum_module, "_diagonalize_sectors", no_work)
-    monkeypatch.setattr(spectrum_module, "_sector_states", no_work)
+    monkeypatch.setattr(ChainBasis, "magnetisation_sector", no_work)
     with pytest.raises(ValueError, match="GiB"):
         diagonalize(ChainParameters(n_sites=30))
     with pytest.raises(ValueError, match="memory budget"):

@@ -1,26 +1,10 @@
-"""The ε → 0 limit of the Lindblad steady state: the secular (degenerate-block) rate equation.
+"""The ε → 0 limit of the Lindblad steady state: the secular (degenerate-block) rate equation, per X sector.
 
-To zeroth order in ε the steady state commutes with H0: ρ0 = Σ_B ρ_B, block-diagonal in the
-degenerate eigenspaces of H0, fixed by the projection of L̂1 onto that commutant,
-
-.. math::
-
-    P_0 \\hat L_1 \\rho_0 = 0, \\qquad
-    (P_0 \\hat L_1 \\rho)_B = \\sum_k r_k \\big(L_k \\rho L_k^\\dagger\\big)_B
-        - \\tfrac12\\{\\Gamma_B, \\rho_B\\}, \\quad \\Gamma = \\sum_k r_k L_k^\\dagger L_k .
-
-For non-degenerate levels this is the classical rate equation with W_{n→m} = Σ_k r_k |⟨m|L_k|n⟩|².
-It is solved per strong-symmetry sector X = s (as the exact problem), in an eigenbasis of H0 that
-also diagonalises |Q1|, Z = Πσᶻ and — for periodic chains — the translation T (degenerate levels
-are rotated into T eigenstates).  Because the steady state is translation invariant (unique per
-sector), coherences between different momenta vanish; coherences are kept between exactly
-degenerate levels (tolerance ``degeneracy_tol``) of equal momentum and Z parity.  For periodic
-chains the rates need one jump operator per translation orbit: |⟨m|T^jLT^{−j}|n⟩|² = |⟨m|L|n⟩|².
-
-Validity: the corrections are O(ε r / δ) with δ the smallest level spacing that the bath couples;
-``SecularSteadyState.min_splitting`` reports the smallest nonzero spacing kept apart.
-
-Units: energies in J; the result does not depend on ε (rates per unit ε).
+To zeroth order in ε the steady state commutes with H0; it is fixed by P0 L̂1 ρ0 = 0, P0 the
+projection onto block-diagonal operators in the degenerate eigenspaces of H0.  Coherences are kept
+between exactly degenerate levels (``degeneracy_tol``) of equal momentum and Z parity.  Derivation
+and validity (corrections O(εr/δ), δ the smallest spacing the bath couples): ``docs/physics.md``.
+Energies in J; the result does not depend on ε (rates per unit ε).
 """
 
 from __future__ import annotations
@@ -34,10 +18,10 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
-from lindhydro.quantum.model import ChainParameters, OpenSystem, model_from_parameters
+from lindhydro.quantum.model import ChainParameters, OpenSystem, as_open_system
 
-from .steady_state import _EqualMixture, _q1_distribution, _sector_observables
-from .symmetry import XSector, _group_state_maps, _popcount, x_sector
+from .observables import EqualMixture, energy_given_abs_q1, q1_distribution, sector_summary
+from .symmetry import XSector, chain_size, jump_signature, x_sector
 
 __all__ = ["SecularSteadyState", "SecularResult", "secular_steady_state", "secular_sector", "MAX_SECULAR_SITES"]
 
@@ -52,6 +36,7 @@ class SecularSteadyState:
     Attributes
     ----------
     parity : int
+        X eigenvalue s.
     energy_density, m_rms : float
         ⟨H0⟩/N (J) and ⟨Q1²⟩^{1/2}/N.
     q1_distribution : dict[int, float]
@@ -68,9 +53,12 @@ class SecularSteadyState:
         Smallest nonzero level spacing treated as non-degenerate (J).
     residual : float
         ‖P0 L̂1 ρ0‖ in the unknowns (per unit ε).
-    _vectors, _blocks, _rho_blocks, _dim
-        Internal: eigenvectors, degenerate blocks and their density matrices (for
-        :meth:`block_matrix`).
+    eigenvectors : numpy.ndarray or None
+        Eigenvectors of H0 (columns) in the block basis |ã⟩.
+    blocks : tuple of numpy.ndarray
+        Eigenvector indices of every coherent block (degenerate, equal momentum and Z parity).
+    block_densities : tuple of numpy.ndarray
+        ρ0 on every coherent block, in the eigenbasis.
     """
 
     parity: int
@@ -83,18 +71,23 @@ class SecularSteadyState:
     n_coherent_blocks: int = 0
     min_splitting: float = float("nan")
     residual: float = float("nan")
-    _vectors: Any = field(default=None, repr=False)
-    _blocks: Any = field(default=None, repr=False)
-    _rho_blocks: Any = field(default=None, repr=False)
-    _dim: int = 0
+    eigenvectors: np.ndarray | None = field(default=None, repr=False)
+    blocks: tuple[np.ndarray, ...] = field(default=(), repr=False)
+    block_densities: tuple[np.ndarray, ...] = field(default=(), repr=False)
 
     def block_matrix(self) -> np.ndarray:
-        """Dense ρ0 on the X-sector block basis |ã⟩ (2^(N−1) square; small N)."""
-        if self._dim > 2**12:
+        """Dense ρ0 on the X-sector block basis |ã⟩ (2^(N−1) square; small N).
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        V = self.eigenvectors
+        dim = V.shape[0]
+        if dim > 2**12:
             raise ValueError("dense block matrix too large")
-        V = self._vectors
-        out = np.zeros((self._dim, self._dim), dtype=complex)
-        for idx, rb in zip(self._blocks, self._rho_blocks, strict=True):
+        out = np.zeros((dim, dim), dtype=complex)
+        for idx, rb in zip(self.blocks, self.block_densities, strict=True):
             Vb = V[:, idx]
             out += Vb @ rb @ Vb.conj().T
         return out
@@ -102,7 +95,7 @@ class SecularSteadyState:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
         return {
-            **_sector_observables(self),
+            **sector_summary(self),
             "n_coherent_blocks": int(self.n_coherent_blocks),
             "min_splitting": float(self.min_splitting),
             "residual": float(self.residual),
@@ -110,7 +103,7 @@ class SecularSteadyState:
 
 
 @dataclass(frozen=True)
-class SecularResult(_EqualMixture):
+class SecularResult(EqualMixture):
     """ε → 0 steady states of both X sectors; top-level observables refer to the equal mixture.
 
     Attributes
@@ -132,26 +125,13 @@ class SecularResult(_EqualMixture):
         return {
             "parameters": self.parameters.to_dict(),
             "mixture": "equal weights 1/2 per X sector",
-            "by_sector": [s.to_dict() for s in self.by_sector],
-            "energy_density": self.energy_density,
-            "m_rms": self.m_rms,
-            "q1_distribution": {str(k): v for k, v in self.q1_distribution.items()},
-            "energy_density_given_abs_q1": {str(k): v for k, v in self.energy_density_given_abs_q1.items()},
+            **self.mixture_summary(),
         }
 
 
-def _jump_key(L: sp.spmatrix, rate: float):
-    c = sp.coo_matrix(L)
-    order = np.lexsort((c.col, c.row))
-    return (round(rate, 12), c.row[order].tobytes(), c.col[order].tobytes(), np.round(c.data[order], 10).tobytes())
-
-
-def _translation_representatives(sector: XSector, tmap):
-    """(rate, L, multiplicity): one jump per translation orbit (orbits verified exactly)."""
-    idx, sign = tmap
-    dim = sector.dim
-    T = sp.csr_matrix((sign.astype(float), (idx, np.arange(dim))), shape=(dim, dim))
-    remaining = {_jump_key(L, r): (r, L) for r, L in sector.jumps}
+def _translation_representatives(sector: XSector, T: sp.csr_matrix):
+    """(rate, L, multiplicity): one jump per translation orbit (orbits verified exactly), or None."""
+    remaining = {jump_signature(L, r): (r, L) for r, L in sector.jumps}
     if len(remaining) != len(sector.jumps):
         return None
     reps = []
@@ -160,7 +140,7 @@ def _translation_representatives(sector: XSector, tmap):
         count = 0
         cur = L
         while True:
-            k = _jump_key(cur, r)
+            k = jump_signature(cur, r)
             if k not in remaining:
                 if count == 0 or k != key:
                     return None  # not a clean translation orbit: fall back to all jumps
@@ -169,7 +149,7 @@ def _translation_representatives(sector: XSector, tmap):
             count += 1
             cur = (T @ cur @ T.T).tocsc()
             cur.eliminate_zeros()
-            if _jump_key(cur, r) == key:
+            if jump_signature(cur, r) == key:
                 break
         reps.append((r, L, count))
     return reps
@@ -187,6 +167,148 @@ def _to_eigenbasis(L: sp.csr_matrix, V: np.ndarray, block_cols) -> np.ndarray:
                 continue
             out[np.ix_(cols_d, cols_s)] = V[np.ix_(rows_d, cols_d)].conj().T @ LV[rows_d]
     return out
+
+
+def _degenerate_runs(values: np.ndarray, tol: float):
+    """(start, stop) of the runs of sorted ``values`` whose members lie within ``tol`` of the first."""
+    start = 0
+    while start < values.size:
+        stop = start + 1
+        while stop < values.size and values[stop] - values[start] < tol:
+            stop += 1
+        yield start, stop
+        start = stop
+
+
+def _rotate_into_momentum(w: np.ndarray, U: np.ndarray, T: sp.spmatrix, tol: float) -> None:
+    """Rotate every degenerate group of eigenvectors U (in place) into eigenvectors of T."""
+    for start, stop in _degenerate_runs(w, tol):
+        if stop - start > 1:
+            Ug = U[:, start:stop]
+            Tg = Ug.conj().T @ (T @ Ug)
+            # distinct eigenvalues e^{ik} of the unitary Tg via a Hermitian combination
+            A = (Tg + Tg.conj().T) / 2 + (math.sqrt(2) - 1) * (Tg - Tg.conj().T) / 2j
+            _, R = scipy.linalg.eigh(A)
+            U[:, start:stop] = Ug @ R
+
+
+@dataclass(frozen=True)
+class _Eigenbasis:
+    """Eigenvectors of H0 in one X sector, ordered by |Q1| block, with their quantum numbers."""
+
+    vectors: np.ndarray  # columns
+    energies: np.ndarray
+    momentum: np.ndarray  # κ with T = e^{2πiκ/N} (0 without translations)
+    z_parity: np.ndarray  # n_down mod 2 for even N, else 0
+    abs_q1: np.ndarray
+    block_cols: list  # (rows, columns) of every |Q1| block
+
+
+def _eigenbasis(sector: XSector, use_translation: bool, degeneracy_tol: float) -> _Eigenbasis:
+    """Diagonalise H0 per |Q1| block; degenerate levels are rotated into momentum eigenstates."""
+    n, dim = sector.n_sites, sector.dim
+    absM = np.abs(sector.magnetisation)
+    zpar = (sector.block_basis.n_down() % 2) if n % 2 == 0 else np.zeros(dim, dtype=np.int64)
+    H = sector.hamiltonian.tocsr()
+    T = sector.block_basis.translation(1).matrix(complex) if use_translation else None
+    V = np.zeros((dim, dim), dtype=complex)
+    E = np.zeros(dim)
+    tau = np.ones(dim, dtype=complex)
+    zstate = np.zeros(dim, dtype=np.int64)
+    absM_state = np.zeros(dim, dtype=np.int64)
+    block_cols = []
+    col = 0
+    for mval in np.unique(absM):
+        rows = np.nonzero(absM == mval)[0]
+        Hb = H[rows][:, rows].toarray()
+        if np.max(np.abs(Hb - Hb.conj().T), initial=0) > 1e-10:
+            raise ValueError("the sector Hamiltonian does not conserve |Q1|")
+        if np.max(np.abs(Hb.imag), initial=0) == 0:
+            Hb = Hb.real  # real symmetric: ~4x cheaper
+        w, U = scipy.linalg.eigh(Hb, driver="evd")
+        U = U.astype(complex)
+        sl = slice(col, col + w.size)
+        if T is not None:
+            Tb = T[rows][:, rows]
+            _rotate_into_momentum(w, U, Tb, degeneracy_tol)
+            tau[sl] = np.einsum("ij,ij->j", U.conj(), Tb @ U)
+        V[rows, sl] = U
+        E[sl] = w
+        zstate[sl] = zpar[rows[0]]
+        absM_state[sl] = absM[rows[0]]
+        block_cols.append((rows, np.arange(col, col + w.size)))
+        col += w.size
+    if T is not None:
+        kq = np.round(np.angle(tau) / (2 * np.pi) * n).astype(np.int64) % n
+    else:
+        kq = np.zeros(dim, dtype=np.int64)
+    return _Eigenbasis(V, E, kq, zstate, absM_state, block_cols)
+
+
+def _coherent_blocks(eig: _Eigenbasis, degeneracy_tol: float) -> tuple[list[np.ndarray], float]:
+    """Groups of exactly degenerate levels with equal momentum and Z parity, and the smallest
+    nonzero spacing kept apart."""
+    E = eig.energies
+    order = np.lexsort((eig.momentum, eig.z_parity, E))
+    Es = E[order]
+    blocks: list[np.ndarray] = []
+    min_split = float("inf")
+    for i, j in _degenerate_runs(Es, degeneracy_tol):
+        if j < Es.size:
+            min_split = min(min_split, Es[j] - Es[j - 1])
+        grp = order[i:j]
+        for key in {(eig.z_parity[g], eig.momentum[g]) for g in grp}:
+            blocks.append(np.array([g for g in grp if (eig.z_parity[g], eig.momentum[g]) == key]))
+    return blocks, min_split
+
+
+def _secular_generator(sector: XSector, eig: _Eigenbasis, blocks, use_translation: bool):
+    """P0 L̂1 on the unknowns ρ_pq (p, q in one coherent block): the matrix S and the indices P, Q.
+
+    (P0 L̂1 ρ)_pq = Σ_k r_k (L_k ρ L_k†)_pq − ½({Γ, ρ})_pq with Γ = Σ_k r_k L_k†L_k; for periodic
+    chains one jump per translation orbit enters with its multiplicity.
+    """
+    V = eig.vectors
+    reps = None
+    if use_translation:
+        reps = _translation_representatives(sector, sector.block_basis.translation(1).matrix())
+    if reps is None:
+        reps = [(r, L, 1) for r, L in sector.jumps]
+    Lt = [(r * mult, _to_eigenbasis(L.tocsr(), V, eig.block_cols)) for r, L, mult in reps]
+    Gam = sum(r * (L.conj().T @ L) for r, L in sector.jumps)
+    Gamma_blocks = [V[:, b].conj().T @ (Gam @ V[:, b]) for b in blocks]
+    P = np.concatenate([np.repeat(b, b.size) for b in blocks])
+    Q = np.concatenate([np.tile(b, b.size) for b in blocks])
+    nu = P.size
+    if nu > 40000:
+        raise ValueError(f"the secular problem has {nu} unknowns (too many degenerate levels for the dense solver)")
+    S = np.zeros((nu, nu), dtype=complex)
+    for w, Lm in Lt:
+        S += w * Lm[np.ix_(P, P)] * np.conj(Lm[np.ix_(Q, Q)])
+    off = 0
+    for b, G in zip(blocks, Gamma_blocks, strict=True):
+        d = b.size
+        for a in range(d):
+            for c in range(d):
+                u = off + a * d + c  # unknown (p=b[a], q=b[c])
+                for k in range(d):
+                    # (Γρ)_{ac} = Σ_k Γ_{ak} ρ_{kc};  (ρΓ)_{ac} = Σ_k ρ_{ak} Γ_{kc}
+                    S[u, off + k * d + c] -= 0.5 * G[a, k]
+                    S[u, off + a * d + k] -= 0.5 * G[k, c]
+        off += d * d
+    return S, P, Q
+
+
+def _solve_with_trace(S: np.ndarray, P: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, float]:
+    """Solve S x = 0 with Tr ρ = 1 (the first diagonal equation replaced); x and ‖S x‖."""
+    trace_row = (P == Q).astype(complex)
+    i0 = int(np.argmax(trace_row))
+    A = S.copy()
+    A[i0, :] = trace_row
+    rhs = np.zeros(P.size, dtype=complex)
+    rhs[i0] = 1.0
+    x = scipy.linalg.solve(A, rhs)
+    return x, float(np.linalg.norm(S @ x))
 
 
 def secular_sector(
@@ -207,120 +329,13 @@ def secular_sector(
     -------
     SecularSteadyState
     """
-    n = sector.n_sites
-    dim = sector.dim
+    n, dim = sector.n_sites, sector.dim
     if use_translation is None:
         use_translation = sector.boundary == "periodic"
-    absM = np.abs(sector.magnetisation)
-    zpar = (_popcount(np.arange(dim)) % 2) if n % 2 == 0 else np.zeros(dim, dtype=np.int64)
-    H = sector.hamiltonian.tocsr()
-    tmap = _group_state_maps(n, sector.parity, True, False)[1] if use_translation else None
-    if tmap is not None:
-        T = sp.csr_matrix((tmap[1].astype(complex), (tmap[0], np.arange(dim))), shape=(dim, dim))
-    # eigen-decomposition per |Q1| block, rotated into momentum eigenstates within degenerate groups
-    V = np.zeros((dim, dim), dtype=complex)
-    E = np.zeros(dim)
-    tau = np.ones(dim, dtype=complex)
-    blockof = np.zeros(dim, dtype=np.int64)
-    col = 0
-    block_cols = []
-    for bi, mval in enumerate(np.unique(absM)):
-        rows = np.nonzero(absM == mval)[0]
-        Hb = H[rows][:, rows].toarray()
-        if np.max(np.abs(Hb - Hb.conj().T), initial=0) > 1e-10:
-            raise ValueError("the sector Hamiltonian does not conserve |Q1|")
-        if np.max(np.abs(Hb.imag), initial=0) == 0:
-            Hb = Hb.real  # real symmetric: ~4x cheaper
-        w, U = scipy.linalg.eigh(Hb, driver="evd")
-        U = U.astype(complex)
-        if tmap is not None:
-            Tb = T[rows][:, rows]
-            start = 0
-            while start < w.size:
-                stop = start + 1
-                while stop < w.size and w[stop] - w[start] < degeneracy_tol:
-                    stop += 1
-                if stop - start > 1:
-                    Ug = U[:, start:stop]
-                    Tg = Ug.conj().T @ (Tb @ Ug)
-                    # distinct eigenvalues e^{ik} of the unitary Tg via a Hermitian combination
-                    A = (Tg + Tg.conj().T) / 2 + (math.sqrt(2) - 1) * (Tg - Tg.conj().T) / 2j
-                    _, R = scipy.linalg.eigh(A)
-                    U[:, start:stop] = Ug @ R
-                start = stop
-            tau_b = np.einsum("ij,ij->j", U.conj(), Tb @ U)
-        else:
-            tau_b = np.ones(w.size, dtype=complex)
-        sl = slice(col, col + w.size)
-        V[rows, sl] = U
-        E[sl] = w
-        tau[sl] = tau_b
-        blockof[sl] = bi
-        block_cols.append((rows, np.arange(col, col + w.size)))
-        col += w.size
-    zstate = np.zeros(dim, dtype=np.int64)
-    absM_state = np.zeros(dim, dtype=np.int64)
-    for rows, cols in block_cols:
-        zstate[cols] = zpar[rows[0]]
-        absM_state[cols] = absM[rows[0]]
-    # sub-blocks: exact degeneracy, same momentum and Z parity
-    kq = np.round(np.angle(tau) / (2 * np.pi) * n).astype(np.int64) % n if tmap is not None else np.zeros(dim, dtype=np.int64)
-    order = np.lexsort((kq, zstate, E))
-    blocks: list[np.ndarray] = []
-    i = 0
-    min_split = float("inf")
-    Es = E[order]
-    while i < dim:
-        j = i + 1
-        while j < dim and Es[j] - Es[i] < degeneracy_tol:
-            j += 1
-        if j < dim:
-            min_split = min(min_split, Es[j] - Es[j - 1])
-        grp = order[i:j]
-        for key in {(zstate[g], kq[g]) for g in grp}:
-            blocks.append(np.array([g for g in grp if (zstate[g], kq[g]) == key]))
-        i = j
-    # transformed jump operators, one per translation orbit where possible
-    reps = _translation_representatives(sector, tmap) if tmap is not None else None
-    if reps is None:
-        reps = [(r, L, 1) for r, L in sector.jumps]
-    Lt = []
-    for r, L, mult in reps:
-        Lt.append((r * mult, _to_eigenbasis(L.tocsr(), V, block_cols)))
-    Gamma_diag_blocks = []
-    Gam = sum(r * (L.conj().T @ L) for r, L in sector.jumps)
-    for b in blocks:
-        Vb = V[:, b]
-        Gamma_diag_blocks.append(Vb.conj().T @ (Gam @ Vb))
-    # unknowns: (p, q) pairs inside each block
-    P = np.concatenate([np.repeat(b, b.size) for b in blocks])
-    Q = np.concatenate([np.tile(b, b.size) for b in blocks])
-    nu = P.size
-    if nu > 40000:
-        raise ValueError(f"the secular problem has {nu} unknowns (too many degenerate levels for the dense solver)")
-    S = np.zeros((nu, nu), dtype=complex)
-    for w, Lm in Lt:
-        S += w * Lm[np.ix_(P, P)] * np.conj(Lm[np.ix_(Q, Q)])
-    # -1/2 {Γ, ρ}: within the same block
-    off = 0
-    for b, G in zip(blocks, Gamma_diag_blocks, strict=True):
-        d = b.size
-        for a in range(d):
-            for c in range(d):
-                u = off + a * d + c  # unknown (p=b[a], q=b[c])
-                for k in range(d):
-                    # (Γρ)_{ac} = Σ_k Γ_{ak} ρ_{kc};  (ρΓ)_{ac} = Σ_k ρ_{ak} Γ_{kc}
-                    S[u, off + k * d + c] -= 0.5 * G[a, k]
-                    S[u, off + a * d + k] -= 0.5 * G[k, c]
-        off += d * d
-    trace_row = (P == Q).astype(complex)
-    i0 = int(np.argmax(trace_row))
-    A = S.copy()
-    A[i0, :] = trace_row
-    rhs = np.zeros(nu, dtype=complex)
-    rhs[i0] = 1.0
-    x = scipy.linalg.solve(A, rhs)
-    residual = float(np.linalg.norm(S @ x))
+    eig = _eigenbasis(sector, use_translation, degeneracy_tol)
+    blocks, min_split = _coherent_blocks(eig, degeneracy_tol)
+    S, P, Q = _secular_generator(sector, eig, blocks, use_translation)
+    x, residual = _solve_with_trace(S, P, Q)
     pops = np.zeros(dim)
     diag = P == Q
     pops[P[diag]] = x[diag].real
@@ -331,30 +346,22 @@ def secular_sector(
         rb = x[off : off + d * d].reshape(d, d)
         rho_blocks.append((rb + rb.conj().T) / 2)
         off += d * d
-    energy = float(np.sum(E * pops))
-    q2 = float(np.sum(absM_state.astype(float) ** 2 * pops))
-    # Q1 distribution per |M| (block states |ã⟩ are ± superpositions of Q1 = ±M)
-    dist = _q1_distribution(pops, absM_state, n)
-    cond = {}
-    for am in np.unique(absM_state):
-        sel = absM_state == am
-        if pops[sel].sum() > 1e-300:
-            cond[int(am)] = float(np.sum(E[sel] * pops[sel]) / pops[sel].sum()) / n
+    E, absM = eig.energies, eig.abs_q1
+    q2 = float(np.sum(absM.astype(float) ** 2 * pops))
     return SecularSteadyState(
         parity=sector.parity,
-        energy_density=energy / n,
+        energy_density=float(np.sum(E * pops)) / n,
         m_rms=math.sqrt(max(q2, 0.0)) / n,
-        q1_distribution=dist,
-        energy_density_given_abs_q1=cond,
+        q1_distribution=q1_distribution(pops, absM, n),
+        energy_density_given_abs_q1=energy_given_abs_q1(pops, absM, lambda sel: np.sum(E[sel] * pops[sel]), n),
         energies=E,
         populations=pops,
         n_coherent_blocks=int(sum(b.size > 1 for b in blocks)),
         min_splitting=min_split if math.isfinite(min_split) else float("nan"),
         residual=residual,
-        _vectors=V,
-        _blocks=tuple(blocks),
-        _rho_blocks=tuple(rho_blocks),
-        _dim=dim,
+        eigenvectors=eig.vectors,
+        blocks=tuple(blocks),
+        block_densities=tuple(rho_blocks),
     )
 
 
@@ -379,12 +386,7 @@ def secular_steady_state(
     ValueError
         N above :data:`MAX_SECULAR_SITES` (checked before any work).
     """
-    if isinstance(params, ChainParameters):
-        n = params.n_sites
-    elif isinstance(params, OpenSystem):
-        n = len(params.hamiltonian.dims[0])
-    else:
-        raise ValueError(f"expected ChainParameters or an OpenSystem, got {type(params).__name__}")
+    n, _ = chain_size(params)
     if n > MAX_SECULAR_SITES:
         raise ValueError(
             f"the secular solver keeps dense eigenvectors of a 2^(N-1) = {2 ** (n - 1)}-dimensional sector; "
@@ -393,7 +395,7 @@ def secular_steady_state(
     if not (degeneracy_tol > 0 and math.isfinite(degeneracy_tol)):
         raise ValueError(f"degeneracy_tol must be positive and finite, got {degeneracy_tol!r}")
     t0 = time.perf_counter()
-    system = params if isinstance(params, OpenSystem) else model_from_parameters(params)
+    system = as_open_system(params)
     out = tuple(secular_sector(x_sector(system, s), degeneracy_tol=degeneracy_tol) for s in (1, -1))
     pr = system.parameters if system.parameters is not None else params
     return SecularResult(parameters=pr, by_sector=out, timings={"total": time.perf_counter() - t0})

@@ -1,22 +1,10 @@
-"""Exact Lindblad steady states of the paper's chain, per strong-symmetry sector.
+"""Exact Lindblad steady states of a spin chain with the strong symmetry X = Πσˣ, one per X sector.
 
-The model has a strong Z2 symmetry X = Πσˣ, so its steady state is not unique: there is one per
-X sector s = ±1.  The steady state reached from an initial state ρ(0) is
-w₊ρ₊ + w₋ρ₋ with w_s = Tr(P_s ρ(0)) = (1 + s⟨X⟩₀)/2; from infinite temperature (⟨X⟩ = 0)
-w₊ = w₋ = ½, the *equal mixture* reported at top level by :class:`SteadyState`.
-
-Two solvers, which must agree (tests):
-
-* :func:`symmetric_steady_state` — the fast path.  Restricts the sector Liouvillian to the
-  operators invariant under the weak symmetries (translation, reflection, Z for even N; see
-  :mod:`lindhydro.lindblad.symmetry`), assembles the small matrix M_{o'o} = ⟨e_{o'}|L̂ e_o⟩ by
-  applying L̂ to orbit representatives only, and solves M x = 0 with one equation replaced by
-  Tr ρ = 1 (sparse LU).  The residual ‖L̂ρ‖ equals ‖M x‖ exactly (the symmetric subspace is
-  invariant and the basis orthonormal).
-* :func:`plain_steady_state` — the reference: ``qutip.steadystate`` on the sector block
-  (2^(N−1) states), no weak symmetries.
-
-Units: energies and rates in J (ħ = 1); ε dimensionless.
+:func:`symmetric_steady_state` solves one sector on the operators invariant under the weak
+symmetries (:mod:`lindhydro.lindblad.symmetry`); :func:`plain_steady_state` is the reference
+(``qutip.steadystate`` on the sector block).  :class:`SteadyState` holds both sectors and reports the
+equal mixture, the state reached from infinite temperature.  The method and why the steady state is
+not unique: ``docs/physics.md``.  Energies and rates in J (ħ = 1); ε dimensionless.
 """
 
 from __future__ import annotations
@@ -32,11 +20,13 @@ import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from lindhydro.quantum.model import ChainParameters, OpenSystem, model_from_parameters
+from lindhydro.quantum.model import ChainParameters, OpenSystem, as_open_system, validate_eps
 
+from .observables import EqualMixture, energy_given_abs_q1, q1_distribution, sector_summary
 from .symmetry import (
     SymmetricOperatorBasis,
     XSector,
+    chain_size,
     estimate_symmetric_dimension,
     symmetric_basis,
     x_sector,
@@ -62,13 +52,10 @@ DENSE_LIMIT = 20000
 
 
 def _check_eps(eps: float) -> float:
-    eps = float(eps)
-    if not math.isfinite(eps) or eps <= 0:
-        raise ValueError(
-            f"eps must be finite and > 0 for an exact steady state (use lindhydro.lindblad.secular "
-            f"for the eps -> 0 limit), got {eps!r}"
-        )
-    return eps
+    return validate_eps(
+        eps, allow_zero=False,
+        hint=" for an exact steady state (use lindhydro.lindblad.secular for the eps -> 0 limit)",
+    )
 
 
 def estimate_memory(n_sites: int, *, translation: bool = True, reflection: bool = True) -> int:
@@ -263,85 +250,21 @@ def sector_observables(
         last maps |Q1| to ⟨P H0⟩/(N⟨P⟩), P the projector onto |Q1| (H0 conserves Q1).
     """
     n = sector.n_sites
-    energy = basis.expectation(x, sector.hamiltonian).real
+    H = sector.hamiltonian
+    energy = basis.expectation(x, H).real
     pops = basis.diagonal(x).real
     M = sector.magnetisation
     q2 = float(np.sum(pops * M.astype(float) ** 2))
-    dist = _q1_distribution(pops, M, n)
-    cond = {}
-    H = sector.hamiltonian
-    for am in np.unique(np.abs(M)):
-        proj = sp.diags((np.abs(M) == am).astype(float))
-        weight = float(np.sum(pops[np.abs(M) == am]))
-        if weight > 1e-300:
-            cond[int(am)] = basis.expectation(x, proj @ H).real / weight / n
+
+    def energy_weight(mask: np.ndarray) -> float:
+        return basis.expectation(x, sp.diags(mask.astype(float)) @ H).real
+
     return {
         "energy_density": energy / n,
         "m_rms": math.sqrt(max(q2, 0.0)) / n,
-        "q1_distribution": dist,
-        "energy_density_given_abs_q1": cond,
+        "q1_distribution": q1_distribution(pops, M, n),
+        "energy_density_given_abs_q1": energy_given_abs_q1(pops, M, energy_weight, n),
     }
-
-
-def _q1_distribution(pops: np.ndarray, M: np.ndarray, n: int) -> dict[int, float]:
-    dist: dict[int, float] = {}
-    for value in range(-n, n + 1, 2):
-        absm = abs(value)
-        w = float(np.sum(pops[np.abs(M) == absm]))
-        dist[value] = w if absm == 0 else 0.5 * w
-    return dist
-
-
-def _sector_observables(s) -> dict[str, Any]:
-    """JSON-ready observables of one X-sector steady state (exact or eps -> 0)."""
-    return {
-        "x_parity": int(s.parity),
-        "energy_density": float(s.energy_density),
-        "m_rms": float(s.m_rms),
-        "q1_distribution": {str(k): float(v) for k, v in s.q1_distribution.items()},
-        "energy_density_given_abs_q1": {
-            str(k): float(v) for k, v in s.energy_density_given_abs_q1.items()
-        },
-    }
-
-
-def _mixture_conditional(by_sector) -> dict[int, float]:
-    """Energy density given |Q1| of the equal mixture of the sectors."""
-    out = {}
-    keys = sorted(set().union(*(s.energy_density_given_abs_q1 for s in by_sector)))
-    for am in keys:
-        w = [s.q1_distribution.get(am, 0.0) * (1 if am == 0 else 2) for s in by_sector]
-        e = [s.energy_density_given_abs_q1.get(am, 0.0) for s in by_sector]
-        if sum(w) > 0:
-            out[am] = float(np.dot(w, e) / sum(w))
-    return out
-
-
-class _EqualMixture:
-    """Observables of the equal mixture ½(ρ₊ + ρ₋) of the two X sectors (``self.by_sector``)."""
-
-    by_sector: tuple[Any, ...]
-
-    @property
-    def energy_density(self) -> float:
-        """⟨H0⟩/N of the equal mixture (units J)."""
-        return float(np.mean([s.energy_density for s in self.by_sector]))
-
-    @property
-    def m_rms(self) -> float:
-        """⟨Q1²⟩^{1/2}/N of the equal mixture."""
-        return math.sqrt(float(np.mean([s.m_rms**2 for s in self.by_sector])))
-
-    @property
-    def q1_distribution(self) -> dict[int, float]:
-        """P(Q1 = M) of the equal mixture."""
-        keys = self.by_sector[0].q1_distribution.keys()
-        return {k: float(np.mean([s.q1_distribution[k] for s in self.by_sector])) for k in keys}
-
-    @property
-    def energy_density_given_abs_q1(self) -> dict[int, float]:
-        """Energy density conditioned on |Q1| in the equal mixture (J)."""
-        return _mixture_conditional(self.by_sector)
 
 
 @dataclass(frozen=True)
@@ -402,7 +325,7 @@ class SectorSteadyState:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
         return {
-            **_sector_observables(self),
+            **sector_summary(self),
             "residual": float(self.residual),
             "trace": float(self.trace.real),
             "basis_size": int(self.basis_size),
@@ -446,8 +369,7 @@ def symmetric_steady_state(
         raise ValueError(f"method must be 'auto', 'dense' or 'splu', got {method!r}")
     if parity not in (1, -1):
         raise ValueError(f"parity must be +1 or -1, got {parity!r}")
-    n = _n_sites(system_or_params)
-    boundary = _boundary(system_or_params)
+    n, boundary = chain_size(system_or_params)
     need = estimate_memory(n, translation=boundary == "periodic")
     if need > memory_limit:
         raise ValueError(
@@ -456,8 +378,7 @@ def symmetric_steady_state(
         )
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    system = _system(system_or_params)
-    sector = x_sector(system, parity)
+    sector = x_sector(as_open_system(system_or_params), parity)
     timings["model"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     basis = symmetric_basis(sector)
@@ -516,19 +437,19 @@ def plain_steady_state(
     sector : XSector
     """
     eps = _check_eps(eps)
-    n = _n_sites(system_or_params)
+    n, _ = chain_size(system_or_params)
     if n > max_sites:
         raise ValueError(
             f"the plain sector solver builds a 4^(N-1) = {4 ** (n - 1)}-dimensional superoperator for "
             f"N={n}; allowed up to N={max_sites} (use symmetric_steady_state)"
         )
-    sector = x_sector(_system(system_or_params), parity)
+    sector = x_sector(as_open_system(system_or_params), parity)
     rho = qutip.steadystate(sector.hamiltonian_qobj(), sector.jump_qobjs(eps), method=solver)
     return rho.full(), sector
 
 
 @dataclass(frozen=True)
-class SteadyState(_EqualMixture):
+class SteadyState(EqualMixture):
     """Exact steady states of both X sectors and their equal mixture.
 
     The sector weights are conserved: from ρ(0) the steady state is w₊ρ₊ + w₋ρ₋ with
@@ -558,11 +479,7 @@ class SteadyState(_EqualMixture):
             "parameters": self.parameters.to_dict(),
             "eps": float(self.eps),
             "mixture": "equal weights 1/2 per X sector (reached from infinite temperature)",
-            "by_sector": [s.to_dict() for s in self.by_sector],
-            "energy_density": self.energy_density,
-            "m_rms": self.m_rms,
-            "q1_distribution": {str(k): v for k, v in self.q1_distribution.items()},
-            "energy_density_given_abs_q1": {str(k): v for k, v in self.energy_density_given_abs_q1.items()},
+            **self.mixture_summary(),
         }
 
 
@@ -584,27 +501,6 @@ def steady_state(params: ChainParameters, eps: float, **kwargs) -> SteadyState:
     """
     if not isinstance(params, ChainParameters):
         raise ValueError("steady_state expects ChainParameters (use symmetric_steady_state for an OpenSystem)")
-    system = model_from_parameters(params)
+    system = as_open_system(params)
     sectors = tuple(symmetric_steady_state(system, eps, s, **kwargs) for s in (1, -1))
     return SteadyState(parameters=params, eps=float(eps), by_sector=sectors)
-
-
-def _system(obj: OpenSystem | ChainParameters) -> OpenSystem:
-    if isinstance(obj, OpenSystem):
-        return obj
-    if isinstance(obj, ChainParameters):
-        return model_from_parameters(obj)
-    raise ValueError(f"expected an OpenSystem or ChainParameters, got {type(obj).__name__}")
-
-
-def _n_sites(obj: OpenSystem | ChainParameters) -> int:
-    if isinstance(obj, ChainParameters):
-        return int(obj.n_sites)
-    if isinstance(obj, OpenSystem):
-        return len(obj.hamiltonian.dims[0])
-    raise ValueError(f"expected an OpenSystem or ChainParameters, got {type(obj).__name__}")
-
-
-def _boundary(obj: OpenSystem | ChainParameters) -> str:
-    params = obj if isinstance(obj, ChainParameters) else obj.parameters
-    return params.boundary if params is not None else "periodic"

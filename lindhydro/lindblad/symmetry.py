@@ -1,49 +1,32 @@
-"""Symmetry reduction of the paper's Lindbladian: strong Z2 sectors and weak symmetries in operator space.
+"""Symmetry reduction of a spin-chain Lindbladian: strong X = Πσˣ sectors, weak symmetries in operator space.
 
-Strong symmetry
----------------
-X = Π_j σˣ_j commutes with H0 and with every jump operator, so the Liouvillian maps the operators
-supported on one X-eigenspace, ρ = P_s ρ P_s with P_s = (1 + sX)/2, onto themselves: each
-*X sector* s = ±1 is a proper Lindbladian on the 2^(N−1)-dimensional Hilbert space P_s H.
-:func:`x_sector` builds it.  Its basis states are
-
-.. math:: |\\tilde a\\rangle = (|a\\rangle + s\\,|Xa\\rangle)/\\sqrt2, \\qquad 0 \\le a < 2^{N-1},
-
-i.e. the computational states with site 0 up (bit N−1 of the index = 0, QuTiP ordering) and
-their spin-flipped partners.  The block index *is* the integer label of the canonical state.
-
-Weak symmetries
----------------
-Translation T (periodic chains), reflection R (site j → N−1−j) and, for even N, the spin flip
-Z = Π_j σᶻ_j (σˣ_j → −σˣ_j and L⁽²⁾_j → −L⁽²⁾_j, signs that drop out of the dissipator) act on
-operators as ρ ↦ UρU†.  They commute with the sector Liouvillian.  The steady state of a sector is
-unique, hence invariant: it lies in the *fully symmetric operator subspace*.  On the block basis
-these unitaries are signed permutations: T|ã⟩ = ±|T̃a⟩ (sign s when the translated state has
-site 0 down and must be flipped back), and Z|ã⟩ = (−1)^{#down(a)} |ã⟩ (a phase only for even N;
-for odd N Z maps sector s onto −s and is not used).  An orthonormal basis of the symmetric
-subspace is given by the normalised orbit sums of the matrix units |ã⟩⟨b̃|; orbits on which a
-stabiliser acts with sign −1 vanish.  :class:`SymmetricOperatorBasis` builds it with vectorised
-bit operations.
-
-Conventions: site j is the j-th tensor factor; basis index bit (N−1−j) = 1 means site j is down.
+:func:`x_sector` restricts H0 and the jumps to one eigenspace X = s (basis states
+|ã⟩ = (|a⟩ + s|Xa⟩)/√2 of :class:`~lindhydro.quantum.basis.SpinFlipSector`, block index = label a
+with site 0 up).  :func:`symmetric_basis` spans the operators of that sector invariant under the
+weak symmetries (translation, reflection j → N−1−j, Z = Πσᶻ for even N) by normalised orbit sums
+of matrix units |ã⟩⟨b̃|.  The construction is in ``docs/physics.md`` (the strong Z2 symmetry).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import qutip
 import scipy.sparse as sp
 
-from lindhydro.quantum.model import OpenSystem, spin_flip_operator
+from lindhydro.quantum.basis import ChainBasis, SignedPermutation, SpinFlipSector
+from lindhydro.quantum.model import ChainParameters, OpenSystem, spin_flip_operator
 
 __all__ = [
     "XSector",
     "x_sector",
     "SymmetricOperatorBasis",
     "symmetric_basis",
+    "chain_size",
+    "jump_signature",
     "translate_states",
     "reflect_states",
     "estimate_symmetric_dimension",
@@ -91,8 +74,23 @@ class XSector:
         """Block dimension 2^(N−1)."""
         return int(self.hamiltonian.shape[0])
 
+    @property
+    def block_basis(self) -> SpinFlipSector:
+        """The block states |ã⟩ and the lattice symmetries acting on them."""
+        return ChainBasis(self.n_sites, boundary=self.boundary).spin_flip_sector(self.parity)
+
     def jump_qobjs(self, eps: float) -> list[qutip.Qobj]:
-        """Collapse operators √(ε r_k) L_k of the block as QuTiP objects (for mesolve/steadystate)."""
+        """Collapse operators √(ε r_k) L_k of the block as QuTiP objects (for mesolve/steadystate).
+
+        Parameters
+        ----------
+        eps : float
+            Bath coupling ε ≥ 0.
+
+        Returns
+        -------
+        list of qutip.Qobj
+        """
         return [qutip.Qobj(math.sqrt(eps * r) * L.tocsr()) for r, L in self.jumps if r > 0]
 
     def hamiltonian_qobj(self) -> qutip.Qobj:
@@ -100,27 +98,51 @@ class XSector:
         return qutip.Qobj(self.hamiltonian)
 
     def embed(self, rho_block: np.ndarray) -> np.ndarray:
-        """Full-space density matrix V ρ V† (dense; only sensible for small N)."""
+        """Full-space density matrix V ρ V† (dense; only sensible for small N).
+
+        Parameters
+        ----------
+        rho_block : numpy.ndarray
+            Density matrix on the block (2^(N−1) square).
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         V = self.projector
         return np.asarray(V @ (V @ np.asarray(rho_block)).conj().T).conj().T
 
 
-def _block_isometry(n_sites: int, parity: int) -> sp.csr_matrix:
-    dim = 2**n_sites
-    half = dim // 2
-    mask = dim - 1
-    a = np.arange(half)
-    rows = np.concatenate([a, a ^ mask])
-    cols = np.concatenate([a, a])
-    vals = np.concatenate([np.full(half, 1 / math.sqrt(2)), np.full(half, parity / math.sqrt(2))])
-    return sp.csr_matrix((vals, (rows, cols)), shape=(dim, half))
+def chain_size(system_or_params: OpenSystem | ChainParameters) -> tuple[int, str]:
+    """Number of sites and boundary of a chain model, before any operator is built.
+
+    Parameters
+    ----------
+    system_or_params : OpenSystem or ChainParameters
+        The model (an OpenSystem counts one site per tensor factor; its boundary is that of its
+        parameters, periodic if it has none).
+
+    Returns
+    -------
+    (int, str)
+        N and ``"periodic"`` or ``"open"``.
+
+    Raises
+    ------
+    ValueError
+        For any other type.
+    """
+    if isinstance(system_or_params, ChainParameters):
+        return int(system_or_params.n_sites), system_or_params.boundary
+    if isinstance(system_or_params, OpenSystem):
+        params = system_or_params.parameters
+        return len(system_or_params.hamiltonian.dims[0]), params.boundary if params is not None else "periodic"
+    raise ValueError(f"expected an OpenSystem or ChainParameters, got {type(system_or_params).__name__}")
 
 
-def _magnetisation_of_states(states: np.ndarray, n_sites: int) -> np.ndarray:
-    down = np.zeros(states.shape, dtype=np.int64)
-    for j in range(n_sites):
-        down += (states >> j) & 1
-    return n_sites - 2 * down
+def _commutes_with(X: sp.spmatrix, A: sp.spmatrix, atol: float) -> bool:
+    C = (X @ A - A @ X).tocoo()
+    return not (C.nnz and np.max(np.abs(C.data)) > atol * max(1.0, abs(A).max()))
 
 
 def x_sector(system: OpenSystem, parity: int, *, atol: float = 1e-10) -> XSector:
@@ -150,42 +172,61 @@ def x_sector(system: OpenSystem, parity: int, *, atol: float = 1e-10) -> XSector
     dims = system.hamiltonian.dims[0]
     if any(d != 2 for d in dims):
         raise ValueError(f"x_sector needs a chain of spins 1/2 (dims [2]*N), got dims {dims}")
-    n = len(dims)
+    n, boundary = chain_size(system)
+    block = ChainBasis(n, boundary=boundary).spin_flip_sector(parity)
     X = spin_flip_operator(n).data.as_scipy().tocsr()
-    V = _block_isometry(n, parity)
-    H = system.hamiltonian.data.as_scipy().tocsr()
+    V = block.isometry()
+    Vh = V.T.conj().tocsr()
 
-    def _check(A: sp.spmatrix, what: str) -> None:
-        C = (X @ A - A @ X).tocoo()
-        if C.nnz and np.max(np.abs(C.data)) > atol * max(1.0, abs(A).max()):
+    def restrict(A: sp.spmatrix, what: str, fmt: str) -> sp.spmatrix:
+        if not _commutes_with(X, A, atol):
             raise ValueError(
                 f"{what} does not commute with X = Πσˣ: the strong Z2 sector reduction does not apply"
             )
+        out = (Vh @ A @ V).asformat(fmt)
+        out.eliminate_zeros()
+        return out
 
-    _check(H, "the Hamiltonian")
-    Vh = V.T.conj().tocsr()
-    Hs = (Vh @ H @ V).tocsr()
-    Hs.eliminate_zeros()
-    jumps = []
-    for g in system.jump_groups:
-        if g.rate == 0:
-            continue
-        for L in g.operators:
-            Lm = L.data.as_scipy().tocsr()
-            _check(Lm, f"a jump operator of group {g.name!r}")
-            Ls = (Vh @ Lm @ V).tocsc()
-            Ls.eliminate_zeros()
-            jumps.append((float(g.rate), Ls))
-    boundary = system.parameters.boundary if system.parameters is not None else "periodic"
+    Hs = restrict(system.hamiltonian.data.as_scipy().tocsr(), "the Hamiltonian", "csr")
+    jumps = tuple(
+        (float(g.rate), restrict(L.data.as_scipy().tocsr(), f"a jump operator of group {g.name!r}", "csc"))
+        for g in system.jump_groups if g.rate != 0 for L in g.operators
+    )
     return XSector(
         n_sites=n,
         parity=parity,
         hamiltonian=Hs,
-        jumps=tuple(jumps),
-        magnetisation=_magnetisation_of_states(np.arange(2 ** (n - 1)), n),
+        jumps=jumps,
+        magnetisation=block.magnetisation(),
         projector=V,
         boundary=boundary,
     )
+
+
+def jump_signature(L: sp.spmatrix, rate: float, *, up_to_signs: bool = False) -> tuple:
+    """A hashable fingerprint of a jump operator and its rate (entries rounded to 1e-10).
+
+    Two jump operators with equal fingerprints give the same dissipator term.  With
+    ``up_to_signs`` the entries enter by modulus (a symmetry may flip the sign of a jump, which
+    drops out of L ρ L† − ½{L†L, ρ}).
+
+    Parameters
+    ----------
+    L : scipy.sparse matrix
+        The jump operator (explicit zeros removed).
+    rate : float
+        Its rate.
+    up_to_signs : bool
+        Compare moduli of the entries.
+
+    Returns
+    -------
+    tuple
+    """
+    c = sp.coo_matrix(L)
+    order = np.lexsort((c.col, c.row))
+    data = np.abs(c.data[order]) if up_to_signs else c.data[order]
+    return (round(rate, 12), c.row[order].tobytes(), c.col[order].tobytes(), np.round(data, 10).tobytes())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -194,7 +235,7 @@ def x_sector(system: OpenSystem, parity: int, *, atol: float = 1e-10) -> XSector
 
 
 def translate_states(states: np.ndarray, n_sites: int, shift: int = 1) -> np.ndarray:
-    """Full-space state labels after moving site j to site j + ``shift`` (periodic).
+    """Deprecated: use :meth:`lindhydro.quantum.basis.ChainBasis.translate`.
 
     Parameters
     ----------
@@ -209,16 +250,12 @@ def translate_states(states: np.ndarray, n_sites: int, shift: int = 1) -> np.nda
     -------
     numpy.ndarray
     """
-    s = shift % n_sites
-    if s == 0:
-        return states.copy()
-    mask = (1 << n_sites) - 1
-    # site j ↔ bit (N-1-j): moving sites right moves bits right
-    return ((states >> s) | (states << (n_sites - s))) & mask
+    _moved("translate_states", "ChainBasis(n_sites).translate")
+    return ChainBasis(n_sites).translate(states, shift)
 
 
 def reflect_states(states: np.ndarray, n_sites: int) -> np.ndarray:
-    """Full-space state labels after the reflection site j → N−1−j (bit reversal).
+    """Deprecated: use :meth:`lindhydro.quantum.basis.ChainBasis.reflect`.
 
     Parameters
     ----------
@@ -231,35 +268,17 @@ def reflect_states(states: np.ndarray, n_sites: int) -> np.ndarray:
     -------
     numpy.ndarray
     """
-    out = np.zeros_like(states)
-    for j in range(n_sites):
-        out |= ((states >> j) & 1) << (n_sites - 1 - j)
-    return out
+    _moved("reflect_states", "ChainBasis(n_sites).reflect")
+    return ChainBasis(n_sites).reflect(states)
 
 
-def _canonical_in_block(states: np.ndarray, n_sites: int, parity: int):
-    """Map full-space labels to (block index, sign): |x⟩ + s|Xx⟩ ∝ sign·|ã⟩."""
-    mask = (1 << n_sites) - 1
-    flip = ((states >> (n_sites - 1)) & 1).astype(bool)
-    idx = np.where(flip, states ^ mask, states)
-    sign = np.where(flip, parity, 1).astype(np.int8)
-    return idx, sign
-
-
-def _group_state_maps(n_sites: int, parity: int, translation: bool, reflection: bool):
-    """Signed permutations (index array, sign array) of the block basis, one per group element."""
-    a = np.arange(2 ** (n_sites - 1), dtype=np.int64)
-    shifts = range(n_sites) if translation else [0]
-    maps = []
-    for r in ([False, True] if reflection else [False]):
-        base = reflect_states(a, n_sites) if r else a
-        for t in shifts:
-            img = translate_states(base, n_sites, t)
-            idx, sign = _canonical_in_block(img, n_sites, parity)
-            maps.append((idx, sign))
-    return maps
-
-
+def _moved(old: str, new: str) -> None:
+    warnings.warn(
+        f"lindhydro.lindblad.symmetry.{old} moved to lindhydro.quantum.basis.{new} in 0.2; "
+        "the old name will be removed in 0.3",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 def estimate_symmetric_dimension(n_sites: int, *, translation: bool = True, reflection: bool = True) -> int:
     """Rough number of symmetric orbit operators of one X sector (for memory estimates).
 
@@ -292,6 +311,7 @@ class SymmetricOperatorBasis:
     Attributes
     ----------
     n_sites, parity : int
+        Chain length N and X eigenvalue s.
     rep_a, rep_b : numpy.ndarray
         Block indices of the representatives.
     keys : numpy.ndarray
@@ -300,8 +320,8 @@ class SymmetricOperatorBasis:
         |O_o| (number of matrix units in the orbit).
     translation, reflection, z_parity : bool
         Which weak symmetries were used.
-    _maps : tuple
-        Internal: the signed permutations (index, sign) of the block basis, one per group element.
+    symmetry_maps : tuple of SignedPermutation
+        The lattice-symmetry group acting on the block states, one element each (identity first).
     """
 
     n_sites: int
@@ -313,7 +333,7 @@ class SymmetricOperatorBasis:
     translation: bool
     reflection: bool
     z_parity: bool
-    _maps: tuple = ()
+    symmetry_maps: tuple[SignedPermutation, ...] = ()
 
     @property
     def size(self) -> int:
@@ -323,10 +343,15 @@ class SymmetricOperatorBasis:
     @property
     def group_order(self) -> int:
         """Number of state permutations used (translations × reflection)."""
-        return len(self._maps)
+        return len(self.symmetry_maps)
 
     def canonicalize(self, a: np.ndarray, b: np.ndarray):
         """Orbit index and sign of matrix units |ã⟩⟨b̃| (vectorised).
+
+        Parameters
+        ----------
+        a, b : numpy.ndarray of int
+            Block indices of the matrix units.
 
         Returns
         -------
@@ -342,7 +367,7 @@ class SymmetricOperatorBasis:
         best = np.full(a.shape, np.iinfo(np.int64).max, dtype=np.int64)
         sign = np.ones(a.shape, dtype=np.int8)
         conflict = np.zeros(a.shape, dtype=bool)
-        for idx, sg in self._maps:
+        for idx, sg in self.symmetry_maps:
             key = (idx[a] << shift) | idx[b]
             s = sg[a] * sg[b]
             lower = key < best
@@ -352,82 +377,160 @@ class SymmetricOperatorBasis:
             best = np.where(lower, key, best)
             sign = np.where(lower, s, sign)
         if self.z_parity:
-            conflict |= (_popcount(a) + _popcount(b)) % 2 == 1
+            chain = ChainBasis(self.n_sites)
+            conflict |= (chain.n_down(a) + chain.n_down(b)) % 2 == 1
         pos = np.searchsorted(self.keys, best)
         pos = np.minimum(pos, self.keys.size - 1)
         found = (self.keys[pos] == best) & ~conflict
         return np.where(found, pos, -1), sign
 
     def trace_vector(self) -> np.ndarray:
-        """t_o = Tr(e_o) in the block (the sector trace)."""
+        """t_o = Tr(e_o) in the block (the sector trace).
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         t = np.zeros(self.size)
         diag = self.rep_a == self.rep_b
         # diagonal orbits contain only diagonal units, all with sign +1 (T, R, Z keep |a><a| positive)
         t[diag] = np.sqrt(self.orbit_size[diag])
         return t
 
+    def _entries(self, a: np.ndarray, b: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """ρ_ab of ρ = Σ_o x_o e_o for the matrix units (a, b) that lie in the basis: (mask, values)."""
+        o, s = self.canonicalize(a, b)
+        ok = o >= 0
+        return ok, x[o[ok]] * s[ok] / np.sqrt(self.orbit_size[o[ok]])
+
     def to_block_matrix(self, x: np.ndarray) -> np.ndarray:
-        """Dense block density matrix Σ_o x_o e_o (2^(N−1) squared entries; N ≤ 13)."""
+        """Dense block density matrix Σ_o x_o e_o (2^(N−1) squared entries; N ≤ 13).
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Coefficients x_o.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         dim = 2 ** (self.n_sites - 1)
         if dim > 2**12:
             raise ValueError(f"a dense block matrix of dimension {dim} is too large; use expectation()")
         a = np.repeat(np.arange(dim), dim)
         b = np.tile(np.arange(dim), dim)
-        o, s = self.canonicalize(a, b)
-        vals = np.where(o >= 0, x[np.maximum(o, 0)] * s / np.sqrt(self.orbit_size[np.maximum(o, 0)]), 0)
-        return vals.reshape(dim, dim)
+        ok, vals = self._entries(a, b, x)
+        out = np.zeros(a.size, dtype=vals.dtype)
+        out[ok] = vals
+        return out.reshape(dim, dim)
 
     def expectation(self, x: np.ndarray, op: sp.spmatrix) -> complex:
-        """Tr(A ρ) for a sparse block operator A and ρ = Σ_o x_o e_o, without building ρ."""
+        """Tr(A ρ) for a sparse block operator A and ρ = Σ_o x_o e_o, without building ρ.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Coefficients x_o.
+        op : scipy.sparse matrix
+            The block operator A.
+
+        Returns
+        -------
+        complex
+        """
         A = sp.coo_matrix(op)
         # Tr(Aρ) = Σ_{ij} A_ij ρ_ji
-        o, s = self.canonicalize(A.col, A.row)
-        ok = o >= 0
-        rho_ji = x[o[ok]] * s[ok] / np.sqrt(self.orbit_size[o[ok]])
+        ok, rho_ji = self._entries(A.col, A.row, x)
         return complex(np.sum(A.data[ok] * rho_ji))
 
     def diagonal(self, x: np.ndarray) -> np.ndarray:
-        """Diagonal ρ_ãã of the block density matrix (populations of the block basis states)."""
+        """Diagonal ρ_ãã of the block density matrix (populations of the block basis states).
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Coefficients x_o.
+
+        Returns
+        -------
+        numpy.ndarray (complex)
+        """
         a = np.arange(2 ** (self.n_sites - 1), dtype=np.int64)
-        o, s = self.canonicalize(a, a)
+        ok, vals = self._entries(a, a, x)
         out = np.zeros(a.size, dtype=complex)
-        ok = o >= 0
-        out[ok] = x[o[ok]] * s[ok] / np.sqrt(self.orbit_size[o[ok]])
+        out[ok] = vals
         return out
 
 
-def _popcount(x: np.ndarray) -> np.ndarray:
-    x = x.astype(np.int64)
-    c = np.zeros(x.shape, dtype=np.int64)
-    while np.any(x):
-        c += x & 1
-        x = x >> 1
-    return c
-
-
-def _check_weak_symmetry(sector: XSector, maps) -> None:
+def _check_weak_symmetry(sector: XSector, maps: tuple[SignedPermutation, ...]) -> None:
     """Verify that every signed permutation commutes with H and permutes the dissipator."""
-    dim = sector.dim
     H = sector.hamiltonian
     scale = max(1.0, abs(H).max())
-    jumps = [L.tocsr() for _, L in sector.jumps]
-    rates = [r for r, _ in sector.jumps]
-    signatures = {}
-    for k, L in enumerate(jumps):
-        c = L.tocoo()
-        key = (round(rates[k], 12), tuple(sorted(zip(c.row.tolist(), c.col.tolist(), np.round(np.abs(c.data), 10).tolist(), strict=True))))
-        signatures[key] = True
-    for idx, sign in maps[1:]:
-        U = sp.csr_matrix((sign.astype(float), (idx, np.arange(dim))), shape=(dim, dim))
+    jumps = [(r, L.tocsr()) for r, L in sector.jumps]
+    signatures = {jump_signature(L, r, up_to_signs=True) for r, L in jumps}
+    for U in (m.matrix() for m in maps[1:]):
         D = (U @ H @ U.T - H).tocoo()
         if D.nnz and np.max(np.abs(D.data)) > 1e-10 * scale:
             raise ValueError("the Hamiltonian is not invariant under the requested weak symmetry")
-        for k, L in enumerate(jumps):
-            c = (U @ L @ U.T).tocoo()
-            c.eliminate_zeros()
-            key = (round(rates[k], 12), tuple(sorted(zip(c.row.tolist(), c.col.tolist(), np.round(np.abs(c.data), 10).tolist(), strict=True))))
-            if key not in signatures:
+        for r, L in jumps:
+            image = (U @ L @ U.T).tocoo()
+            image.eliminate_zeros()
+            if jump_signature(image, r, up_to_signs=True) not in signatures:
                 raise ValueError("the jump operators are not permuted by the requested weak symmetry")
+
+
+def _check_z_parity(sector: XSector) -> None:
+    """Verify that Z = Πσᶻ (diagonal sign (−1)^n_down on the block) commutes with H and maps every jump to ±itself."""
+    Z = sp.diags(np.where(sector.block_basis.n_down() % 2 == 1, -1.0, 1.0))
+    D = (Z @ sector.hamiltonian @ Z - sector.hamiltonian).tocoo()
+    if D.nnz and np.max(np.abs(D.data)) > 1e-10:
+        raise ValueError("the Hamiltonian does not commute with Z = Πσᶻ")
+    for _, L in sector.jumps:
+        D = (Z @ L @ Z).tocsr()
+        if abs(abs(D) - abs(L)).max() > 1e-12 or not (abs(D - L).max() < 1e-12 or abs(D + L).max() < 1e-12):
+            raise ValueError("a jump operator is neither even nor odd under Z = Πσᶻ")
+
+
+def _orbit_representatives(
+    block: SpinFlipSector, maps: tuple[SignedPermutation, ...], z_parity: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted keys a·2^(N−1) + b of the orbit representatives of matrix units, and orbit sizes.
+
+    A unit is a representative when no group element maps it to a smaller key and no element
+    that fixes it carries the sign −1 (such orbits sum to zero); candidates are enumerated in
+    chunks of rows a.
+    """
+    dim = block.dim
+    shift = block.chain.n_sites - 1
+    keys, sizes = [], []
+    order = len(maps)
+    chunk = max(1, (1 << 22) // dim)
+    b_all = np.arange(dim, dtype=np.int64)
+    pop = block.n_down()
+    for a0 in range(0, dim, chunk):
+        a = np.repeat(np.arange(a0, min(dim, a0 + chunk), dtype=np.int64), dim)
+        b = np.tile(b_all, min(dim, a0 + chunk) - a0)
+        if z_parity:
+            keep = (pop[a] + pop[b]) % 2 == 0
+            a, b = a[keep], b[keep]
+        own = (a << shift) | b
+        best = own.copy()
+        conflict = np.zeros(a.shape, dtype=bool)
+        stab = np.zeros(a.shape, dtype=np.int64)
+        for idx, sg in maps:
+            key = (idx[a] << shift) | idx[b]
+            s = sg[a] * sg[b]
+            stab += key == own
+            conflict |= (key == own) & (s != 1)
+            best = np.minimum(best, key)
+        is_rep = (best == own) & ~conflict
+        keys.append(own[is_rep])
+        sizes.append(order // stab[is_rep])
+    keys = np.concatenate(keys)
+    sizes = np.concatenate(sizes)
+    perm = np.argsort(keys)
+    return keys[perm], sizes[perm].astype(np.int64)
 
 
 def symmetric_basis(
@@ -470,62 +573,23 @@ def symmetric_basis(
         z_parity = n % 2 == 0
     if z_parity and n % 2 == 1:
         raise ValueError("Z = Πσᶻ maps X sector s onto (-1)^N s: it is a symmetry of one sector only for even N")
-    maps = _group_state_maps(n, sector.parity, translation, reflection)
+    block = sector.block_basis
+    maps = block.symmetry_maps(translation=translation, reflection=reflection)
     if check:
         _check_weak_symmetry(sector, maps)
         if z_parity:
-            zsign = np.where(_popcount(np.arange(sector.dim)) % 2 == 1, -1.0, 1.0)
-            Z = sp.diags(zsign)
-            D = (Z @ sector.hamiltonian @ Z - sector.hamiltonian).tocoo()
-            if D.nnz and np.max(np.abs(D.data)) > 1e-10:
-                raise ValueError("the Hamiltonian does not commute with Z = Πσᶻ")
-            for _, L in sector.jumps:
-                D = (Z @ L @ Z).tocsr()
-                if abs(abs(D) - abs(L)).max() > 1e-12 or not (
-                    abs(D - L).max() < 1e-12 or abs(D + L).max() < 1e-12
-                ):
-                    raise ValueError("a jump operator is neither even nor odd under Z = Πσᶻ")
-    dim = sector.dim
+            _check_z_parity(sector)
+    keys, sizes = _orbit_representatives(block, maps, z_parity)
     shift = n - 1
-    # enumerate candidate pairs in chunks over a
-    reps_keys = []
-    reps_size = []
-    order = len(maps)
-    chunk = max(1, (1 << 22) // dim)
-    b_all = np.arange(dim, dtype=np.int64)
-    pop = _popcount(b_all)
-    for a0 in range(0, dim, chunk):
-        a = np.repeat(np.arange(a0, min(dim, a0 + chunk), dtype=np.int64), dim)
-        b = np.tile(b_all, min(dim, a0 + chunk) - a0)
-        if z_parity:
-            keep = (pop[a] + pop[b]) % 2 == 0
-            a, b = a[keep], b[keep]
-        own = (a << shift) | b
-        best = own.copy()
-        conflict = np.zeros(a.shape, dtype=bool)
-        stab = np.zeros(a.shape, dtype=np.int64)
-        for idx, sg in maps:
-            key = (idx[a] << shift) | idx[b]
-            s = sg[a] * sg[b]
-            stab += key == own
-            conflict |= (key == own) & (s != 1)
-            best = np.minimum(best, key)
-        is_rep = (best == own) & ~conflict
-        reps_keys.append(own[is_rep])
-        reps_size.append(order // stab[is_rep])
-    keys = np.concatenate(reps_keys)
-    sizes = np.concatenate(reps_size)
-    perm = np.argsort(keys)
-    keys, sizes = keys[perm], sizes[perm]
     return SymmetricOperatorBasis(
         n_sites=n,
         parity=sector.parity,
         rep_a=keys >> shift,
         rep_b=keys & ((1 << shift) - 1),
         keys=keys,
-        orbit_size=sizes.astype(np.int64),
+        orbit_size=sizes,
         translation=bool(translation),
         reflection=bool(reflection),
         z_parity=bool(z_parity),
-        _maps=tuple(maps),
+        symmetry_maps=maps,
     )

@@ -35,6 +35,8 @@ from typing import Any, Literal
 
 import qutip
 
+from lindhydro.quantum.basis import ChainBasis
+
 __all__ = [
     "ChainParameters",
     "JumpGroup",
@@ -49,6 +51,8 @@ __all__ = [
     "MAX_QOBJ_SITES",
     "model_from_parameters",
     "custom_model",
+    "as_open_system",
+    "validate_eps",
 ]
 
 #: Largest chain for which full-space QuTiP operators are built (2^N dimensional, sparse).
@@ -207,18 +211,6 @@ def _sites(n_sites: int):
     ]
 
 
-def _bonds(n_sites: int, distance: int, boundary: str) -> list[tuple[int, int]]:
-    if boundary == "periodic":
-        if n_sites <= distance:
-            return []
-        pairs = {tuple(sorted((j, (j + distance) % n_sites))) for j in range(n_sites)}
-        # for N = 2*distance the pair (j, j+d) and (j+d, j) coincide: keep both, as a ring does
-        if n_sites == 2 * distance:
-            return [(j, (j + distance) % n_sites) for j in range(n_sites)]
-        return sorted(pairs)
-    return [(j, j + distance) for j in range(n_sites - distance)]
-
-
 def xxz_hamiltonian(params: ChainParameters) -> qutip.Qobj:
     """The chain Hamiltonian H0 = J Σ [h(σ⁺σ⁻ + h.c.) + Δσᶻσᶻ]_{j,j+1} + J' Σ h(σ⁺σ⁻ + h.c.)_{j,j+2}.
 
@@ -239,12 +231,13 @@ def xxz_hamiltonian(params: ChainParameters) -> qutip.Qobj:
     h = params.hopping_factor
     dims = [[2] * n, [2] * n]
     H = qutip.qzero(dims[0], dtype="csr")
-    for i, j in _bonds(n, 1, params.boundary):
+    chain = ChainBasis(n, boundary=params.boundary)
+    for i, j in chain.bonds(1):
         sp_i, sm_i, sz_i = ops[i]
         sp_j, sm_j, sz_j = ops[j]
         H += params.J * (h * (sp_i * sm_j + sm_i * sp_j) + params.delta * sz_i * sz_j)
     if params.jprime != 0.0:
-        for i, j in _bonds(n, 2, params.boundary):
+        for i, j in chain.bonds(2):
             sp_i, sm_i, _ = ops[i]
             sp_j, sm_j, _ = ops[j]
             H += params.jprime * h * (sp_i * sm_j + sm_i * sp_j)
@@ -446,7 +439,7 @@ class OpenSystem:
         list of Qobj
             Groups with rate 0 are skipped.
         """
-        _check_eps(eps)
+        validate_eps(eps)
         return [
             math.sqrt(eps * g.rate) * L for g in self.jump_groups if g.rate > 0 for L in g.operators
         ]
@@ -515,9 +508,36 @@ def _norm(A: qutip.Qobj) -> float:
     return float(qutip.data.norm.max(A.data))
 
 
-def _check_eps(eps: float) -> None:
-    if not math.isfinite(eps) or eps < 0:
-        raise ValueError(f"eps must be finite and >= 0, got {eps!r}")
+def validate_eps(eps: float, *, allow_zero: bool = True, hint: str = "") -> float:
+    """The one rule for the bath coupling ε: a finite number, ≥ 0 (or > 0 if not ``allow_zero``).
+
+    Parameters
+    ----------
+    eps : float
+        Coupling ε to the bath (dimensionless; the generator is L̂0 + εL̂1).
+    allow_zero : bool
+        Whether ε = 0 (no bath) is accepted.
+    hint : str
+        Appended to the error message (e.g. where the ε → 0 limit lives).
+
+    Returns
+    -------
+    float
+        ε as a float.
+
+    Raises
+    ------
+    ValueError
+        If ε is not a finite number in the allowed range.
+    """
+    try:
+        value = float(eps)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"eps must be finite and {bound}{hint}, got {eps!r}")
+    return value
 
 
 def paper_model(
@@ -636,3 +656,27 @@ def custom_model(
         charge_names=tuple(charge_names),
         n_sites=n_sites,
     )
+
+
+def as_open_system(system_or_params: OpenSystem | ChainParameters) -> OpenSystem:
+    """The :class:`OpenSystem` of a model given as an OpenSystem or as the paper's ChainParameters.
+
+    Parameters
+    ----------
+    system_or_params : OpenSystem or ChainParameters
+        The model.
+
+    Returns
+    -------
+    OpenSystem
+
+    Raises
+    ------
+    ValueError
+        For any other type.
+    """
+    if isinstance(system_or_params, OpenSystem):
+        return system_or_params
+    if isinstance(system_or_params, ChainParameters):
+        return model_from_parameters(system_or_params)
+    raise ValueError(f"expected an OpenSystem or ChainParameters, got {type(system_or_params).__name__}")

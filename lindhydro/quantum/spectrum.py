@@ -53,6 +53,7 @@ import numpy as np
 import qutip
 import scipy.sparse as sp
 
+from lindhydro.quantum.basis import ChainBasis, locate
 from lindhydro.quantum.model import ChainParameters, OpenSystem
 
 __all__ = [
@@ -146,36 +147,8 @@ class Spectrum:
 
 
 # ----------------------------------------------------------------------------------------------
-# bit representation
+# the paper's chain in the product basis
 # ----------------------------------------------------------------------------------------------
-
-
-def _bonds(n: int, distance: int, boundary: str) -> list[tuple[int, int]]:
-    """Bonds exactly as :mod:`lindhydro.quantum.model` builds them (doubled ring for N = 2·distance)."""
-    if boundary == "periodic":
-        if n <= distance:
-            return []
-        if n == 2 * distance:
-            return [(j, (j + distance) % n) for j in range(n)]
-        return sorted({tuple(sorted((j, (j + distance) % n))) for j in range(n)})
-    return [(j, j + distance) for j in range(n - distance)]
-
-
-def _bit(n: int, site: int) -> int:
-    return 1 << (n - 1 - site)
-
-
-def _sector_states(n: int, n_down: int) -> np.ndarray:
-    """Sorted basis indices with ``n_down`` down spins (int64)."""
-    allstates = np.arange(2**n, dtype=np.int64)
-    return allstates[np.bitwise_count(allstates) == n_down]
-
-
-def _lookup(states: np.ndarray, values: np.ndarray) -> np.ndarray:
-    idx = np.searchsorted(states, values)
-    if not np.all(states[np.minimum(idx, len(states) - 1)] == values):  # pragma: no cover
-        raise RuntimeError("internal error: state outside its magnetisation sector")
-    return idx
 
 
 def sector_hamiltonian(params: ChainParameters, n_down: int, states: np.ndarray | None = None) -> sp.csr_matrix:
@@ -195,23 +168,22 @@ def sector_hamiltonian(params: ChainParameters, n_down: int, states: np.ndarray 
     scipy.sparse.csr_matrix
         Real symmetric, units of J, in the sorted basis of the sector.
     """
-    n = params.n_sites
+    chain = ChainBasis(params.n_sites, boundary=params.boundary)
     if states is None:
-        states = _sector_states(n, n_down)
+        states = chain.magnetisation_sector(n_down)
     d = len(states)
     h = params.hopping_factor
     diag = np.zeros(d)
     rows, cols, vals = [], [], []
     for distance, coupling, zz in ((1, params.J, params.J * params.delta), (2, params.jprime, 0.0)):
-        for i, j in _bonds(n, distance, params.boundary):
-            bi = (states >> (n - 1 - i)) & 1
-            bj = (states >> (n - 1 - j)) & 1
+        for i, j in chain.bonds(distance):
+            bi = chain.local_state(states, i)
+            bj = chain.local_state(states, j)
             if zz != 0.0:
                 diag += zz * (1 - 2 * bi) * (1 - 2 * bj)
             if coupling != 0.0:
                 flip = np.nonzero(bi != bj)[0]
-                target = states[flip] ^ (_bit(n, i) | _bit(n, j))
-                rows.append(_lookup(states, target))
+                rows.append(locate(states, chain.flip(states[flip], i, j)))
                 cols.append(flip)
                 vals.append(np.full(len(flip), coupling * h))
     rows.append(np.arange(d))
@@ -240,21 +212,23 @@ def _jump_pieces(params: ChainParameters, sites) -> list[tuple[str, int, int, in
     return pieces
 
 
-def _piece_matrix(n: int, group: str, site: int, kind: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_matrix:
+def _piece_matrix(
+    chain: ChainBasis, group: str, site: int, kind: int, src: np.ndarray, dst: np.ndarray
+) -> sp.csr_matrix:
     """Sparse matrix (len(dst) × len(src)) of one jump-operator piece between sectors."""
-    b = (src >> (n - 1 - site)) & 1  # 1 = down
+    n = chain.n_sites
+    b = chain.local_state(src, site)  # 1 = down
     if group == "sigma_x":
         mask = b == 1 if kind > 0 else b == 0
     else:
-        left, right = (site - 1) % n, (site + 1) % n
-        bl = (src >> (n - 1 - left)) & 1
-        br = (src >> (n - 1 - right)) & 1
+        bl = chain.local_state(src, (site - 1) % n)
+        br = chain.local_state(src, (site + 1) % n)
         if kind > 0:  # ↑↓↑ → ↑↑↑
             mask = (b == 1) & (bl == 0) & (br == 0)
         else:  # ↓↑↓ → ↓↓↓
             mask = (b == 0) & (bl == 1) & (br == 1)
     col = np.nonzero(mask)[0]
-    row = _lookup(dst, src[col] ^ _bit(n, site))
+    row = locate(dst, chain.flip(src[col], site))
     return sp.csr_matrix((np.ones(len(col)), (row, col)), shape=(len(dst), len(src)))
 
 
@@ -349,47 +323,11 @@ def _accumulate(psi, pieces, F, Nn, out_slice):
         Nn[out_slice, 1, 1] += c * nchi
 
 
-def _translation_orbits(n: int, states: np.ndarray):
-    """Representatives, periods and orbit members (rot^j r) of the cyclic bit rotation."""
-    mask = (1 << n) - 1
-    rots = np.empty((n, len(states)), dtype=np.int64)
-    cur = states.copy()
-    for j in range(n):
-        rots[j] = cur
-        cur = ((cur >> 1) | ((cur & 1) << (n - 1))) & mask
-    reps = rots.min(axis=0)
-    is_rep = reps == states
-    rep_states = states[is_rep]
-    orbit = rots[:, is_rep]  # orbit[j, r] = rot^j(rep r)
-    # period: smallest j > 0 with rot^j(r) == r
-    same = orbit[1:] == orbit[0][None, :]
-    period = np.where(same.any(axis=0), same.argmax(axis=0) + 1, n)
-    return rep_states, orbit, period
-
-
-def _momentum_basis(n: int, states: np.ndarray, orbit, period, kappa: int) -> sp.csr_matrix:
-    """Bloch states |r, k⟩ = R^{-1/2} Σ_{j<R} e^{-ikj} rot^j|r⟩ as columns (sparse, complex)."""
-    allowed = np.nonzero((kappa * period) % n == 0)[0]
-    k = 2 * np.pi * kappa / n
-    rows, cols, vals = [], [], []
-    for c, r in enumerate(allowed):
-        R = int(period[r])
-        members = orbit[:R, r]
-        rows.append(_lookup(states, members))
-        cols.append(np.full(R, c))
-        vals.append(np.exp(-1j * k * np.arange(R)) / math.sqrt(R))
-    if not allowed.size:
-        return sp.csr_matrix((len(states), 0), dtype=complex)
-    return sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(len(states), len(allowed)),
-    )
-
-
 def _diagonalize_sectors(params: ChainParameters, mode: str, chunk: int = 512, progress: bool = False) -> Spectrum:
     n = params.n_sites
+    chain = ChainBasis(n, boundary=params.boundary)
     rates = params.rates
-    states = [_sector_states(n, k) for k in range(n + 1)]
+    states = [chain.magnetisation_sector(k) for k in range(n + 1)]
     hams = [sector_hamiltonian(params, k, states[k]) for k in range(n + 1)]
     sites = [0] if mode == "momentum" else list(range(n))
     site_weight = float(n) if mode == "momentum" else 1.0
@@ -409,18 +347,18 @@ def _diagonalize_sectors(params: ChainParameters, mode: str, chunk: int = 512, p
             nd_dst = nd - 1 if kind > 0 else nd + 1
             if rate == 0.0 or not 0 <= nd_dst <= n:
                 continue
-            P = _piece_matrix(n, group, site, kind, src, states[nd_dst])
+            P = _piece_matrix(chain, group, site, kind, src, states[nd_dst])
             if P.nnz == 0:
                 continue
             C = (hams[nd_dst] @ P - P @ H).tocsr()
             pieces.append((P, C, rate, float(dq), site_weight))
         q1 = float(n - 2 * nd)
         if mode == "momentum":
-            _, orbit, period = _translation_orbits(n, src)
+            orbits = chain.translation_orbits(src)
             # H0 and the bath are real: the (m, -k) block is the complex conjugate of (m, k), with
             # the same energies and the same (real) diagonal elements, so only 0 <= k <= pi is done.
             for kappa in range(n // 2 + 1):
-                U = _momentum_basis(n, src, orbit, period, kappa)
+                U = chain.momentum_states(src, orbits, kappa)
                 if U.shape[1] == 0:
                     continue
                 Hk = (U.conj().T @ (H @ U)).toarray()
