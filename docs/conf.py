@@ -61,6 +61,7 @@ root_doc = "index"
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", "generated/*.inc"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
+html_js_files = ["lindhydro_offline.js"]  # search from file:// without snippet fetches
 
 # -- Extensions ----------------------------------------------------------------------------------
 
@@ -73,6 +74,16 @@ autodoc_member_order = "bysource"
 numpydoc_show_class_members = False  # class members are documented with autoclass :members:
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+
+# -- Math: rendered with no network ----------------------------------------------------------------
+#
+# MathJax 3 is shipped with the site (docs/_ext/lindhydro_docs.py copies it from the
+# sphinx-mathjax-offline package into _static/), not fetched from a CDN: the formulas render on an
+# offline machine and from file://.  The "tex-svg-full" component has every TeX package built in
+# (nothing is loaded at run time) and draws SVG (no web fonts to fetch).
+
+mathjax_path = "mathjax/tex-svg-full.js"
+mathjax3_config = {"svg": {"fontCache": "global"}}
 
 # -- sphinx-gallery ------------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@
   argparse parser (sphinx-argparse is not a dependency);
 * :func:`escape_bars` — docstrings and gallery text use physics notation such as ``|m|`` or
   ``⟨m|L_k|n⟩``, which reStructuredText would read as substitution references; bare bars are
-  escaped before parsing.
+  escaped before parsing;
+* :func:`bundled_mathjax` — the math is rendered by a MathJax copied into the site (no CDN).
 
 Everything is written to ``docs/generated/`` (ignored by git).  ``conf.py`` calls the writers at
 configuration time and lists this module in ``extensions`` (for :func:`setup`).
@@ -286,9 +287,78 @@ def _process_source(app, docname, source) -> None:
 
 
 def setup(app) -> None:
-    """Register the docstring pre-processing (before numpydoc, priority 400 < 500)."""
+    """Register the docstring pre-processing (before numpydoc, priority 400 < 500) and the
+    bundled MathJax (checked when the configuration is read, copied into the site)."""
     app.connect("autodoc-process-docstring", _process_docstring, priority=400)
     app.connect("source-read", _process_source)
+    app.connect("config-inited", _check_bundled_mathjax)
+    app.connect("builder-inited", _copy_bundled_mathjax)
+
+
+# -- Math without a network -----------------------------------------------------------------------
+#
+# The site renders its math with a MathJax shipped inside it, not fetched from a CDN at page load
+# (a reader on a cluster node, offline, or opening the pages from file:// sees rendered formulas).
+# The files come from the ``sphinx-mathjax-offline`` package (MathJax 3.2.2, a docs dependency);
+# only the one component named by ``mathjax_path`` in conf.py is copied, under ``_static/``.
+
+MATHJAX_PACKAGE = "sphinx-mathjax-offline"
+
+
+def bundled_mathjax(mathjax_path: str) -> Path | None:
+    """The file of the MathJax package that a relative ``mathjax_path`` names.
+
+    Parameters
+    ----------
+    mathjax_path : str
+        Sphinx's ``mathjax_path``: a URL (not bundled) or a path under ``_static/``, such as
+        ``"mathjax/tex-svg-full.js"``.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file to copy to ``_static/<mathjax_path>``; ``None`` for a URL.
+
+    Raises
+    ------
+    RuntimeError
+        If the package is not installed or lacks the file.
+    """
+    import importlib.util
+
+    if "://" in mathjax_path or mathjax_path.startswith(("/", "//")):
+        return None
+    spec = importlib.util.find_spec(MATHJAX_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            f"the docs render math with a bundled MathJax: pip install {MATHJAX_PACKAGE} "
+            "(or pip install -e '.[docs]')"
+        )
+    source = Path(next(iter(spec.submodule_search_locations))) / "static" / mathjax_path
+    if not source.is_file():
+        raise RuntimeError(f"{MATHJAX_PACKAGE} has no {mathjax_path} (mathjax_path in conf.py)")
+    return source
+
+
+def _check_bundled_mathjax(app, config) -> None:
+    from sphinx.errors import ConfigError
+
+    try:
+        bundled_mathjax(config.mathjax_path)
+    except RuntimeError as err:
+        raise ConfigError(str(err)) from err
+
+
+def _copy_bundled_mathjax(app) -> None:
+    import shutil
+
+    if app.builder.format != "html":
+        return
+    source = bundled_mathjax(app.config.mathjax_path)
+    if source is not None:
+        target = Path(app.outdir) / "_static" / app.config.mathjax_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 
