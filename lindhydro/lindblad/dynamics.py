@@ -1,21 +1,11 @@
-"""Exact Lindblad dynamics from a Gibbs state against the hydrodynamic ODE dq/dt = ε f(q).
+"""Exact Lindblad dynamics from a Gibbs state against the hydrodynamic ODE dq/dτ = f(q), τ = εt.
 
-Both start from the same Gibbs state ρ(λ0) = exp(−λ0·(Q1, H0))/Z of a chain of N sites:
-
-* exact: ``qutip.mesolve`` of ρ̇ = (L̂0 + εL̂1)ρ on the full 2^N space, recording
-  m(t) = ⟨Q1⟩/N and e(t) = ⟨H0⟩/N;
-* hydrodynamics: dq/dt = ε f(q) with the Gibbs forces f of the *same* N
-  (:mod:`lindhydro.quantum.hydro`), integrated in λ coordinates, dλ/dτ = −χ(λ)⁻¹ f(λ) (q = q(λ),
-  ∂q/∂λ = −χ), with τ = εt.
-
-Time is reported in units of 1/ε (τ = εt).  The hydrodynamic description assumes that H0
-re-thermalises the state within each slice of the slow evolution; the corrections are O(ε) (the
-bath acts during the internal equilibration) plus a finite-N floor (the exact ε → 0 dynamics is the
-secular rate equation, which differs from a Gibbs state at finite N).  So the deviation shrinks as
-ε → 0 towards that floor.
-
-Units: J = ħ = 1.
+Both start from ρ(λ0) = exp(−λ0·(Q1, H0))/Z of the same chain of N sites: ``qutip.mesolve`` on the
+full 2^N space records m = ⟨Q1⟩/N and e = ⟨H0⟩/N; the hydrodynamics uses the Gibbs forces of the
+same N (:mod:`lindhydro.quantum.hydro`), integrated in λ coordinates.  Time in units of 1/ε, J = ħ = 1.
+Why the deviation shrinks towards a finite-N floor as ε → 0: ``docs/physics.md``.
 """
+
 
 from __future__ import annotations
 

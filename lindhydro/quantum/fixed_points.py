@@ -1,17 +1,12 @@
 """Fixed points f(q) = 0 of the Gibbs-ensemble hydrodynamics, their stability and flow lines.
 
-The fixed points are solved in λ space (where every quantity is an explicit weighted sum with an
-exact Jacobian ∂f/∂λ = −cov(F, Q)/N) from a grid of starting points, deduplicated, and classified
-by the eigenvalues of the Jacobian in q space, ∂f/∂q = (∂f/∂λ)(∂q/∂λ)⁻¹: *stable* when every
-eigenvalue has a negative real part.  The flow lines from an unstable fixed point (the red lines
-of the paper's Fig. 2) integrate dq/dt = f(q) from the unstable point displaced along each
-unstable eigenvector, in λ coordinates: dλ/dt = (∂q/∂λ)⁻¹ f(λ).
-
-Everything is per unit ε (time in units of 1/(εJ)); m = ⟨Q1⟩/N, e = ⟨H0⟩/N (units J).
-
-JSON convention for Jacobian eigenvalues (:meth:`FixedPoint.to_dict`): a real eigenvalue is
-written as a float, a complex one as ``[re, im]``.
+Zeros are found in λ space (exact Jacobian ∂f/∂λ = −cov(F, Q)/N) from a grid of starts, deduplicated
+and classified by the eigenvalues of ∂f/∂q = (∂f/∂λ)(∂q/∂λ)⁻¹ (stable: every real part < 0).  Flow
+lines (the red lines of the paper's Fig. 2) integrate dq/dt = f(q) from an unstable point displaced
+along its unstable eigenvectors.  Per unit ε (time in 1/(εJ)); m = ⟨Q1⟩/N, e = ⟨H0⟩/N (J).  JSON:
+a real eigenvalue is a float, a complex one ``[re, im]``.
 """
+
 
 from __future__ import annotations
 

@@ -1,27 +1,12 @@
 """Generalised Gibbs ensembles ρ(λ) = exp(−Σ_i λ_i Q_i)/Z over a diagonalised spectrum.
 
-For the paper's chain the charges are (Q1, Q2) = (Σσᶻ, H0), the Lagrange parameters (λ1, λ2)
-(λ2 = 1/T, with T in units of J) and the densities q = (m, e) = (⟨Q1⟩/N, ⟨H0⟩/N).  The interesting
-states are *hotter than infinite temperature* (λ2 < 0 for J > 0): every routine works on both
-sides of λ2 = 0.
-
-Every average is a weighted sum over eigenstates, evaluated by log-sum-exp (stable at large |λ|).
-Derivatives are exact covariances:
-
-.. math::
-
-    \\frac{\\partial \\langle A \\rangle}{\\partial \\lambda_j} = -\\operatorname{cov}(A, Q_j), \\qquad
-    \\frac{\\partial q_i}{\\partial \\lambda_j} = -\\chi_{ij}, \\quad
-    \\chi_{ij} = \\frac{1}{N} \\operatorname{cov}(Q_i, Q_j),
-
-χ being the (per-site) susceptibility matrix (for λ2 = 1/T this is T times the usual χ of the
-paper's Eq. (12); here it is defined without the factor 1/T so that it is finite at λ2 = 0).
-
-The inverse map q → λ minimises the convex Legendre function φ(λ) = (1/N) log Z(λ) + λ·q
-(gradient q − q(λ), Hessian χ) by a damped Newton method.  A density is reachable iff it lies in
-the interior of the convex hull of the points Q_n/N; outside, :meth:`GibbsEnsemble.lambdas`
-raises :class:`ValueError` before iterating.
+For the paper's chain (Q1, Q2) = (Σσᶻ, H0), λ2 = 1/T (T in J) and q = (m, e) = ⟨Q⟩/N; the interesting
+states are hotter than infinite temperature (λ2 < 0) and every routine works on both sides of
+λ2 = 0.  Averages are log-sum-exp weighted sums over eigenstates, derivatives exact covariances
+(∂q_i/∂λ_j = −χ_ij, χ_ij = cov(Q_i, Q_j)/N).  The inverse map q → λ and the reachable region (the
+interior of the convex hull of the Q_n/N): ``docs/physics.md``.
 """
+
 
 from __future__ import annotations
 
@@ -173,18 +158,6 @@ class GibbsEnsemble:
             if cols is not None:
                 extra[sl] = w @ cols
         return logZ, mean, cov, extra
-
-    def _batch_logZ(self, lams: np.ndarray) -> np.ndarray:
-        out = np.empty(lams.shape[0])
-        step = max(1, _BATCH_ELEMENTS // max(1, self._Q.shape[0]))
-        for start in range(0, lams.shape[0], step):
-            sl = slice(start, min(lams.shape[0], start + step))
-            w = lams[sl] @ self._QT
-            shift = w.min(axis=1, keepdims=True)
-            np.subtract(shift, w, out=w)
-            np.exp(w, out=w)
-            out[sl] = -shift[:, 0] + np.log(w.sum(axis=1))
-        return out
 
     def _newton(self, q: np.ndarray, lam0: np.ndarray, tol: float, maxiter: int, lam_max: float):
         """Damped Newton on φ(λ) = log Z/N + λ·q for a batch; returns (λ, converged).

@@ -1,30 +1,13 @@
 """Open quantum systems as QuTiP objects: a Hamiltonian, its conserved charges, and jump operators.
 
-The general object is :class:`OpenSystem`: "a Hamiltonian, its conserved charges, and groups of
-jump operators with rates".  The generator of the dynamics is
-
-.. math::
-
-    \\dot\\rho = \\hat L_0 \\rho + \\varepsilon \\hat L_1 \\rho, \\qquad
-    \\hat L_0 \\rho = -i [H_0, \\rho], \\qquad
-    \\hat L_1 \\rho = \\sum_g r_g \\sum_{j} \\big(L_{g,j} \\rho L_{g,j}^\\dagger
-        - \\tfrac12 \\{L_{g,j}^\\dagger L_{g,j}, \\rho\\}\\big),
-
-with ``r_g`` the rate of jump group ``g`` (units of energy, ħ = 1).  The paper's model
-(Lange & Rosch, SciPost 2022) is built by :func:`paper_model`.
-
-Conventions
------------
-* Pauli matrices σ, σ± = (σˣ ± iσʸ)/2, P↑/↓ = (1 ± σᶻ)/2, ħ = 1, lattice constant a = 1.
-* Site ``j`` is the ``j``-th tensor factor (QuTiP ordering); ``qutip.basis(2, 0)`` is spin up
-  (σᶻ = +1).
-* **Hopping normalisation.**  The paper prints H0 = J Σ (σ⁺σ⁻ + h.c. + Δ σᶻσᶻ) + J' Σ (σ⁺σ⁻ + h.c.).
-  Read literally (``hopping="literal"``) the hopping is (J/2)(σˣσˣ + σʸσʸ) and the Fig. 2
-  parameters give *no* bistability.  The reading that reproduces Fig. 2 is the isotropic one
-  (``hopping="isotropic"``, the default): J (σˣσˣ + σʸσʸ + Δ σᶻσᶻ) + J' (σˣσˣ + σʸσʸ), i.e. the
-  flip-flop term carries a factor 2: 2J (σ⁺σ⁻ + h.c.).  A float may be given instead: the factor
-  multiplying J(σ⁺σ⁻ + h.c.) and J'(σ⁺σ⁻ + h.c.).
+:class:`OpenSystem` generates ρ̇ = L̂0ρ + εL̂1ρ with L̂0ρ = −i[H0, ρ] and
+L̂1ρ = Σ_g r_g Σ_j (L_{g,j} ρ L_{g,j}† − ½{L_{g,j}†L_{g,j}, ρ}), r_g the rate of jump group g
+(energy units, ħ = 1); :func:`paper_model` builds the paper's chain (Lange & Rosch, SciPost 2022).
+Conventions: σ± = (σˣ ± iσʸ)/2, P↑/↓ = (1 ± σᶻ)/2, a = 1; site j is the j-th tensor factor and
+``qutip.basis(2, 0)`` is spin up.  The hopping normalisation (``"isotropic"``, the default that
+reproduces the paper's Fig. 2, or ``"literal"``) is discussed in ``docs/physics.md``.
 """
+
 
 from __future__ import annotations
 

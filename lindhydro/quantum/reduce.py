@@ -1,28 +1,12 @@
-"""Order-parameter hydrodynamics: the quantum side reduced to a single field m for the SPDE.
+"""Order-parameter hydrodynamics: the two-charge flow reduced to a single field m for the SPDE.
 
-The two-component flow dq/dt = f(q) (q = (m, e)) has a fast energy direction (the Jacobian
-eigenvalue along e is several times larger than the one along m, see
-:mod:`lindhydro.quantum.fixed_points`).  Eliminating e adiabatically gives the *slow manifold*
-e*(m) defined by f2(m, e*(m)) = 0, on which
-
-.. math::
-
-    \\partial_t m = f(m) \\equiv f_1(m, e^*(m)), \\qquad
-    \\langle \\xi \\xi \\rangle = N_{11}(m, e^*(m))\\, \\delta(t-t')\\delta(r-r').
-
-:func:`reduce_to_order_parameter` computes e*(m) and f(m) on a grid of m (solving
-m(λ) = m, f2(λ) = 0 in λ space with the exact Jacobian, by continuation from m = 0), fits f(m)
-by an odd polynomial Σ_k c_k m^(2k+1) (the Z2 symmetry f1(−m, e) = −f1(m, e) makes f odd), and
-records N11 at the stable fixed point.
-
-Units
------
-Per unit ε, per lattice site, J = a = ħ = 1: ``force_coeffs`` c_k in units of J (m is
-dimensionless), time in units of 1/(εJ); ``noise`` = N11 in units of J (variance per unit length
-and unit time of ξ, divided by ε).  The diffusion constant D and the thermal-noise strength χT
-are *not* computed here (the paper does not compute them either); they are inputs of
-:meth:`lindhydro.field.FieldModel.from_hydro`.
+Eliminating the fast energy gives the slow manifold e*(m), f2(m, e*(m)) = 0, on which
+∂_t m = f(m) = f1(m, e*(m)) with noise N11(m, e*(m)); f is fitted by an odd polynomial
+Σ_k c_k m^(2k+1) (odd by the Z2 symmetry).  Units: per unit ε, per site, J = a = ħ = 1 (c_k and N11
+in J, time in 1/(εJ)).  D and χT are not computed here: they are inputs of
+:meth:`lindhydro.field.FieldModel.from_hydro` (``docs/physics.md``).
 """
+
 
 from __future__ import annotations
 
@@ -140,7 +124,6 @@ def slow_manifold(
         NaN (and ok False) where the manifold could not be continued (e.g. it leaves the
         reachable region); the continuation stops at the first failure.
     """
-    N = ensemble.n_sites
     m_values = np.asarray(m_values, dtype=float)
     e_out = np.full(m_values.size, np.nan)
     lam_out = np.full((m_values.size, 2), np.nan)
@@ -163,7 +146,6 @@ def slow_manifold(
         lam_out[i] = lam
         e_out[i] = ensemble.densities(lam)[1]
         ok[i] = True
-    del N
     return e_out, lam_out, ok
 
 

@@ -1,46 +1,14 @@
-"""Symmetry-resolved exact diagonalisation and per-eigenstate matrix elements.
+"""Symmetry-resolved exact diagonalisation: per-eigenstate charges, force and noise elements.
 
-Every Gibbs average of the weakly open chain is a weighted sum over a joint eigenbasis
-``|n⟩`` of the charges (Q1, H0):
-
-.. math::
-
-    \\langle A \\rangle_\\lambda = \\frac{\\sum_n e^{-\\lambda\\cdot Q_n} A_n}{\\sum_n e^{-\\lambda\\cdot Q_n}},
-    \\qquad A_n = \\langle n | A | n \\rangle ,
-
-valid for any operator ``A`` because ρ(λ) = exp(−λ1 Q1 − λ2 H0)/Z is diagonal in that basis.
-:func:`diagonalize` therefore computes, once, for every eigenstate
-
-* the charge eigenvalues ``Q_n = (Q1_n, E_n)`` (extensive),
-* the force elements ``F_{n,i} = ⟨n| L̂1†(Q_i) |n⟩`` (per unit ε),
-* the noise elements ``N_{n,ij} = Re ⟨n| Σ_k r_k [L_k†, Q_i][Q_j, L_k] |n⟩`` (per unit ε).
-
-How the matrix elements are evaluated
--------------------------------------
-For an eigenstate ``Q_i|n⟩ = q_{i,n}|n⟩`` and a jump operator ``L`` put ``φ = L|n⟩`` and
-``χ_i = [Q_i, L]|n⟩ = (Q_i − q_{i,n}) φ``.  Then
-
-* ``⟨n|D_L†(Q_i)|n⟩ = ⟨φ|χ_i⟩`` (the anticommutator term of D† is diagonal), and
-* ``⟨n|[L†, Q_i][Q_j, L]|n⟩ = ⟨χ_i|χ_j⟩`` because ``[L†, Q_i] = [Q_i, L]†``.
-
-The second line follows from the identity D†(AB) − D†(A)B − A D†(B) = Σ_k [L_k†, A][B, L_k]
-(for D†(X) = Σ_k L_k† X L_k − ½{L_k†L_k, X}), which is the generalised Einstein relation of
-the paper's Appendix A.2: the noise matrix is a Gram matrix, hence symmetric positive
-semidefinite.  For the paper's model ``[Q1, L] = ΔQ1 · L`` with ΔQ1 = ±2 for every piece of a
-jump operator and ``[H0, L]`` is a local operator, so both are cheap sparse products.
-
-Routes
-------
-``"momentum"`` (periodic chains): sectors of fixed magnetisation ``Q1 = N − 2 n↓`` and lattice
-momentum k; eigenstates are momentum eigenstates, so ``Σ_j ⟨n|X_j|n⟩ = N ⟨n|X_0|n⟩`` for the
-translation-covariant families X_j of the bath.  ``"magnetisation"``: sectors of fixed Q1 only,
-real symmetric blocks, explicit sums over sites (also open chains).  ``"dense"``: the general
-:class:`~lindhydro.quantum.model.OpenSystem` route (user-supplied Qobjs): full ``eigh`` of H0 inside the
-joint eigenspaces of the charges; it is also the brute-force reference of the tests.
-
-Bit convention (as :mod:`lindhydro.quantum.model`): basis index ``s``, bit ``N−1−j`` set ⇔ site ``j`` is
-down, so ``σᶻ_j = 1 − 2·bit`` and ``Q1 = N − 2·popcount(s)``.
+:func:`diagonalize` computes once, for every state |n⟩ of a joint eigenbasis of the charges, the
+eigenvalues Q_n, the force elements ⟨n|L̂1†(Q_i)|n⟩ and the noise elements
+Re⟨n|Σ_k r_k [L_k†, Q_i][Q_j, L_k]|n⟩ (per unit ε, extensive); every Gibbs average is then a weighted
+sum over n.  Routes: ``"momentum"`` (periodic chains: sectors of Q1 and lattice momentum),
+``"magnetisation"`` (sectors of Q1, also open chains) and ``"dense"`` (any
+:class:`~lindhydro.quantum.model.OpenSystem`; the brute-force reference).  Product states are those of
+:mod:`lindhydro.quantum.basis`; how the elements are evaluated: ``docs/physics.md``.
 """
+
 
 from __future__ import annotations
 
