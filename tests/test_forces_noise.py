@@ -15,6 +15,7 @@ from lindhydro.quantum.hydro import (
     infinite_temperature_forces,
     infinite_temperature_noise,
     noise_at,
+    noise_jacobian_lambda,
     noise_matrix,
 )
 from lindhydro.quantum.model import ChainParameters, custom_model, model_from_parameters
@@ -132,11 +133,14 @@ def test_analytic_jacobians_match_finite_differences():
     lam = np.array([-0.4, -0.3])
     h = 1e-5
     dfdl = force_jacobian_lambda(ens, lam)
+    dNdl = noise_jacobian_lambda(ens, lam)
     for j in range(2):
         dl = np.zeros(2)
         dl[j] = h
         fd = (forces(ens, lam + dl) - forces(ens, lam - dl)) / (2 * h)
         np.testing.assert_allclose(dfdl[:, j], fd, atol=1e-8)
+        fd = (noise_matrix(ens, lam + dl) - noise_matrix(ens, lam - dl)) / (2 * h)
+        np.testing.assert_allclose(dNdl[..., j], fd, atol=1e-8)
     q = ens.densities(lam)
     Jq = force_jacobian(ens, lam)
     for j in range(2):

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["EqualMixture", "q1_distribution", "energy_given_abs_q1", "sector_summary"]
+__all__ = ["EqualMixture", "q1_resolved", "sector_summary"]
 
 
 class SectorObservables(Protocol):
@@ -24,37 +24,14 @@ class SectorObservables(Protocol):
     energy_density_given_abs_q1: dict[int, float]
 
 
-def q1_distribution(populations: np.ndarray, magnetisation: np.ndarray, n_sites: int) -> dict[int, float]:
-    """P(Q1 = M), M = −N, −N+2, …, N, of a state of one X sector from its block populations.
+def q1_resolved(
+    populations: np.ndarray, magnetisation: np.ndarray, energy_weight, n_sites: int
+) -> tuple[dict[int, float], dict[int, float]]:
+    """P(Q1 = M) and the energy density given |Q1| of a state of one X sector.
 
     A block state |ã⟩ is an equal superposition of Q1 = M and −M, so P(Q1 = ±M) is half the weight
-    of |Q1| = |M| (exact: X maps Q1 → −Q1 and the state commutes with X).
-
-    Parameters
-    ----------
-    populations : numpy.ndarray
-        Weight of every block state.
-    magnetisation : numpy.ndarray of int
-        Q1 (or |Q1|) of every block state.
-    n_sites : int
-        Chain length N.
-
-    Returns
-    -------
-    dict[int, float]
-    """
-    dist: dict[int, float] = {}
-    for value in range(-n_sites, n_sites + 1, 2):
-        absm = abs(value)
-        w = float(np.sum(populations[np.abs(magnetisation) == absm]))
-        dist[value] = w if absm == 0 else 0.5 * w
-    return dist
-
-
-def energy_given_abs_q1(
-    populations: np.ndarray, magnetisation: np.ndarray, energy_weight, n_sites: int
-) -> dict[int, float]:
-    """Energy density conditioned on |Q1|: ⟨P H0⟩/(N⟨P⟩), P the projector onto |Q1| = |M|.
+    of |Q1| = |M| (exact: X maps Q1 → −Q1 and the state commutes with X).  The conditional energy
+    density is ⟨P H0⟩/(N⟨P⟩), P the projector onto |Q1| = |M| (H0 conserves |Q1|).
 
     Parameters
     ----------
@@ -63,24 +40,29 @@ def energy_given_abs_q1(
     magnetisation : numpy.ndarray of int
         Q1 (or |Q1|) of every block state.
     energy_weight : callable
-        ``energy_weight(mask)`` = ⟨P H0⟩ for the block states selected by the boolean ``mask``
-        (H0 conserves |Q1|).
+        ``energy_weight(mask)`` = ⟨P H0⟩ for the block states selected by the boolean ``mask``.
     n_sites : int
         Chain length N.
 
     Returns
     -------
-    dict[int, float]
+    q1_distribution : dict[int, float]
+        P(Q1 = M) for M = −N, −N+2, …, N.
+    energy_density_given_abs_q1 : dict[int, float]
         Keys |M| with nonzero weight; values in J.
     """
     absm = np.abs(magnetisation)
-    out = {}
+    dist: dict[int, float] = {}
+    for value in range(-n_sites, n_sites + 1, 2):
+        w = float(np.sum(populations[absm == abs(value)]))
+        dist[value] = w if value == 0 else 0.5 * w
+    cond = {}
     for am in np.unique(absm):
         mask = absm == am
         weight = float(np.sum(populations[mask]))
         if weight > 1e-300:
-            out[int(am)] = float(energy_weight(mask)) / weight / n_sites
-    return out
+            cond[int(am)] = float(energy_weight(mask)) / weight / n_sites
+    return dist, cond
 
 
 def sector_summary(state: SectorObservables) -> dict[str, Any]:
@@ -147,14 +129,7 @@ class EqualMixture:
         return out
 
     def mixture_summary(self) -> dict[str, Any]:
-        """JSON-ready sectors and equal-mixture observables.
-
-        Returns
-        -------
-        dict
-            ``{"by_sector": [...], "energy_density", "m_rms", "q1_distribution",
-            "energy_density_given_abs_q1"}``.
-        """
+        """JSON-ready sectors and equal-mixture observables."""
         return {
             "by_sector": [s.to_dict() for s in self.by_sector],
             "energy_density": self.energy_density,

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from lindhydro.quantum.model import ChainParameters, OpenSystem, as_open_system
 
-from .observables import EqualMixture, energy_given_abs_q1, q1_distribution, sector_summary
+from .observables import EqualMixture, q1_resolved, sector_summary
 from .symmetry import XSector, chain_size, jump_signature, x_sector
 
 __all__ = ["SecularSteadyState", "SecularResult", "secular_steady_state", "secular_sector", "MAX_SECULAR_SITES"]
@@ -76,12 +76,7 @@ class SecularSteadyState:
     block_densities: tuple[np.ndarray, ...] = field(default=(), repr=False)
 
     def block_matrix(self) -> np.ndarray:
-        """Dense ρ0 on the X-sector block basis |ã⟩ (2^(N−1) square; small N).
-
-        Returns
-        -------
-        numpy.ndarray
-        """
+        """Dense ρ0 on the X-sector block basis |ã⟩ (2^(N−1) square; small N)."""
         V = self.eigenvectors
         dim = V.shape[0]
         if dim > 2**12:
@@ -348,12 +343,13 @@ def secular_sector(
         off += d * d
     E, absM = eig.energies, eig.abs_q1
     q2 = float(np.sum(absM.astype(float) ** 2 * pops))
+    dist, cond = q1_resolved(pops, absM, lambda sel: np.sum(E[sel] * pops[sel]), n)
     return SecularSteadyState(
         parity=sector.parity,
         energy_density=float(np.sum(E * pops)) / n,
         m_rms=math.sqrt(max(q2, 0.0)) / n,
-        q1_distribution=q1_distribution(pops, absM, n),
-        energy_density_given_abs_q1=energy_given_abs_q1(pops, absM, lambda sel: np.sum(E[sel] * pops[sel]), n),
+        q1_distribution=dist,
+        energy_density_given_abs_q1=cond,
         energies=E,
         populations=pops,
         n_coherent_blocks=int(sum(b.size > 1 for b in blocks)),

@@ -22,7 +22,7 @@ import scipy.sparse.linalg as spla
 
 from lindhydro.quantum.model import ChainParameters, OpenSystem, as_open_system, validate_eps
 
-from .observables import EqualMixture, energy_given_abs_q1, q1_distribution, sector_summary
+from .observables import EqualMixture, q1_resolved, sector_summary
 from .symmetry import (
     SymmetricOperatorBasis,
     XSector,
@@ -259,11 +259,12 @@ def sector_observables(
     def energy_weight(mask: np.ndarray) -> float:
         return basis.expectation(x, sp.diags(mask.astype(float)) @ H).real
 
+    dist, cond = q1_resolved(pops, M, energy_weight, n)
     return {
         "energy_density": energy / n,
         "m_rms": math.sqrt(max(q2, 0.0)) / n,
-        "q1_distribution": q1_distribution(pops, M, n),
-        "energy_density_given_abs_q1": energy_given_abs_q1(pops, M, energy_weight, n),
+        "q1_distribution": dist,
+        "energy_density_given_abs_q1": cond,
     }
 
 
@@ -452,12 +453,10 @@ def plain_steady_state(
 class SteadyState(EqualMixture):
     """Exact steady states of both X sectors and their equal mixture.
 
-    The sector weights are conserved: from ρ(0) the steady state is w₊ρ₊ + w₋ρ₋ with
-    w± = (1 ± ⟨X⟩₀)/2.  The equal mixture ½(ρ₊ + ρ₋) is reached from every state with ⟨X⟩ = 0:
-    infinite temperature at any λ1 (Tr X e^{−λ1Q1} = 0).  A Gibbs state with λ2 ≠ 0 has
-    ⟨X⟩ = Σ_{n: Q1=0} w_n⟨n|X|n⟩ ≠ 0 in general — small for the hot states of interest
-    (N = 8 at the fixed-point λ: 8e-5), but e.g. 0.59 at λ = (0, 1); use :attr:`by_sector` to
-    form other mixtures.  Top-level ``energy_density`` and ``m_rms`` refer to the equal mixture.
+    From ρ(0) the steady state is w₊ρ₊ + w₋ρ₋ with w± = (1 ± ⟨X⟩₀)/2; the equal mixture ½(ρ₊ + ρ₋),
+    which the top-level observables describe, is reached from every state with ⟨X⟩ = 0 (infinite
+    temperature at any λ1).  Form other mixtures from :attr:`by_sector` (sharp bits: Gibbs states
+    with λ2 ≠ 0 have ⟨X⟩ ≠ 0).
 
     Attributes
     ----------

@@ -27,8 +27,6 @@ __all__ = [
     "symmetric_basis",
     "chain_size",
     "jump_signature",
-    "translate_states",
-    "reflect_states",
     "estimate_symmetric_dimension",
 ]
 
@@ -80,17 +78,7 @@ class XSector:
         return ChainBasis(self.n_sites, boundary=self.boundary).spin_flip_sector(self.parity)
 
     def jump_qobjs(self, eps: float) -> list[qutip.Qobj]:
-        """Collapse operators √(ε r_k) L_k of the block as QuTiP objects (for mesolve/steadystate).
-
-        Parameters
-        ----------
-        eps : float
-            Bath coupling ε ≥ 0.
-
-        Returns
-        -------
-        list of qutip.Qobj
-        """
+        """Collapse operators √(ε r_k) L_k of the block as QuTiP objects (for mesolve/steadystate)."""
         return [qutip.Qobj(math.sqrt(eps * r) * L.tocsr()) for r, L in self.jumps if r > 0]
 
     def hamiltonian_qobj(self) -> qutip.Qobj:
@@ -98,17 +86,7 @@ class XSector:
         return qutip.Qobj(self.hamiltonian)
 
     def embed(self, rho_block: np.ndarray) -> np.ndarray:
-        """Full-space density matrix V ρ V† (dense; only sensible for small N).
-
-        Parameters
-        ----------
-        rho_block : numpy.ndarray
-            Density matrix on the block (2^(N−1) square).
-
-        Returns
-        -------
-        numpy.ndarray
-        """
+        """Full-space density matrix V ρ V† (dense; only sensible for small N)."""
         V = self.projector
         return np.asarray(V @ (V @ np.asarray(rho_block)).conj().T).conj().T
 
@@ -234,51 +212,29 @@ def jump_signature(L: sp.spmatrix, rate: float, *, up_to_signs: bool = False) ->
 # ----------------------------------------------------------------------------------------------
 
 
-def translate_states(states: np.ndarray, n_sites: int, shift: int = 1) -> np.ndarray:
-    """Deprecated: use :meth:`lindhydro.quantum.basis.ChainBasis.translate`.
-
-    Parameters
-    ----------
-    states : numpy.ndarray of int
-        Computational-basis labels (bit N−1−j = 1: site j down).
-    n_sites : int
-        Chain length N.
-    shift : int
-        Number of sites.
-
-    Returns
-    -------
-    numpy.ndarray
-    """
-    _moved("translate_states", "ChainBasis(n_sites).translate")
-    return ChainBasis(n_sites).translate(states, shift)
+#: old names (0.1) -> the ChainBasis method that replaced them; removed in 0.3
+_MOVED_TO_BASIS = {"translate_states": "translate", "reflect_states": "reflect"}
 
 
-def reflect_states(states: np.ndarray, n_sites: int) -> np.ndarray:
-    """Deprecated: use :meth:`lindhydro.quantum.basis.ChainBasis.reflect`.
-
-    Parameters
-    ----------
-    states : numpy.ndarray of int
-        Computational-basis labels (bit N−1−j = 1: site j down).
-    n_sites : int
-        Chain length N.
-
-    Returns
-    -------
-    numpy.ndarray
-    """
-    _moved("reflect_states", "ChainBasis(n_sites).reflect")
-    return ChainBasis(n_sites).reflect(states)
-
-
-def _moved(old: str, new: str) -> None:
+def __getattr__(name: str):
+    """``translate_states(states, n_sites, ...)`` and ``reflect_states`` import with a DeprecationWarning."""
+    if name not in _MOVED_TO_BASIS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    method = _MOVED_TO_BASIS[name]
     warnings.warn(
-        f"lindhydro.lindblad.symmetry.{old} moved to lindhydro.quantum.basis.{new} in 0.2; "
-        "the old name will be removed in 0.3",
+        f"lindhydro.lindblad.symmetry.{name} moved to lindhydro.quantum.basis.ChainBasis(n_sites).{method} "
+        "in 0.2; the old name will be removed in 0.3",
         DeprecationWarning,
-        stacklevel=3,
+        stacklevel=2,
     )
+
+    def moved(states: np.ndarray, n_sites: int, *args) -> np.ndarray:
+        return getattr(ChainBasis(n_sites), method)(states, *args)
+
+    moved.__name__ = name
+    return moved
+
+
 def estimate_symmetric_dimension(n_sites: int, *, translation: bool = True, reflection: bool = True) -> int:
     """Rough number of symmetric orbit operators of one X sector (for memory estimates).
 
@@ -346,12 +302,7 @@ class SymmetricOperatorBasis:
         return len(self.symmetry_maps)
 
     def canonicalize(self, a: np.ndarray, b: np.ndarray):
-        """Orbit index and sign of matrix units |ã⟩⟨b̃| (vectorised).
-
-        Parameters
-        ----------
-        a, b : numpy.ndarray of int
-            Block indices of the matrix units.
+        """Orbit index and sign of matrix units |ã⟩⟨b̃| (vectorised over block indices ``a``, ``b``).
 
         Returns
         -------
@@ -385,12 +336,7 @@ class SymmetricOperatorBasis:
         return np.where(found, pos, -1), sign
 
     def trace_vector(self) -> np.ndarray:
-        """t_o = Tr(e_o) in the block (the sector trace).
-
-        Returns
-        -------
-        numpy.ndarray
-        """
+        """t_o = Tr(e_o) in the block (the sector trace)."""
         t = np.zeros(self.size)
         diag = self.rep_a == self.rep_b
         # diagonal orbits contain only diagonal units, all with sign +1 (T, R, Z keep |a><a| positive)
@@ -404,17 +350,7 @@ class SymmetricOperatorBasis:
         return ok, x[o[ok]] * s[ok] / np.sqrt(self.orbit_size[o[ok]])
 
     def to_block_matrix(self, x: np.ndarray) -> np.ndarray:
-        """Dense block density matrix Σ_o x_o e_o (2^(N−1) squared entries; N ≤ 13).
-
-        Parameters
-        ----------
-        x : numpy.ndarray
-            Coefficients x_o.
-
-        Returns
-        -------
-        numpy.ndarray
-        """
+        """Dense block density matrix Σ_o x_o e_o (2^(N−1) squared entries; N ≤ 13)."""
         dim = 2 ** (self.n_sites - 1)
         if dim > 2**12:
             raise ValueError(f"a dense block matrix of dimension {dim} is too large; use expectation()")
@@ -426,36 +362,14 @@ class SymmetricOperatorBasis:
         return out.reshape(dim, dim)
 
     def expectation(self, x: np.ndarray, op: sp.spmatrix) -> complex:
-        """Tr(A ρ) for a sparse block operator A and ρ = Σ_o x_o e_o, without building ρ.
-
-        Parameters
-        ----------
-        x : numpy.ndarray
-            Coefficients x_o.
-        op : scipy.sparse matrix
-            The block operator A.
-
-        Returns
-        -------
-        complex
-        """
+        """Tr(A ρ) for a sparse block operator A and ρ = Σ_o x_o e_o, without building ρ."""
         A = sp.coo_matrix(op)
         # Tr(Aρ) = Σ_{ij} A_ij ρ_ji
         ok, rho_ji = self._entries(A.col, A.row, x)
         return complex(np.sum(A.data[ok] * rho_ji))
 
     def diagonal(self, x: np.ndarray) -> np.ndarray:
-        """Diagonal ρ_ãã of the block density matrix (populations of the block basis states).
-
-        Parameters
-        ----------
-        x : numpy.ndarray
-            Coefficients x_o.
-
-        Returns
-        -------
-        numpy.ndarray (complex)
-        """
+        """Diagonal ρ_ãã of the block density matrix (populations of the block basis states)."""
         a = np.arange(2 ** (self.n_sites - 1), dtype=np.int64)
         ok, vals = self._entries(a, a, x)
         out = np.zeros(a.size, dtype=complex)

@@ -85,17 +85,7 @@ class SignedPermutation(NamedTuple):
     sign: np.ndarray
 
     def matrix(self, dtype=float) -> sp.csr_matrix:
-        """The permutation as a sparse matrix U with U[index[a], a] = sign[a].
-
-        Parameters
-        ----------
-        dtype : numpy dtype
-            Entry type.
-
-        Returns
-        -------
-        scipy.sparse.csr_matrix
-        """
+        """The permutation as a sparse matrix U with U[index[a], a] = sign[a]."""
         dim = self.index.size
         return sp.csr_matrix((self.sign.astype(dtype), (self.index, np.arange(dim))), shape=(dim, dim))
 
@@ -142,15 +132,6 @@ class ChainBasis:
 
         On a periodic ring of N = 2·distance sites the pairs (j, j + d) and (j + d, j) are the same
         two sites; both are kept, as the ring has two such bonds.
-
-        Parameters
-        ----------
-        distance : int
-            Lattice distance ≥ 1.
-
-        Returns
-        -------
-        list of (int, int)
         """
         n = self.n_sites
         if self.boundary == "periodic":
@@ -162,99 +143,35 @@ class ChainBasis:
         return [(j, j + distance) for j in range(n - distance)]
 
     def place_value(self, site: int) -> int:
-        """d^(N−1−j): the change of the label when the local state of ``site`` grows by one.
-
-        Parameters
-        ----------
-        site : int
-            Site j.
-
-        Returns
-        -------
-        int
-        """
+        """d^(N−1−j): the change of the label when the local state of ``site`` grows by one."""
         return int(self.local_dim) ** (self.n_sites - 1 - site)
 
     def local_state(self, states: np.ndarray, site: int) -> np.ndarray:
-        """The local state k_j of ``site`` in every product state (spins 1/2: 1 = down).
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Labels.
-        site : int
-            Site j.
-
-        Returns
-        -------
-        numpy.ndarray of int
-        """
+        """The local state k_j of ``site`` in every product state (spins 1/2: 1 = down)."""
         if self.local_dim == 2:
             return (states >> (self.n_sites - 1 - site)) & 1
         return (states // self.place_value(site)) % self.local_dim
 
     def n_down(self, states: np.ndarray) -> np.ndarray:
-        """Σ_j k_j: the number of down spins (for d > 2 the number of lowering quanta).
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Labels.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
+        """Σ_j k_j: the number of down spins (for d > 2 the number of lowering quanta)."""
         states = np.asarray(states, dtype=np.int64)
         if self.local_dim == 2:
             return np.bitwise_count(states).astype(np.int64)
         return sum(self.local_state(states, j) for j in range(self.n_sites)).astype(np.int64)
 
     def magnetisation(self, states: np.ndarray) -> np.ndarray:
-        """Q1 = Σ_j (d − 1 − 2k_j) of every product state (spins 1/2: Σ_j σᶻ_j = N − 2·n_down).
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Labels.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
+        """Q1 = Σ_j (d − 1 − 2k_j) of every product state (spins 1/2: Σ_j σᶻ_j = N − 2·n_down)."""
         return (self.local_dim - 1) * self.n_sites - 2 * self.n_down(states)
 
     def magnetisation_sector(self, n_down: int) -> np.ndarray:
-        """Sorted labels of the product states with Σ_j k_j = ``n_down`` (fixed Q1).
-
-        Parameters
-        ----------
-        n_down : int
-            Number of down spins (spins 1/2: Q1 = N − 2·n_down).
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
+        """Sorted labels of the product states with Σ_j k_j = ``n_down`` (fixed Q1)."""
         every = np.arange(self.dim, dtype=np.int64)
         return every[self.n_down(every) == n_down]
 
     # -- lattice symmetries on labels -------------------------------------------------------------
 
     def translate(self, states: np.ndarray, shift: int = 1) -> np.ndarray:
-        """Labels after moving the state of site j to site j + ``shift`` (mod N).
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Labels.
-        shift : int
-            Number of sites.
-
-        Returns
-        -------
-        numpy.ndarray of int
-        """
+        """Labels after moving the state of site j to site j + ``shift`` (mod N)."""
         n = self.n_sites
         s = shift % n
         if s == 0:
@@ -266,50 +183,18 @@ class ChainBasis:
         return states // low + (states % low) * self.local_dim ** (n - s)
 
     def reflect(self, states: np.ndarray) -> np.ndarray:
-        """Labels after the reflection site j → N−1−j.
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Labels.
-
-        Returns
-        -------
-        numpy.ndarray of int
-        """
+        """Labels after the reflection site j → N−1−j."""
         out = np.zeros_like(states)
         for j in range(self.n_sites):
             out += self.local_state(states, j) * self.place_value(self.n_sites - 1 - j)
         return out
 
     def invert(self, states: np.ndarray) -> np.ndarray:
-        """Labels after k_j → d − 1 − k_j on every site (spins 1/2: X = Πσˣ).
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Labels.
-
-        Returns
-        -------
-        numpy.ndarray of int
-        """
+        """Labels after k_j → d − 1 − k_j on every site (spins 1/2: X = Πσˣ)."""
         return (self.dim - 1) - states
 
     def flip(self, states: np.ndarray, *sites: int) -> np.ndarray:
-        """Labels after σˣ on each of ``sites`` (spins 1/2).
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Labels.
-        *sites : int
-            The flipped sites.
-
-        Returns
-        -------
-        numpy.ndarray of int
-        """
+        """Labels after σˣ on each of ``sites`` (spins 1/2)."""
         self._spin_half("flip")
         mask = 0
         for j in sites:
@@ -319,17 +204,7 @@ class ChainBasis:
     # -- translation orbits and Bloch states ------------------------------------------------------
 
     def translation_orbits(self, states: np.ndarray) -> TranslationOrbits:
-        """Orbits of the translation T inside a translation-invariant set of labels.
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Labels closed under T (e.g. a magnetisation sector).
-
-        Returns
-        -------
-        TranslationOrbits
-        """
+        """Orbits of the translation T inside a translation-invariant set of labels."""
         n = self.n_sites
         rots = np.empty((n, len(states)), dtype=np.int64)
         cur = states.copy()
@@ -344,22 +219,10 @@ class ChainBasis:
         return TranslationOrbits(states[is_rep], members, period)
 
     def momentum_states(self, states: np.ndarray, orbits: TranslationOrbits, kappa: int) -> sp.csr_matrix:
-        """Bloch states |r, k⟩ = R^{−1/2} Σ_{j<R} e^{−ikj} T^j|r⟩, k = 2πκ/N, as columns.
+        """Bloch states |r, k⟩ = R^{−1/2} Σ_{j<R} e^{−ikj} T^j|r⟩, k = 2πκ/N, as sparse columns.
 
-        Orbits whose period R is incompatible with k (κR ≢ 0 mod N) carry no state.
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Sorted labels (the rows).
-        orbits : TranslationOrbits
-            Orbits of ``states``.
-        kappa : int
-            Momentum quantum number κ ∈ [0, N).
-
-        Returns
-        -------
-        scipy.sparse.csr_matrix (complex), shape (len(states), number of Bloch states)
+        Rows are the sorted ``states`` with their ``orbits``; orbits whose period R is incompatible
+        with k (κR ≢ 0 mod N) carry no state.
         """
         n = self.n_sites
         allowed = np.nonzero((kappa * orbits.period) % n == 0)[0]
@@ -378,17 +241,7 @@ class ChainBasis:
         )
 
     def spin_flip_sector(self, parity: int) -> SpinFlipSector:
-        """The states of the X = Πσˣ eigenspace with eigenvalue ``parity``.
-
-        Parameters
-        ----------
-        parity : {+1, -1}
-            Eigenvalue s of X.
-
-        Returns
-        -------
-        SpinFlipSector
-        """
+        """The states of the X = Πσˣ eigenspace with eigenvalue ``parity``."""
         return SpinFlipSector(self, parity)
 
 
@@ -426,12 +279,7 @@ class SpinFlipSector:
         return np.arange(self.dim, dtype=np.int64)
 
     def isometry(self) -> sp.csr_matrix:
-        """The 2^N × 2^(N−1) isometry V with columns |ã⟩ (ρ_full = V ρ_block V†).
-
-        Returns
-        -------
-        scipy.sparse.csr_matrix
-        """
+        """The 2^N × 2^(N−1) isometry V with columns |ã⟩ (ρ_full = V ρ_block V†)."""
         a = self.states
         rows = np.concatenate([a, self.chain.invert(a)])
         cols = np.concatenate([a, a])
@@ -439,52 +287,22 @@ class SpinFlipSector:
         return sp.csr_matrix((vals, (rows, cols)), shape=(self.chain.dim, self.dim))
 
     def canonical(self, states: np.ndarray) -> SignedPermutation:
-        """Block index and sign of full-space labels: |x⟩ + s|Xx⟩ = sign·√2·|ã⟩.
-
-        Parameters
-        ----------
-        states : numpy.ndarray of int
-            Full-space labels.
-
-        Returns
-        -------
-        SignedPermutation
-        """
+        """Block index and sign of full-space labels: |x⟩ + s|Xx⟩ = sign·√2·|ã⟩."""
         flipped = self.chain.local_state(states, 0).astype(bool)
         index = np.where(flipped, self.chain.invert(states), states)
         sign = np.where(flipped, self.parity, 1).astype(np.int8)
         return SignedPermutation(index, sign)
 
     def n_down(self) -> np.ndarray:
-        """Number of down spins of every canonical state a (Z = Πσᶻ has eigenvalue (−1)^n_down).
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
+        """Number of down spins of every canonical state a (Z = Πσᶻ has eigenvalue (−1)^n_down)."""
         return self.chain.n_down(self.states)
 
     def magnetisation(self) -> np.ndarray:
-        """Q1 of every canonical state a (its flipped partner carries −Q1).
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
+        """Q1 of every canonical state a (its flipped partner carries −Q1)."""
         return self.chain.magnetisation(self.states)
 
     def translation(self, shift: int = 1) -> SignedPermutation:
-        """The translation T^shift as a signed permutation of the block states.
-
-        Parameters
-        ----------
-        shift : int
-            Number of sites.
-
-        Returns
-        -------
-        SignedPermutation
-        """
+        """The translation T^shift as a signed permutation of the block states."""
         return self.canonical(self.chain.translate(self.states, shift))
 
     def symmetry_maps(self, *, translation: bool, reflection: bool) -> tuple[SignedPermutation, ...]:
@@ -492,15 +310,6 @@ class SpinFlipSector:
 
         Elements are R^r T^t, r ∈ {0, 1} (if ``reflection``), t ∈ [0, N) (if ``translation``); the
         identity comes first.
-
-        Parameters
-        ----------
-        translation, reflection : bool
-            Which symmetries generate the group.
-
-        Returns
-        -------
-        tuple of SignedPermutation
         """
         a = self.states
         shifts = range(self.chain.n_sites) if translation else [0]

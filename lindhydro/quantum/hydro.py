@@ -58,10 +58,8 @@ def force_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
 
     Parameters
     ----------
-    ensemble : GibbsEnsemble
-        The ensemble.
-    lam : array_like, shape (n_charges,)
-        Lagrange parameters.
+    ensemble, lam
+        As in :func:`forces`.
 
     Returns
     -------
@@ -76,10 +74,8 @@ def force_jacobian(ensemble: GibbsEnsemble, lam) -> np.ndarray:
 
     Parameters
     ----------
-    ensemble : GibbsEnsemble
-        The ensemble.
-    lam : array_like, shape (n_charges,)
-        Lagrange parameters.
+    ensemble, lam
+        As in :func:`forces`.
 
     Returns
     -------
@@ -92,16 +88,16 @@ def force_jacobian(ensemble: GibbsEnsemble, lam) -> np.ndarray:
 
 
 def forces_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
-    """f(q): forces at densities q.
+    """f(q): forces at densities q, through the inverse map λ(q).
 
     Parameters
     ----------
     ensemble : GibbsEnsemble
         The ensemble.
     q : array_like, shape (n_charges,)
-        Densities (m, e).
+        Densities, e.g. (m, e).
     lam0 : array_like, optional
-        Starting point of the inverse map.
+        Starting point of the inverse map (:meth:`GibbsEnsemble.lambdas`).
 
     Returns
     -------
@@ -114,6 +110,55 @@ def forces_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
         If q is unreachable.
     """
     return forces(ensemble, ensemble.lambdas(q, lam0=lam0))
+
+
+def noise_matrix(ensemble: GibbsEnsemble, lam) -> np.ndarray:
+    """N_ij(λ) = (1/N) Σ_k r_k ⟨[L_k†, Q_i][Q_j, L_k]⟩_λ per unit ε and unit length.
+
+    Parameters
+    ----------
+    ensemble, lam
+        As in :func:`forces`.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges)
+        Symmetric positive semidefinite noise matrix (N11 in J, N12 in J², N22 in J³).
+    """
+    Nn = ensemble.average(ensemble.spectrum.noise_elements, lam) / ensemble.n_sites
+    return 0.5 * (Nn + Nn.T)
+
+
+def noise_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
+    """∂N_ij/∂λ_k = −cov(N_ij, Q_k)/N.
+
+    Parameters
+    ----------
+    ensemble, lam
+        As in :func:`noise_matrix`.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges, n_charges)
+        Derivatives, last index k.
+    """
+    return -ensemble.covariance(ensemble.spectrum.noise_elements, lam) / ensemble.n_sites
+
+
+def noise_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
+    """N(q): the noise matrix at densities q.
+
+    Parameters
+    ----------
+    ensemble, q, lam0
+        As in :func:`forces_at`.
+
+    Returns
+    -------
+    ndarray, shape (n_charges, n_charges)
+        Noise matrix per unit ε and unit length.
+    """
+    return noise_matrix(ensemble, ensemble.lambdas(q, lam0=lam0))
 
 
 def infinite_temperature_forces(m, params: ChainParameters) -> tuple[np.ndarray, np.ndarray]:
@@ -139,6 +184,28 @@ def infinite_temperature_forces(m, params: ChainParameters) -> tuple[np.ndarray,
     f1 = 2 * J * (g / 4 * (1 - m**2) - (1 - g)) * m
     f2 = J**2 * D * (g * (1 - m**2) - 4 * (1 - g) * m**2)
     return f1, f2
+
+
+def infinite_temperature_noise(m, params: ChainParameters) -> tuple[np.ndarray, np.ndarray]:
+    """Analytic (N11, N12) per unit ε at λ2 = 0 (product state, ⟨σᶻ⟩ = m), periodic chain.
+
+    N11 = 4J(1 − γ) + Jγ(1 − m²) (units J); N12 = 8J²Δ(1−γ)m + 2J²Δγ m(1 − m²) (units J²).
+
+    Parameters
+    ----------
+    m, params
+        As in :func:`infinite_temperature_forces`.
+
+    Returns
+    -------
+    N11, N12 : ndarray
+        Noise matrix elements per unit ε and unit length.
+    """
+    m = np.asarray(m, dtype=float)
+    J, g, D = params.J, params.gamma, params.delta
+    n11 = 4 * J * (1 - g) + J * g * (1 - m**2)
+    n12 = 8 * J**2 * D * (1 - g) * m + 2 * J**2 * D * g * m * (1 - m**2)
+    return n11, n12
 
 
 @dataclass(frozen=True, eq=False)
@@ -271,94 +338,3 @@ def force_field(
         parameters=spec.parameters,
         hull=np.asarray(ensemble.reachable_vertices),
     )
-
-
-
-
-__all__ = ["noise_matrix", "noise_at", "noise_jacobian_lambda", "infinite_temperature_noise"]
-
-
-def noise_matrix(ensemble: GibbsEnsemble, lam) -> np.ndarray:
-    """N_ij(λ) per unit ε and unit length.
-
-    Parameters
-    ----------
-    ensemble : GibbsEnsemble
-        The ensemble (spectrum with noise elements).
-    lam : array_like, shape (n_charges,)
-        Lagrange parameters.
-
-    Returns
-    -------
-    ndarray, shape (n_charges, n_charges)
-        Symmetric positive semidefinite noise matrix (N11 in J, N12 in J², N22 in J³).
-    """
-    Nn = ensemble.average(ensemble.spectrum.noise_elements, lam) / ensemble.n_sites
-    return 0.5 * (Nn + Nn.T)
-
-
-def noise_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
-    """∂N_ij/∂λ_k = −cov(N_ij, Q_k)/N.
-
-    Parameters
-    ----------
-    ensemble : GibbsEnsemble
-        The ensemble.
-    lam : array_like, shape (n_charges,)
-        Lagrange parameters.
-
-    Returns
-    -------
-    ndarray, shape (n_charges, n_charges, n_charges)
-        Derivatives, last index k.
-    """
-    return -ensemble.covariance(ensemble.spectrum.noise_elements, lam) / ensemble.n_sites
-
-
-def noise_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
-    """N(q) at densities q.
-
-    Parameters
-    ----------
-    ensemble : GibbsEnsemble
-        The ensemble.
-    q : array_like, shape (n_charges,)
-        Densities (m, e).
-    lam0 : array_like, optional
-        Starting point of the inverse map.
-
-    Returns
-    -------
-    ndarray, shape (n_charges, n_charges)
-        Noise matrix per unit ε.
-
-    Raises
-    ------
-    ValueError
-        If q is unreachable.
-    """
-    return noise_matrix(ensemble, ensemble.lambdas(q, lam0=lam0))
-
-
-def infinite_temperature_noise(m, params: ChainParameters) -> tuple[np.ndarray, np.ndarray]:
-    """Analytic (N11, N12) per unit ε at λ2 = 0 (product state, ⟨σᶻ⟩ = m), periodic chain.
-
-    N11 = 4J(1 − γ) + Jγ(1 − m²) (units J); N12 = 8J²Δ(1−γ)m + 2J²Δγ m(1 − m²) (units J²).
-
-    Parameters
-    ----------
-    m : array_like
-        Magnetisation density.
-    params : ChainParameters
-        J, Δ, γ are used.
-
-    Returns
-    -------
-    N11, N12 : ndarray
-        Noise matrix elements per unit ε and unit length.
-    """
-    m = np.asarray(m, dtype=float)
-    J, g, D = params.J, params.gamma, params.delta
-    n11 = 4 * J * (1 - g) + J * g * (1 - m**2)
-    n12 = 8 * J**2 * D * (1 - g) * m + 2 * J**2 * D * g * m * (1 - m**2)
-    return n11, n12
