@@ -52,3 +52,49 @@ def test_simulate_quantum_model(capsys):
     assert model["name"] == "first-principles"
     assert model["thermal_noise"] == pytest.approx(1.0)  # 2 D chi_T
     assert len(model["force_coeffs"]) >= 2 and model["force_coeffs"][0] > 0  # bistable at gamma = 0.9
+
+
+def test_simulate_refuses_an_option_of_another_model_before_work(capsys):
+    rc = main(["simulate", "--model", "paper", "--sites", "6", "--eps", "0.2", "--length", "50", "--time", "1",
+               "--seed", "1"])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "--sites: not an option of --model paper" in err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--length", "50.1"], "length = 50.1 must be a positive whole multiple of dx"),
+    (["--dt", "-0.001"], "dt must be a positive"),
+    (["--record-every", "0"], "record_every must be a whole number of steps >= 1"),
+    (["--model", "quantum", "--sites", "3"], "sites >= 4"),
+])
+def test_simulate_bad_numerics_exit_2(capsys, argv, message):
+    base = {"--eps": "0.2", "--length": "50", "--time": "1", "--seed": "1"}
+    for flag, value in zip(argv[::2], argv[1::2], strict=True):
+        base[flag] = value
+    assert main(["simulate", *[x for kv in base.items() for x in kv]]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_simulate_models_and_help_defaults_come_from_the_preset_registry(capsys):
+    """The --model choices are the registry's field presets; the defaults quoted in --help are the builders'."""
+    import inspect
+    import re
+
+    from lindhydro.cli.simulate import MODELS
+    from lindhydro.experiments.presets import PRESETS, preset, resolve
+
+    assert set(MODELS) == {n for n, p in PRESETS.items() if p.simulator == "lindhydro.field:simulate"}
+    assert {"paper", "quantum"} <= set(MODELS)
+    with pytest.raises(SystemExit):
+        main(["simulate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+
+    def default(model, key):
+        return inspect.signature(resolve(preset(model).builder)).parameters[key].default
+
+    assert f"paper {default('paper', 'gamma')}, quantum {default('quantum', 'gamma')}" in text
+    for key, flag in (("sites", "--sites"), ("D", "--D"), ("chi_T", "--chi-T")):
+        quoted = re.search(re.escape(flag) + r" \S+ quantum model: [^(]*\([^)]*default ([0-9.]+)\)", text)
+        assert quoted and float(quoted.group(1)) == default("quantum", key), flag
+    assert re.search(r"2 D chi_T \(default ([0-9.]+)", text).group(1) == f"{default('paper', 'chi_T_2D'):g}"

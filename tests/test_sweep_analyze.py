@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lindhydro.cli import main
-from lindhydro.sweep.analyze import analyze_store, fit_arrhenius
+from lindhydro.sweep.analyze import analyze_store
 from lindhydro.sweep.config import parse_config
 from lindhydro.sweep.store import ResultStore
 
@@ -60,13 +60,53 @@ def test_transient_in_window_is_flagged_as_drift(tmp_path):
     cfg = write_synthetic_store(tmp_path)
     an = analyze_store(cfg.store, t_steady=0.1, fit=False)  # includes the relaxation
     assert np.all(np.abs(an.curves[0].drift_sigma) > 3)
+    assert not any(s.stationary for s in an.curves[0].stationarity)
+    # the default window (t > T/2) is past the transient: the same judge calls every eps stationary
+    assert all(s.stationary for s in analyze_store(cfg.store, fit=False).curves[0].stationarity)
 
 
-def test_fallback_fit_is_exact_on_exact_data():
+def test_stationarity_is_the_analysis_judge_on_the_averaging_window(tmp_path):
+    """With the default window (the second half) the verdict is the judge's on the whole record."""
+    from lindhydro.sweep.store import open_store
+
+    try:
+        from lindhydro.analysis.fits import stationarity
+    except ImportError:  # the name before 0.2
+        from lindhydro.analysis.fits import steady_state as stationarity
+    cfg = write_synthetic_store(tmp_path)
+    cur = analyze_store(cfg.store, fit=False).curves[0]
+    wd = open_store(cfg.store)["wall_density"]
+    for e, verdict in zip(cur.eps, cur.stationarity, strict=True):
+        direct = stationarity(wd.sel(eps=e).values, z=3.0)
+        assert verdict.z_score == pytest.approx(direct.z_score, rel=1e-12)
+        assert verdict.mean == pytest.approx(direct.mean, rel=1e-12)
+    # and its mean over the window is the mean of the per-realisation densities
+    np.testing.assert_allclose([v.mean for v in cur.stationarity], cur.density, rtol=1e-12)
+
+
+def test_deprecated_fit_arrhenius_is_the_library_fit():
+    from lindhydro.analysis.fits import fit_wall_density
+    from lindhydro.sweep.analyze import fit_arrhenius
+
     eps = np.array([0.1, 0.2, 0.3, 0.5])
     per = np.repeat(law(eps)[:, None], 3, axis=1) * np.array([0.99, 1.0, 1.01])
-    f = fit_arrhenius(eps, per, n_boot=50)
+    with pytest.warns(DeprecationWarning, match="fit_wall_density"):
+        f = fit_arrhenius(eps, per, n_boot=50)
     assert f["A"] == pytest.approx(A_TRUE, rel=1e-3) and f["c"] == pytest.approx(C_TRUE, abs=1e-3)
+    lib = fit_wall_density(eps, realisations=list(per), n_boot=50)
+    assert (f["A"], f["c"]) == (lib.A, lib.c)
+
+
+def test_plot_analysis_moved_to_plotting_with_a_deprecated_alias(tmp_path):
+    import lindhydro.sweep
+    from lindhydro.plotting.sweep import plot_analysis
+
+    cfg = write_synthetic_store(tmp_path)
+    an = analyze_store(cfg.store, fit=False, exact=False)
+    with pytest.warns(DeprecationWarning, match="lindhydro.plotting.sweep"):
+        old = lindhydro.sweep.plot_analysis
+    files = old(an, tmp_path / "old", store_dataset=None)
+    assert [f.name for f in files] == [f.name for f in plot_analysis(an, tmp_path / "new")]
 
 
 def test_cli_analyze_json_and_figures(tmp_path, capsys):
@@ -78,6 +118,8 @@ def test_cli_analyze_json_and_figures(tmp_path, capsys):
     assert result["curves"][0]["fit"]["c"] == pytest.approx(C_TRUE, abs=0.2)
     for name in ("density_vs_eps.png", "arrhenius.png", "density_vs_time.png", "analysis.json"):
         assert (out / name).stat().st_size > 1000
+    stationarity = result["curves"][0]["stationarity"]
+    assert len(stationarity) == 5 and all(s["stationary"] for s in stationarity)
     assert main(["analyze", str(tmp_path / "nothing")]) == 2  # clear error, exit 2
 
 

@@ -28,7 +28,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lindhydro.sweep.analyze import analyze_store, plot_analysis
+from lindhydro.analysis.fits import wall_density_law
+from lindhydro.plotting.sweep import plot_analysis
+from lindhydro.sweep.analyze import analyze_store
 from lindhydro.sweep.config import load_config, parse_config
 from lindhydro.sweep.runner import run_sweep
 from lindhydro.sweep.store import ResultStore, open_store
@@ -143,17 +145,19 @@ fig.tight_layout()
 # Analysis from the store alone
 # -----------------------------
 # ``lindhydro analyze STORE`` does this: the steady-state density per task is the time average over
-# the second half of the run, the error bar is the standard error over realisations, and the fit is
-# ``n = A ε^{1/4} exp(-c/√ε)`` with bootstrap errors (``lindhydro.analysis.fits``).  With this tiny
+# the second half of the run, the error bar is the standard error over realisations, the window is
+# judged stationary or not (``lindhydro.analysis.fits.stationarity``), and the fit is
+# ``n = A ε^{1/4} exp(-c/√ε)`` with bootstrap errors (``lindhydro.analysis.fits``); the figures are
+# drawn from the analysis by ``lindhydro.plotting.sweep``.  With this tiny
 # ensemble the numbers are rough; the full configuration gives the paper-scale figure.
 analysis = analyze_store(config.store, n_boot=200)
 cur = analysis.curves[0]
-for e, n, s in zip(cur.eps, cur.density, cur.density_err, strict=True):
-    print(f"eps = {e:<5g} n = {n:.4f} ± {s:.4f}")
+for e, n, s, st in zip(cur.eps, cur.density, cur.density_err, cur.stationarity, strict=True):
+    print(f"eps = {e:<5g} n = {n:.4f} ± {s:.4f}  stationary: {st is None or st.stationary}")
 if cur.fit and cur.fit.get("A") is not None:
     print(f"fit: A = {cur.fit['A']:.3g} ± {cur.fit.get('A_error') or float('nan'):.2g}, "
           f"c = {cur.fit['c']:.3g} ± {cur.fit.get('c_error') or float('nan'):.2g}")
-files = plot_analysis(analysis, config.store / "analysis", store_dataset=ds)
+files = plot_analysis(analysis, config.store / "analysis")
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.errorbar(cur.eps, cur.density, yerr=cur.density_err, fmt="o", capsize=3, label="hysteresis count")
@@ -162,7 +166,7 @@ if cur.density_xi is not None:
                 label="1/(2ξ) from C(r)")
 if cur.fit and cur.fit.get("A") is not None:
     e = np.linspace(cur.eps.min(), cur.eps.max(), 100)
-    ax.plot(e, cur.fit["A"] * e**0.25 * np.exp(-cur.fit["c"] / np.sqrt(e)), "-", label="fit")
+    ax.plot(e, wall_density_law(e, (cur.fit["A"],), cur.fit["c"]), "-", label="fit")
 ax.set_xlabel("ε̃")
 ax.set_ylabel("domain-wall density (1/a)")
 ax.set_yscale("log")

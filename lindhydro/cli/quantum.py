@@ -14,6 +14,8 @@ import time
 
 import numpy as np
 
+from lindhydro.cli.options import add_chain_arguments, chain_parameters
+
 __all__ = ["register"]
 
 _PHYSICS = """\
@@ -24,46 +26,6 @@ physics parameters (defaults: the paper's Fig. 2 preset):
   Bath: sigma^x jumps with rate J(1-gamma), spin-aligning jumps P^up s+ P^up + P^dn s- P^dn with
   rate J gamma.  Charges Q1 = sum sz (m = <Q1>/N) and H0 (e = <H0>/N, units of J).
   Forces f and noise N are per unit eps; energies in units of J, hbar = a = 1."""
-
-
-def _add_chain_arguments(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("chain")
-    g.add_argument("--sites", "-N", type=int, default=12, help="number of sites N (>= 3; default 12)")
-    g.add_argument("--gamma", type=float, default=0.9, help="bath mixing gamma in [0, 1] (default 0.9)")
-    g.add_argument("--delta", type=float, default=1.0, help="XXZ anisotropy Delta (default 1)")
-    g.add_argument("--jprime", type=float, default=0.01, help="next-nearest hopping J' (default 0.01)")
-    g.add_argument("--J", dest="J", type=float, default=1.0, help="exchange J > 0, the energy unit (default 1)")
-    g.add_argument(
-        "--hopping", default="isotropic",
-        help="hopping normalisation: isotropic (factor 2, default, reproduces Fig. 2), literal "
-        "(factor 1), or a positive number",
-    )
-    g.add_argument(
-        "--boundary", choices=("periodic", "open"), default="periodic",
-        help="boundary conditions (default periodic)",
-    )
-    g.add_argument(
-        "--sectors", choices=("auto", "momentum", "magnetisation", "dense"), default="auto",
-        help="diagonalisation route (default auto: momentum sectors for periodic N >= 10)",
-    )
-
-
-def _params(args):
-    """ChainParameters from the chain options (shared by the validate subcommand)."""
-    from lindhydro.quantum.model import ChainParameters
-
-    hopping = args.hopping
-    if hopping not in ("isotropic", "literal"):
-        try:
-            hopping = float(hopping)
-        except ValueError:
-            raise ValueError(
-                f"--hopping must be 'isotropic', 'literal' or a positive number, got {args.hopping!r}"
-            ) from None
-    return ChainParameters(
-        n_sites=args.sites, J=args.J, delta=args.delta, jprime=args.jprime, gamma=args.gamma,
-        hopping=hopping, boundary=getattr(args, "boundary", "periodic"),
-    )
 
 
 def _ensemble(params, sectors: str):
@@ -84,7 +46,7 @@ def _fmt_eigs(eigs) -> str:
 def _run_fixed_points(args) -> int:
     from lindhydro.quantum.fixed_points import find_fixed_points
 
-    params = _params(args)
+    params = chain_parameters(args)
     t0 = time.perf_counter()
     ens = _ensemble(params, args.sectors)
     res = find_fixed_points(ens, paths=False)
@@ -119,7 +81,7 @@ def _run_force_field(args) -> int:
     from lindhydro.quantum.fixed_points import find_fixed_points
     from lindhydro.quantum.hydro import force_field
 
-    params = _params(args)
+    params = chain_parameters(args)
     if args.grid < 2 or args.grid > 2001:
         raise ValueError(f"--grid must be between 2 and 2001, got {args.grid}")
     m_lo, m_hi = args.m_range
@@ -183,7 +145,7 @@ def register(subparsers) -> None:
         epilog=_PHYSICS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_chain_arguments(p)
+    add_chain_arguments(p)
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=_run_fixed_points)
 
@@ -198,7 +160,7 @@ def register(subparsers) -> None:
         epilog=_PHYSICS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_chain_arguments(q)
+    add_chain_arguments(q)
     q.add_argument("--out", required=True, help="output netCDF file (.nc)")
     q.add_argument("--plot", default=None, help="also draw the field (PNG or PDF by extension)")
     q.add_argument("--grid", type=int, default=101, help="grid points per axis (default 101)")

@@ -6,8 +6,8 @@
     command to retry them, finished tasks are never recomputed), 2 for a bad configuration.
 
 ``lindhydro analyze STORE [--out DIR] [--t-steady T] [--json]``
-    Steady-state domain-wall density vs ε with error bars, the fit ``A ε^{1/4} e^{-c/√ε}`` and the
-    Fig. 5/6-style plots, from the store alone.
+    Steady-state domain-wall density vs ε with error bars and a stationarity verdict, the fit
+    ``A ε^{1/4} e^{-c/√ε}`` and the Fig. 5/6-style plots, from the store alone.
 """
 
 from __future__ import annotations
@@ -48,7 +48,11 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from lindhydro.sweep.analyze import analyze_store, plot_analysis
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no window, whatever the user's default backend
+    from lindhydro.plotting.sweep import plot_analysis
+    from lindhydro.sweep.analyze import analyze_store
 
     store = Path(args.store)
     if not (store / "manifest.json").exists() and not (store / "entries").is_dir():
@@ -59,18 +63,25 @@ def _analyze(args: argparse.Namespace) -> int:
     result = analysis.to_dict() | {"figures": [str(f) for f in files]}
     (out / "analysis.json").write_text(json.dumps(result, indent=1))
     for cur in analysis.curves:
-        head = ", ".join(f"{k}={v}" for k, v in cur.axes.items())
-        print(f"# {head}" if head else "# wall density vs eps", file=sys.stderr)
-        for e, n, s, k in zip(cur.eps, cur.density, cur.density_err, cur.n_realisations, strict=True):
-            print(f"  eps={e:<8g} n={n:.5g} ± {s:.2g}  ({k} realisations)", file=sys.stderr)
-        if cur.fit and "A" in cur.fit:
-            ae, ce = cur.fit.get("A_error"), cur.fit.get("c_error")
-            print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {cur.fit['A']:.4g} ± {ae if ae is None else f'{ae:.2g}'}, "
-                  f"c = {cur.fit['c']:.4g} ± {ce if ce is None else f'{ce:.2g}'}", file=sys.stderr)
+        _print_curve(cur)
     print(f"figures and analysis.json written to {out}", file=sys.stderr)
     if args.json:
         print(json.dumps(result))
     return 0
+
+
+def _print_curve(cur) -> None:
+    """Density per ε with its error, the stationarity verdict and the fit, on stderr."""
+    head = ", ".join(f"{k}={v}" for k, v in cur.axes.items())
+    print(f"# {head}" if head else "# wall density vs eps", file=sys.stderr)
+    for e, n, s, k, st in zip(cur.eps, cur.density, cur.density_err, cur.n_realisations, cur.stationarity,
+                              strict=True):
+        flag = "" if st is None or st.stationary else f"  NOT STATIONARY (z = {st.z_score:.1f})"
+        print(f"  eps={e:<8g} n={n:.5g} ± {s:.2g}  ({k} realisations){flag}", file=sys.stderr)
+    if cur.fit and "A" in cur.fit:
+        ae, ce = cur.fit.get("A_error"), cur.fit.get("c_error")
+        print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {cur.fit['A']:.4g} ± {ae if ae is None else f'{ae:.2g}'}, "
+              f"c = {cur.fit['c']:.4g} ± {ce if ce is None else f'{ce:.2g}'}", file=sys.stderr)
 
 
 def register(subparsers) -> None:

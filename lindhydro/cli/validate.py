@@ -16,6 +16,8 @@ import argparse
 import json
 import sys
 
+from lindhydro.cli.options import add_chain_arguments, chain_parameters
+
 __all__ = ["register", "run"]
 
 _EPILOG = """\
@@ -45,25 +47,12 @@ def register(subparsers) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--sites", "-N", type=int, default=6, help="number of sites N (3..10 for the exact solve; default 6)")
-    p.add_argument("--gamma", type=float, default=0.9, help="bath mixing gamma in [0, 1] (default 0.9)")
-    p.add_argument("--delta", type=float, default=1.0, help="XXZ anisotropy Delta (default 1)")
-    p.add_argument("--jprime", type=float, default=0.01, help="next-nearest hopping J' (default 0.01)")
-    p.add_argument("--J", dest="J", type=float, default=1.0, help="exchange J > 0, the energy unit (default 1)")
+    add_chain_arguments(p, sites=6, sites_help="number of sites N (3..10 for the exact solve; default 6)",
+                        solver=False)
     p.add_argument("--eps", type=float, default=0.01, help="bath coupling eps > 0 (default 0.01)")
-    p.add_argument(
-        "--hopping", default="isotropic",
-        help="hopping normalisation: isotropic (factor 2, default), literal (factor 1), or a number",
-    )
     p.add_argument("--no-secular", action="store_true", help="skip the eps -> 0 (secular) steady state")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
-
-
-def _params(args):
-    from lindhydro.cli.quantum import _params as chain_parameters
-
-    return chain_parameters(args)
 
 
 def run(args) -> int:
@@ -82,7 +71,7 @@ def run(args) -> int:
     from lindhydro.lindblad.compare import validate
     from lindhydro.lindblad.steady_state import MEMORY_LIMIT_BYTES, estimate_memory
 
-    params = _params(args)
+    params = chain_parameters(args)
     if not (args.eps > 0 and args.eps < float("inf")):
         raise ValueError(f"--eps must be finite and > 0, got {args.eps!r}")
     if estimate_memory(params.n_sites) > MEMORY_LIMIT_BYTES or params.n_sites > 10:

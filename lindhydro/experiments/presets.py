@@ -19,6 +19,7 @@ dask worker as plain data and resolved there (:func:`resolve`).
 from __future__ import annotations
 
 import importlib
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -201,7 +202,7 @@ def quantum_field_model(
     eps : float
         Bath coupling ε (> 0).
     sites : int
-        Chain length N of the exact diagonalisation.
+        Chain length N of the exact diagonalisation (>= 4).
     gamma, delta, jprime : float
         Bath mixing γ, anisotropy Δ and next-nearest hopping J'/J of the chain.
     hopping : {"isotropic", "literal"}
@@ -222,5 +223,7 @@ def quantum_field_model(
     """
     from lindhydro.field import FieldModel
 
+    if isinstance(sites, bool) or not isinstance(sites, numbers.Integral) or sites < 4:
+        raise ValueError(f"the quantum preset needs sites >= 4 (a chain with a bistable reduction), got {sites!r}")
     hydro = _hydro(int(sites), float(gamma), float(delta), float(jprime), str(hopping))
     return FieldModel.from_hydro(hydro, eps, D=D, chi_T=chi_T, thermal=thermal, renormalisation=renormalisation)

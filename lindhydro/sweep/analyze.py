@@ -1,25 +1,29 @@
-"""Analyse a sweep store: domain-wall density vs ε with error bars, the fit, Fig. 5/6-style plots.
+"""Analyse a sweep store: steady-state domain-wall density vs ε, its errors, stationarity and the fit.
 
 Everything here reads the store alone (:func:`lindhydro.sweep.store.open_store`): the entries carry
-every parameter, so the analysis needs neither the configuration file nor the simulator.
+every parameter, so the analysis needs neither the configuration file nor the simulator.  The
+figures are drawn by :mod:`lindhydro.plotting.sweep` from the returned :class:`StoreAnalysis`.
 
-Steady state.  For each task the density is the time average of its recorded ``wall_density`` over
-``t > t_steady`` (default: the records after the midpoint ``T/2`` of the run, exactly the
-second-half average of :func:`lindhydro.field.simulate`).  The
-per-ε value is the mean over realisations and its error bar the standard error of that mean
-(realisations are independent; records within one run are correlated, so they are *not* counted as
-independent samples).  As a stationarity check, the mean over the third quarter of the run is
-compared with the mean over the last quarter; a difference larger than three combined standard
-errors is flagged (``drift_sigma``): the run was probably too short.
-
-Fit.  ``n(ε) = A ε^{1/4} exp(-c/√ε)`` (the paper's Eq. 18 with the fluctuation prefactor) by
-:func:`lindhydro.analysis.fits.fit_wall_density` when that module is available, otherwise by the
-weighted linear regression of ``ln(n/ε^{1/4})`` on ``1/√ε`` done here, with bootstrap errors over
-realisations.
+Conventions
+-----------
+* Per task, the density is the time average of its recorded ``wall_density`` over the records at
+  ``t > t_steady`` (default ``T/2``: exactly the second-half average of
+  :func:`lindhydro.field.simulate`).
+* Per ε, the value is the mean over realisations and its error bar the standard error of that
+  mean: realisations are independent, records within one run are correlated and are *not* counted
+  as independent samples.
+* Stationarity per ε is judged by :func:`lindhydro.analysis.fits.stationarity` on the records of
+  the averaging window of every finished realisation: its two halves must agree within
+  :data:`DRIFT_Z` combined standard errors.
+* The fit ``n(ε) = A ε^{1/4} exp(-c/√ε)`` (the paper's Eq. 18 with the fluctuation prefactor) is
+  :func:`lindhydro.analysis.fits.fit_wall_density` with bootstrap errors over realisations,
+  repeated with the paper's alternative prefactors (their spread in ``c`` is the paper's estimate of
+  its systematic error).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -28,10 +32,31 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.analysis.correlations import correlation_length_from_function
+from lindhydro.analysis.fits import fit_wall_density
+from lindhydro.analysis.transfer import TransferIntegral
+from lindhydro.experiments.presets import build_model
 from lindhydro.sweep.config import to_jsonable
-from lindhydro.sweep.store import open_store
+from lindhydro.sweep.store import ResultStore, open_store
 
-__all__ = ["DensityCurve", "StoreAnalysis", "analyze_store", "fit_arrhenius", "plot_analysis"]
+try:  # the stationarity judge, renamed in 0.2 (analysis.fits.steady_state before)
+    from lindhydro.analysis.fits import Stationarity, stationarity
+except ImportError:  # pragma: no cover - an analysis layer that still has the old name
+    from lindhydro.analysis.fits import SteadyState as Stationarity
+    from lindhydro.analysis.fits import steady_state as stationarity
+
+__all__ = ["DRIFT_Z", "DensityCurve", "StoreAnalysis", "analyze_store"]
+
+#: Two halves of the averaging window that differ by more than this many combined standard errors
+#: make an ε non-stationary (the run was probably too short).
+DRIFT_Z = 3.0
+
+
+def _clean(a: Any) -> list[float | None] | None:
+    """A float array as a JSON-ready list (NaN and inf → ``None``); ``None`` stays ``None``."""
+    if a is None:
+        return None
+    return [None if not np.isfinite(x) else float(x) for x in np.asarray(a, dtype=float).ravel()]
 
 
 @dataclass(frozen=True)
@@ -52,8 +77,9 @@ class DensityCurve:
         Steady-state density of every realisation (NaN where unfinished).
     n_realisations : ndarray of int
         Finished realisations per ε.
-    drift_sigma : ndarray
-        (last quarter − third quarter) / combined standard error, per ε (stationarity check).
+    stationarity : tuple
+        Per ε, the verdict of :func:`lindhydro.analysis.fits.stationarity` on the records of the
+        averaging window (``None`` where the window holds fewer than four records).
     fit : dict or None
         ``{"A", "A_error", "c", "c_error", "prefactor", "method", ...}`` or ``None`` if not fitted.
     correlation_length, correlation_length_err : ndarray
@@ -69,6 +95,8 @@ class DensityCurve:
         ``1/(2ξ)`` of the lattice model from the transfer integral
         (:class:`lindhydro.analysis.transfer.TransferIntegral`, derived temperature), per ε — the
         curve of the paper's Fig. 6.  ``None`` otherwise.
+    mean_series : ndarray, shape (n_eps, n_records), or None
+        Realisation-averaged ``wall_density`` at every record (the relaxation to the steady state).
     """
 
     axes: dict[str, Any]
@@ -77,7 +105,7 @@ class DensityCurve:
     density_err: np.ndarray
     per_realisation: np.ndarray
     n_realisations: np.ndarray
-    drift_sigma: np.ndarray
+    stationarity: tuple[Stationarity | None, ...] = ()
     fit: dict[str, Any] | None = None
     correlation_length: np.ndarray | None = None
     correlation_length_err: np.ndarray | None = None
@@ -85,26 +113,31 @@ class DensityCurve:
     density_xi_err: np.ndarray | None = None
     fit_xi: dict[str, Any] | None = None
     exact_density_xi: np.ndarray | None = None
+    mean_series: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def drift_sigma(self) -> np.ndarray:
+        """Per ε, the stationarity z-score ``|difference of the window's halves| / combined error``."""
+        return np.array([np.nan if s is None else s.z_score for s in self.stationarity], dtype=float)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (NaN → None)."""
-        def clean(a):
-            return [None if not np.isfinite(x) else float(x) for x in np.asarray(a, dtype=float).ravel()]
+        """JSON-ready dict (NaN → None; the record series are left out, they are in the store)."""
         return {
             "axes": self.axes,
-            "eps": clean(self.eps),
-            "density": clean(self.density),
-            "density_err": clean(self.density_err),
-            "per_realisation": [clean(row) for row in self.per_realisation],
+            "eps": _clean(self.eps),
+            "density": _clean(self.density),
+            "density_err": _clean(self.density_err),
+            "per_realisation": [_clean(row) for row in self.per_realisation],
             "n_realisations": [int(n) for n in self.n_realisations],
-            "drift_sigma": clean(self.drift_sigma),
+            "drift_sigma": _clean(self.drift_sigma),
+            "stationarity": [None if s is None else s.to_dict() for s in self.stationarity],
             "fit": self.fit,
-            "correlation_length": None if self.correlation_length is None else clean(self.correlation_length),
-            "correlation_length_err": None if self.correlation_length_err is None else clean(self.correlation_length_err),
-            "density_xi": None if self.density_xi is None else clean(self.density_xi),
-            "density_xi_err": None if self.density_xi_err is None else clean(self.density_xi_err),
+            "correlation_length": _clean(self.correlation_length),
+            "correlation_length_err": _clean(self.correlation_length_err),
+            "density_xi": _clean(self.density_xi),
+            "density_xi_err": _clean(self.density_xi_err),
             "fit_xi": self.fit_xi,
-            "exact_density_xi": None if self.exact_density_xi is None else clean(self.exact_density_xi),
+            "exact_density_xi": _clean(self.exact_density_xi),
         }
 
 
@@ -115,15 +148,19 @@ class StoreAnalysis:
     Attributes
     ----------
     store : str
+        The store directory.
     t_steady : float
         Start of the averaging window (time units a²/D).
     t_end : float
         Last record time.
     curves : tuple of DensityCurve
+        One per combination of the further grid axes.
     n_finished, n_expected : int
         Finished tasks, and tasks of the grid (from the manifest; = n_finished without one).
     parameters_example : dict
         Parameters of one task (the fixed ones are common to all).
+    times : ndarray or None
+        Record times (of every curve's ``mean_series``).
     """
 
     store: str
@@ -133,6 +170,7 @@ class StoreAnalysis:
     n_finished: int
     n_expected: int
     parameters_example: dict[str, Any] = field(default_factory=dict)
+    times: np.ndarray | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -147,75 +185,39 @@ class StoreAnalysis:
         }
 
 
-def fit_arrhenius(eps: np.ndarray, per_realisation: np.ndarray, *, n_boot: int = 500, seed: int = 0) -> dict[str, Any]:
-    """Fit ``n = A ε^{1/4} exp(-c/√ε)`` by weighted least squares in ``ln(n/ε^{1/4})`` vs ``1/√ε``.
+def _nanmean(a: np.ndarray, axis: int = 1) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN, quietly
+        return np.nanmean(a, axis=axis)
 
-    Parameters
-    ----------
-    eps : ndarray, shape (n_eps,)
-        Coupling strengths (> 0), at least two with positive density.
-    per_realisation : ndarray, shape (n_eps, n_real)
-        Steady-state densities per realisation (NaN = missing).
-    n_boot : int
-        Bootstrap resamples (realisations resampled with replacement at every ε).
-    seed : int
-        Seed of the bootstrap (``numpy.random.SeedSequence``).
 
-    Returns
-    -------
-    dict
-        ``A``, ``c`` (point estimates from the realisation means), ``A_error``, ``c_error`` (bootstrap
-        standard deviations), ``prefactor = "eps^1/4"``, ``method``, ``n_points``.
+def _nansem(a: np.ndarray) -> np.ndarray:
+    """Standard error of the mean over the finite entries of every row (NaN with fewer than two)."""
+    cnt = np.sum(np.isfinite(a), axis=1)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sd = np.nanstd(a, axis=1, ddof=1) if a.shape[1] > 1 else np.full(a.shape[0], np.nan)
+        return np.where(cnt > 1, sd / np.sqrt(np.maximum(cnt, 1)), np.nan)
 
-    Raises
-    ------
-    ValueError
-        Fewer than two ε with a positive mean density.
+
+def _judge(window_records: np.ndarray) -> Stationarity | None:
+    """The stationarity verdict on the window's records of the finished realisations, shape (R, n).
+
+    The judge discards the first half of what it is given as a transient; the averaging window is
+    already the stationary part, so it is handed over behind a placeholder of equal length, which
+    the judge discards unread.
     """
-    eps = np.asarray(eps, dtype=float)
-    per = np.asarray(per_realisation, dtype=float)
-
-    def one(sample: np.ndarray) -> tuple[float, float]:
-        mean = np.nanmean(sample, axis=1)
-        cnt = np.sum(np.isfinite(sample), axis=1)
-        sd = np.nanstd(sample, axis=1, ddof=1) if sample.shape[1] > 1 else np.full(len(mean), np.nan)
-        ok = np.isfinite(mean) & (mean > 0)
-        if ok.sum() < 2:
-            raise ValueError("need at least two ε with a positive mean wall density to fit")
-        y = np.log(mean[ok] / eps[ok] ** 0.25)
-        x = 1.0 / np.sqrt(eps[ok])
-        rel = sd[ok] / np.sqrt(np.maximum(cnt[ok], 1)) / mean[ok]
-        w = 1.0 / np.where(np.isfinite(rel) & (rel > 0), rel, np.nanmedian(rel) if np.any(np.isfinite(rel) & (rel > 0)) else 1.0) ** 2
-        slope, intercept = np.polyfit(x, y, 1, w=np.sqrt(w))
-        return float(np.exp(intercept)), float(-slope)
-
-    A, c = one(per)
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-    boots = []
-    n_real = per.shape[1]
-    for _ in range(n_boot):
-        idx = rng.integers(0, n_real, size=per.shape)
-        sample = np.take_along_axis(per, idx, axis=1)
-        try:
-            boots.append(one(sample))
-        except (ValueError, np.linalg.LinAlgError):
-            continue
-    b = np.array(boots) if boots else np.full((1, 2), np.nan)
-    with np.errstate(invalid="ignore"):
-        return {
-            "A": A, "c": c,
-            "A_error": float(np.nanstd(b[:, 0], ddof=1)) if len(boots) > 1 else float("nan"),
-            "c_error": float(np.nanstd(b[:, 1], ddof=1)) if len(boots) > 1 else float("nan"),
-            "prefactor": "eps^1/4", "method": "lindhydro.sweep.analyze.fit_arrhenius (weighted LSQ, bootstrap)",
-            "n_points": int(np.sum(np.nanmean(per, axis=1) > 0)), "n_boot": len(boots),
-        }
+    rows = window_records[np.all(np.isfinite(window_records), axis=1)]
+    if rows.shape[0] == 0 or rows.shape[1] < 4:
+        return None
+    return stationarity(np.concatenate([np.zeros_like(rows), rows], axis=1), z=DRIFT_Z)
 
 
-def _fit(eps: np.ndarray, per: np.ndarray, n_boot: int) -> dict[str, Any] | None:
-    """Fit with :func:`lindhydro.analysis.fits.fit_wall_density` (fallback: :func:`fit_arrhenius`).
+def _fit(eps: np.ndarray, per: np.ndarray, n_boot: int) -> dict[str, Any]:
+    """Fit the wall-density law to per-realisation densities (NaN = missing), as a JSON-ready dict.
 
-    Also fits the paper's alternative prefactors (``1``, ``eps^1/4+eps^3/4``) when possible: the
-    spread of ``c`` between them is the paper's estimate of the systematic error of ``c``.
+    ε whose mean density is zero are left out (``ln n`` is undefined there) and listed.  The fit is
+    repeated with the paper's alternative prefactors (``1``, ``eps^1/4+eps^3/4``) where possible.
     """
     rows = [r[np.isfinite(r)] for r in per]
     keep = np.array([r.size > 0 and r.mean() > 0 for r in rows])
@@ -223,29 +225,20 @@ def _fit(eps: np.ndarray, per: np.ndarray, n_boot: int) -> dict[str, Any] | None
         return {"error": "need at least two eps with a positive mean wall density to fit"}
     e = eps[keep]
     rows = [r for r, k in zip(rows, keep, strict=True) if k]
-    dropped = [float(x) for x in eps[~keep]]
     try:
-        from lindhydro.analysis import fits
-    except ImportError:
-        fits = None
-    try:
-        if fits is None:
-            out = fit_arrhenius(e, per[keep], n_boot=n_boot)  # made JSON-ready below
-        else:
-            res = fits.fit_wall_density(e, realisations=rows, prefactor="eps^1/4", n_boot=n_boot)
-            out = res.to_dict()
-            out["method"] = "lindhydro.analysis.fits.fit_wall_density"
-            alt = {}
-            for pref in ("1", "eps^1/4+eps^3/4"):
-                try:
-                    r = fits.fit_wall_density(e, realisations=rows, prefactor=pref, n_boot=0)
-                    alt[pref] = {"amplitudes": list(r.amplitudes), "c": r.c}
-                except ValueError as exc:
-                    alt[pref] = {"error": str(exc)}
-            out["alternative_prefactors"] = alt
+        out = fit_wall_density(e, realisations=rows, prefactor="eps^1/4", n_boot=n_boot).to_dict()
     except ValueError as exc:
         return {"error": str(exc)}
-    out["eps_dropped_zero_density"] = dropped
+    out["method"] = "lindhydro.analysis.fits.fit_wall_density"
+    alt = {}
+    for pref in ("1", "eps^1/4+eps^3/4"):
+        try:
+            r = fit_wall_density(e, realisations=rows, prefactor=pref, n_boot=0)
+            alt[pref] = {"amplitudes": list(r.amplitudes), "c": r.c}
+        except ValueError as exc:
+            alt[pref] = {"error": str(exc)}
+    out["alternative_prefactors"] = alt
+    out["eps_dropped_zero_density"] = [float(x) for x in eps[~keep]]
     return to_jsonable(out)
 
 
@@ -257,22 +250,89 @@ def _exact_density_xi(example: dict[str, Any], axes: dict[str, Any], eps: np.nda
     sim = dict(example.get("simulation", {})) | {k: v for k, v in axes.items() if k in example.get("simulation", {})}
     if model_kw.get("thermal", True):
         return None
-    from lindhydro.analysis.transfer import TransferIntegral
-    from lindhydro.field import paper_toy_model
-
     out = []
     for e in eps:
         try:
-            ti = TransferIntegral(paper_toy_model(float(e), **model_kw), float(sim.get("dx", 0.25)))
+            ti = TransferIntegral(build_model("paper", float(e), **model_kw), float(sim.get("dx", 0.25)))
             out.append(1.0 / (2.0 * ti.correlation_length))
         except ValueError:
             out.append(np.nan)
     return np.asarray(out)
 
 
+def _xi_per_realisation(r: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Correlation length of every realisation's averaged C(r) (NaN where missing, inf = ring-sized)."""
+    out = np.full(C.shape[:2], np.nan)
+    for i in range(C.shape[0]):
+        for j in range(C.shape[1]):
+            if np.all(np.isfinite(C[i, j])):
+                xi = correlation_length_from_function(r, C[i, j])
+                out[i, j] = xi if np.isfinite(xi) else np.nan
+    return out
+
+
+def _correlation_measures(sel, r: np.ndarray, have: np.ndarray, eps: np.ndarray, fit: bool,
+                          n_boot: int) -> dict[str, Any]:
+    """ξ and ``1/(2ξ)`` per ε from every realisation's time-averaged C(r) (and the fit of the latter)."""
+    C = np.asarray(sel["correlation"].transpose("eps", "realisation", "r_index").values, dtype=float)[have]
+    xi = _xi_per_realisation(r, C)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nxi = 1.0 / (2.0 * xi)
+    return {
+        "correlation_length": _nanmean(xi), "correlation_length_err": _nansem(xi),
+        "density_xi": _nanmean(nxi), "density_xi_err": _nansem(nxi),
+        "fit_xi": _fit(eps, nxi, n_boot) if fit and len(eps) >= 2 else None,
+    }
+
+
+def _density_curve(ds, combo: dict[str, Any], window: np.ndarray, *, example: dict[str, Any], fit: bool,
+                   n_boot: int, exact: bool) -> DensityCurve:
+    """The density curve at one combination ``combo`` of the further axes."""
+    sel = ds.sel(combo) if combo else ds
+    records = np.asarray(sel["wall_density"].transpose("eps", "realisation", "t").values, dtype=float)
+    per = _nanmean(records[:, :, window], axis=2)
+    have = np.isfinite(per).any(axis=1)
+    eps = np.asarray(ds["eps"].values)[have]
+    per, records = per[have], records[have]
+    extra: dict[str, Any] = {}
+    if "correlation" in ds:
+        extra = _correlation_measures(sel, np.asarray(ds["r"].values), have, eps, fit, n_boot)
+    if exact:
+        extra["exact_density_xi"] = _exact_density_xi(example, combo, eps)
+    return DensityCurve(
+        axes=combo, eps=eps, density=np.nanmean(per, axis=1), density_err=_nansem(per), per_realisation=per,
+        n_realisations=np.sum(np.isfinite(per), axis=1),
+        stationarity=tuple(_judge(rec[:, window]) for rec in records),
+        fit=_fit(eps, per, n_boot) if fit and len(eps) >= 2 else None,
+        mean_series=_nanmean(records, axis=1), **extra,
+    )
+
+
+def _averaging_window(times: np.ndarray, t_steady: float | None, example: dict[str, Any]) -> tuple[float, np.ndarray]:
+    """``t_steady`` (default: half the run time) and the mask of the records after it."""
+    t_end = float(times[-1])
+    if t_steady is None:
+        t_steady = 0.5 * float(example.get("simulation", {}).get("time", t_end))
+    if t_steady >= t_end:
+        raise ValueError(f"t_steady = {t_steady} is not before the last record at t = {t_end}")
+    window = times > t_steady + 1e-9 * max(1.0, abs(t_end))
+    if not window.any():
+        raise ValueError(f"no records at t > {t_steady}")
+    return float(t_steady), window
+
+
+def _expected_tasks(path: str | Path, n_finished: int) -> int:
+    """Tasks of the grid according to the manifest (``n_finished`` without a readable one)."""
+    try:
+        manifest = ResultStore(path).read_manifest() or {}
+    except ValueError:
+        return n_finished
+    return len(manifest.get("tasks", {})) or n_finished
+
+
 def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool = True, n_boot: int = 500,
                   exact: bool = True) -> StoreAnalysis:
-    """Steady-state wall density vs ε (with errors and the fit) from a store alone.
+    """Steady-state wall density vs ε (with errors, stationarity and the fit) from a store alone.
 
     Parameters
     ----------
@@ -299,204 +359,56 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
         Empty store, or ``t_steady`` after the last record.
     """
     ds = open_store(path)
+    example = json.loads(ds.attrs.get("parameters_example", "{}"))
     times = np.asarray(ds["time"].values)
-    t_end = float(times[-1])
-    if t_steady is None:
-        example = json.loads(ds.attrs.get("parameters_example", "{}"))
-        t_steady = 0.5 * float(example.get("simulation", {}).get("time", t_end))
-    if t_steady >= t_end:
-        raise ValueError(f"t_steady = {t_steady} is not before the last record at t = {t_end}")
-    window = times > t_steady + 1e-9 * max(1.0, abs(t_end))
-    if not window.any():
-        raise ValueError(f"no records at t > {t_steady}")
-    wd = ds["wall_density"]
-    dens = wd.isel(t=np.flatnonzero(window)).mean("t")
-    idx_w = np.flatnonzero(window)
-    half = len(idx_w) // 2
-    q3 = wd.isel(t=idx_w[:half]).mean("t") if half else dens
-    q4 = wd.isel(t=idx_w[half:]).mean("t")
-    extra = [d for d in dens.dims if d not in ("eps", "realisation")]
-    combos = [{}]
-    for a in extra:
+    t_steady, window = _averaging_window(times, t_steady, example)
+    combos: list[dict[str, Any]] = [{}]
+    for a in (d for d in ds["wall_density"].dims if d not in ("eps", "realisation", "t")):
         combos = [c | {a: v.item()} for c in combos for v in ds[a].values]
-    curves = []
-    for combo in combos:
-        sel = dens.sel(combo) if combo else dens
-        d3 = q3.sel(combo) if combo else q3
-        d4 = q4.sel(combo) if combo else q4
-        per = np.asarray(sel.transpose("eps", "realisation").values, dtype=float)
-        have = np.isfinite(per).any(axis=1)
-        eps = np.asarray(ds["eps"].values)[have]
-        per = per[have]
-        cnt = np.sum(np.isfinite(per), axis=1)
-        mean = np.nanmean(per, axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            err = np.where(cnt > 1, np.nanstd(per, axis=1, ddof=min(1, per.shape[1] - 1)) / np.sqrt(cnt), np.nan)
-            diff = np.asarray((d4 - d3).transpose("eps", "realisation").values, dtype=float)[have]
-            dm = np.nanmean(diff, axis=1)
-            de = np.nanstd(diff, axis=1, ddof=min(1, diff.shape[1] - 1)) / np.sqrt(cnt)
-            drift = np.where(cnt > 1, dm / de, np.nan)
-        fitres = _fit(eps, per, n_boot) if fit and len(eps) >= 2 else None
-        xi_kw = {}
-        if "correlation" in ds:
-            C = ds["correlation"].sel(combo) if combo else ds["correlation"]
-            C = np.asarray(C.transpose("eps", "realisation", "r_index").values, dtype=float)[have]
-            xi = _xi_per_realisation(np.asarray(ds["r"].values), C)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                nxi = 1.0 / (2.0 * xi)
-            xi_kw = {
-                "correlation_length": _nanmean(xi), "correlation_length_err": _nansem(xi),
-                "density_xi": _nanmean(nxi), "density_xi_err": _nansem(nxi),
-                "fit_xi": _fit(eps, nxi, n_boot) if fit and len(eps) >= 2 else None,
-            }
-        if exact:
-            xi_kw["exact_density_xi"] = _exact_density_xi(json.loads(ds.attrs.get("parameters_example", "{}")),
-                                                          combo, eps)
-        curves.append(DensityCurve(axes=combo, eps=eps, density=mean, density_err=err, per_realisation=per,
-                                   n_realisations=cnt, drift_sigma=drift, fit=fitres, **xi_kw))
+    curves = tuple(_density_curve(ds, c, window, example=example, fit=fit, n_boot=n_boot, exact=exact)
+                   for c in combos)
     n_finished = int(ds["finished"].sum())
-    try:
-        from lindhydro.sweep.store import ResultStore
-
-        manifest = ResultStore(path).read_manifest() or {}
-        n_expected = len(manifest.get("tasks", {})) or n_finished
-    except ValueError:
-        n_expected = n_finished
     return StoreAnalysis(
-        store=str(path), t_steady=float(t_steady), t_end=t_end, curves=tuple(curves),
-        n_finished=n_finished, n_expected=n_expected,
-        parameters_example=json.loads(ds.attrs.get("parameters_example", "{}")),
+        store=str(path), t_steady=t_steady, t_end=float(times[-1]), curves=curves, n_finished=n_finished,
+        n_expected=_expected_tasks(path, n_finished), parameters_example=example, times=times,
     )
 
 
-def _xi_per_realisation(r: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """Correlation length of every realisation's averaged C(r) (NaN where missing, inf = ring-sized)."""
-    from lindhydro.analysis.correlations import correlation_length_from_function
-
-    out = np.full(C.shape[:2], np.nan)
-    for i in range(C.shape[0]):
-        for j in range(C.shape[1]):
-            if np.all(np.isfinite(C[i, j])):
-                xi = correlation_length_from_function(r, C[i, j])
-                out[i, j] = xi if np.isfinite(xi) else np.nan
-    return out
-
-
-def _nanmean(a: np.ndarray) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN, quietly
-        return np.nanmean(a, axis=1)
-
-
-def _nansem(a: np.ndarray) -> np.ndarray:
-    cnt = np.sum(np.isfinite(a), axis=1)
-    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sd = np.nanstd(a, axis=1, ddof=1) if a.shape[1] > 1 else np.full(a.shape[0], np.nan)
-        return np.where(cnt > 1, sd / np.sqrt(np.maximum(cnt, 1)), np.nan)
-
-
-def _has_fit(cur: DensityCurve) -> bool:
-    f = cur.fit or {}
-    return f.get("A") is not None and f.get("c") is not None and f.get("prefactor", "eps^1/4") == "eps^1/4"
-
-
-def _model_law(eps: np.ndarray, A: float, c: float) -> np.ndarray:
-    return A * eps**0.25 * np.exp(-c / np.sqrt(eps))
-
-
-def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, store_dataset=None) -> list[Path]:
-    """Write the Fig. 5/6-style plots of an analysis to directory ``out``.
-
-    Files: ``density_vs_eps.png`` (Fig. 5: n vs ε, error bars, fit), ``arrhenius.png`` (Fig. 6 style:
-    ln(n/ε^{1/4}) vs 1/√ε, where the law is a straight line of slope −c) and ``density_vs_time.png``
-    (realisation-averaged density vs time per ε, with the averaging window: a stationarity check).
+def fit_arrhenius(eps: np.ndarray, per_realisation: np.ndarray, *, n_boot: int = 500, seed: int = 0) -> dict[str, Any]:
+    """Deprecated since 0.2: use :func:`lindhydro.analysis.fits.fit_wall_density` (the one fit law).
 
     Parameters
     ----------
-    analysis : StoreAnalysis
-        From :func:`analyze_store`.
-    out : path-like
-        Output directory (created).
-    store_dataset : xarray.Dataset, optional
-        ``open_store(analysis.store)`` if already open (it is re-opened otherwise).
+    eps : ndarray, shape (n_eps,)
+        Coupling strengths.
+    per_realisation : ndarray, shape (n_eps, n_real)
+        Steady-state densities per realisation (NaN = missing).
+    n_boot : int
+        Bootstrap resamples.
+    seed : int
+        Seed of the bootstrap.
 
     Returns
     -------
-    list of pathlib.Path
-        The files written.
+    dict
+        ``fit_wall_density(eps, realisations=..., prefactor="eps^1/4").to_dict()``.
     """
-    import matplotlib
+    warnings.warn("lindhydro.sweep.analyze.fit_arrhenius is deprecated since 0.2 and will be removed in 0.3; "
+                  "use lindhydro.analysis.fits.fit_wall_density", DeprecationWarning, stacklevel=2)
+    rows = [r[np.isfinite(r)] for r in np.asarray(per_realisation, dtype=float)]
+    res = fit_wall_density(np.asarray(eps, dtype=float), realisations=rows, prefactor="eps^1/4", n_boot=n_boot,
+                           seed=seed)
+    return res.to_dict() | {"method": "lindhydro.analysis.fits.fit_wall_density"}
 
-    if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "cairo"):
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = []
+def _plot_analysis_moved(analysis: StoreAnalysis, out: str | Path, *, store_dataset: Any = None) -> list[Path]:
+    # the pre-0.2 signature; the figures need no dataset any more (the analysis carries its series)
+    return importlib.import_module("lindhydro.plotting.sweep").plot_analysis(analysis, out)
 
-    fig, ax = plt.subplots(figsize=(5, 3.6))
-    for cur in analysis.curves:
-        lab = ", ".join(f"{k}={v}" for k, v in cur.axes.items()) or "simulation"
-        h = ax.errorbar(cur.eps, cur.density, yerr=np.nan_to_num(cur.density_err), fmt="o", capsize=3, label=lab)
-        if _has_fit(cur):
-            e = np.linspace(cur.eps.min() * 0.95, cur.eps.max() * 1.05, 200)
-            ax.plot(e, _model_law(e, cur.fit["A"], cur.fit["c"]), "-", color=h[0].get_color(),
-                    label=f"A ε^1/4 e^(-c/√ε): A={cur.fit['A']:.3g}, c={cur.fit['c']:.3g}")
-        if cur.density_xi is not None and np.any(np.isfinite(cur.density_xi)):
-            ax.errorbar(cur.eps, cur.density_xi, yerr=np.nan_to_num(cur.density_xi_err), fmt="s", mfc="none",
-                        capsize=2, color=h[0].get_color(), label="1/(2ξ) (no ℓ)")
-        if cur.exact_density_xi is not None:
-            ax.plot(cur.eps, cur.exact_density_xi, "k--", lw=1, label="exact 1/(2ξ), transfer integral")
-    ax.set_xlabel("ε̃")
-    ax.set_ylabel("domain-wall density n (1/a)")
-    ax.set_yscale("log")
-    ax.legend(fontsize=7)
-    equilibrium = any(c.exact_density_xi is not None for c in analysis.curves)
-    ax.set_title(f"wall density vs coupling (cf. paper Fig. {6 if equilibrium else 5})", fontsize=9)
-    fig.tight_layout()
-    files.append(out / "density_vs_eps.png")
-    fig.savefig(files[-1], dpi=120)
-    plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(5, 3.6))
-    for cur in analysis.curves:
-        ok = cur.density > 0
-        x = 1 / np.sqrt(cur.eps[ok])
-        y = np.log(cur.density[ok] / cur.eps[ok] ** 0.25)
-        yerr = np.nan_to_num(cur.density_err[ok] / cur.density[ok])
-        h = ax.errorbar(x, y, yerr=yerr, fmt="o", capsize=3)
-        if _has_fit(cur):
-            xx = np.linspace(x.min() * 0.95, x.max() * 1.05, 50)
-            ax.plot(xx, np.log(cur.fit["A"]) - cur.fit["c"] * xx, "-", color=h[0].get_color(),
-                    label=f"slope −c = {-cur.fit['c']:.3g}")
-    ax.set_xlabel(r"$1/\sqrt{\tilde\varepsilon}$")
-    ax.set_ylabel(r"$\ln(n\,/\,\tilde\varepsilon^{1/4})$")
-    ax.legend(fontsize=7)
-    ax.set_title("Arrhenius form (cf. paper Fig. 6)", fontsize=9)
-    fig.tight_layout()
-    files.append(out / "arrhenius.png")
-    fig.savefig(files[-1], dpi=120)
-    plt.close(fig)
-
-    ds = store_dataset if store_dataset is not None else open_store(analysis.store)
-    fig, ax = plt.subplots(figsize=(5, 3.6))
-    wd = ds["wall_density"]
-    other = [d for d in wd.dims if d not in ("eps", "realisation", "t")]
-    if other:
-        wd = wd.isel({d: 0 for d in other})
-    mean = wd.mean("realisation")
-    for e in ds["eps"].values:
-        ax.plot(ds["time"].values, mean.sel(eps=e).values, label=f"ε={e:g}")
-    ax.axvline(analysis.t_steady, color="k", ls=":", lw=1)
-    ax.set_xlabel("t (a²/D)")
-    ax.set_ylabel("wall density (1/a)")
-    ax.set_yscale("log")
-    ax.legend(fontsize=7, ncol=2)
-    ax.set_title("relaxation to the steady state (average over realisations)", fontsize=9)
-    fig.tight_layout()
-    files.append(out / "density_vs_time.png")
-    fig.savefig(files[-1], dpi=120)
-    plt.close(fig)
-    return files
+def __getattr__(name: str) -> Any:
+    if name == "plot_analysis":  # moved in 0.2: this layer computes, lindhydro.plotting draws
+        warnings.warn("lindhydro.sweep.analyze.plot_analysis moved to lindhydro.plotting.sweep.plot_analysis in "
+                      "0.2; the old name will be removed in 0.3", DeprecationWarning, stacklevel=2)
+        return _plot_analysis_moved
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
