@@ -1,10 +1,12 @@
 """Exact Lindblad validation of the Gibbs-ensemble hydrodynamics (sits on top of the core).
 
 * :mod:`~lindhydro.lindblad.symmetry` — strong Z2 (X = Πσˣ) sectors and the weak-symmetry
-  (translation, reflection, Z = Πσᶻ) reduction of operator space.
+  (translation, reflection, Z = Πσᶻ) reduction of operator space, on the product basis of
+  :mod:`lindhydro.quantum.basis`.
 * :mod:`~lindhydro.lindblad.steady_state` — exact steady states per X sector (fast symmetric
   solver and the plain QuTiP reference).
 * :mod:`~lindhydro.lindblad.secular` — the ε → 0 limit (secular rate equation).
+* :mod:`~lindhydro.lindblad.observables` — sector and equal-mixture observables shared by both.
 * :mod:`~lindhydro.lindblad.dynamics` — ``mesolve`` from Gibbs states vs the hydrodynamic ODE.
 * :mod:`~lindhydro.lindblad.compare` — steady states vs Gibbs fixed points.
 """
