@@ -50,13 +50,23 @@ def test_continuation_is_bit_identical_and_ensemble_matches():
     with pytest.raises(ValueError, match="seed"):
         simulate(model, time=1.0, state=first.final_state, **{**kw, "seed": 43})
     # ensemble entry r == simulate with the spawned child seed, for any number of threads
-    ens = simulate_ensemble(model, realisations=3, time=0.5, threads=2, **{k: v for k, v in kw.items()})
-    ens1 = simulate_ensemble(model, realisations=3, time=0.5, threads=1, **{k: v for k, v in kw.items()})
+    ens = simulate(model, realisations=3, time=0.5, threads=2, **kw)
+    ens1 = simulate(model, realisations=3, time=0.5, threads=1, **kw)
     child = np.random.SeedSequence(42).spawn(3)[2]
     single = simulate(model, time=0.5, **{**kw, "seed": child})
     np.testing.assert_array_equal(ens[2].final_state.field, single.final_state.field)
     np.testing.assert_array_equal(ens1[2].final_state.field, single.final_state.field)
+    np.testing.assert_array_equal(ens[2].m2, single.m2)
+    np.testing.assert_array_equal(ens[2].correlation, single.correlation)
     assert not np.array_equal(ens[0].final_state.field, ens[1].final_state.field)
+    # an ensemble continues from its states like one run
+    half = simulate(model, realisations=3, time=0.25, **kw)
+    rest = simulate(model, realisations=3, time=0.25, state=[r.final_state for r in half], **kw)
+    np.testing.assert_array_equal(rest[1].final_state.field, ens[1].final_state.field)
+    # the old entry point warns and gives the same numbers
+    with pytest.warns(DeprecationWarning, match="realisations"):
+        old = simulate_ensemble(model, realisations=3, time=0.5, **kw)
+    np.testing.assert_array_equal(old[2].final_state.field, single.final_state.field)
 
 
 def test_conserved_noise_conserves_total_magnetisation():
@@ -208,11 +218,18 @@ def test_result_roundtrip_and_summary(tmp_path):
     simulate(model, length=100, time=0.5, seed=3, state=back.final_state)
 
 
-def test_trackers_called_at_every_record_with_the_field():
+def test_the_grid_is_one_numerics_record():
+    from lindhydro.field import Numerics, check_numerics
+
     model = paper_toy_model(0.2, thermal=False)
-    seen = []
-    r = simulate(model, length=50, time=1.0, seed=2, record_every=250,
-                 trackers=(lambda step, t, m: seen.append((step, t, float(np.mean(m * m)))),))
-    assert [s for s, _, _ in seen] == [250, 500, 750, 1000]
-    np.testing.assert_allclose([t for _, t, _ in seen], r.times)
-    np.testing.assert_allclose([v for _, _, v in seen], r.m2)
+    num = Numerics(length=50.0, time=0.5, record_every=100)
+    a = simulate(model, num, seed=1)
+    b = simulate(model, length=50.0, time=0.5, record_every=100, seed=1)
+    np.testing.assert_array_equal(a.final_state.field, b.final_state.field)
+    assert a.parameters == b.parameters and a.parameters["record_every"] == 100
+    with pytest.raises(ValueError, match="not both"):
+        simulate(model, num, length=50.0, seed=1)
+    with pytest.raises(ValueError, match="length"):
+        simulate(model, seed=1)
+    assert check_numerics(model, num)["n_cells"] == 200
+    assert check_numerics(model, length=50.0, time=0.5, dx=0.25, dt=0.001)["n_steps"] == 500

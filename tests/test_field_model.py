@@ -111,3 +111,43 @@ def test_stability_limit():
     toy = paper_toy_model(0.2)
     assert toy.max_stable_dt(0.25) < 0.9 * 0.25**2 / 2
     assert toy.max_stable_dt(0.25) > 0.01  # the paper's dt and dt = 0.01 are allowed
+
+
+def test_the_force_its_potential_and_its_wall_have_one_home():
+    from lindhydro.field.model import (
+        polynomial_force,
+        polynomial_force_derivative,
+        polynomial_potential,
+        positive_zeros,
+        stable_zero,
+        tanh_wall_width,
+    )
+
+    c = (0.3, -0.5, -0.02)  # a quintic confining force
+    m = np.linspace(-2, 2, 4001)
+    h = m[1] - m[0]
+    # v' = -f and f' by finite differences; v(0) = 0
+    np.testing.assert_allclose(np.gradient(polynomial_potential(c, m), h)[1:-1], -polynomial_force(c, m)[1:-1],
+                               atol=1e-5)
+    np.testing.assert_allclose(np.gradient(polynomial_force(c, m), h)[1:-1],
+                               polynomial_force_derivative(c, m)[1:-1], atol=1e-5)
+    assert polynomial_potential(c, 0.0) == 0.0
+    (m0,) = positive_zeros(c)
+    assert polynomial_force(c, m0) == pytest.approx(0.0, abs=1e-12) and stable_zero(c) == m0
+    assert stable_zero((-0.1, -1.0)) is None and stable_zero((0.1,)) is None
+    # cubic force: w = sqrt(2 D / c1) exactly; the toy model: w = x0 / sqrt(eps)
+    assert tanh_wall_width((0.3, -0.5), 2.0) == pytest.approx(np.sqrt(2 * 2.0 / 0.3))
+    for eps, g in ((0.2, 0.875), (0.4, 0.95)):
+        toy = paper_toy_model(eps, g)
+        assert toy.m0 == pytest.approx(np.sqrt(5 - 4 / g), rel=1e-12)
+        assert toy.wall_width == pytest.approx(np.sqrt(8 / (5 * g - 4)) / np.sqrt(eps), rel=1e-12)
+        assert toy.coarse_graining_length == pytest.approx(0.5 * toy.wall_width)
+        assert toy.wall_threshold == pytest.approx(0.5 * toy.m0)
+    flat = paper_toy_model(0.2, 0.7)
+    assert flat.m0 is flat.wall_width is flat.coarse_graining_length is flat.wall_threshold is None
+
+
+def test_eps_is_validated_under_one_rule():
+    for bad in (0.0, -1.0, float("nan"), float("inf"), True, "0.2"):
+        with pytest.raises(ValueError, match="eps"):
+            paper_toy_model(bad)

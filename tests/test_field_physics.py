@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lindhydro.field import FieldModel, paper_toy_model, simulate, simulate_ensemble
+from lindhydro.field import FieldModel, paper_toy_model, simulate
 
 
 def _decay(model, seed=3, time=10.0):
@@ -56,13 +56,13 @@ def test_wick_model_converges_as_dx_to_zero_and_is_dt_independent():
     out = {}
     for ren in ("wick", "none"):
         for dx, dt in ((0.25, 0.004), (0.125, 0.001)):
-            res = simulate_ensemble(paper_toy_model(eps, renormalisation=ren), realisations=2, length=L, time=T, dx=dx,
-                                    dt=dt, seed=1, record_every=int(round(2.0 / dt)),
-                                    snapshot_every=int(round(10.0 / dt)), ell=5.0)
+            res = simulate(paper_toy_model(eps, renormalisation=ren), realisations=2, length=L, time=T, dx=dx,
+                           dt=dt, seed=1, record_every=int(round(2.0 / dt)),
+                           snapshot_every=int(round(10.0 / dt)), ell=5.0)
             out[ren, dx] = _coarse_m2(res, dx, T)
     assert out["wick", 0.125] == pytest.approx(out["wick", 0.25], rel=0.1)
     assert out["wick", 0.25] > 0.45  # ordered: well above the white-noise floor chi_T / 2 = 0.25
     assert out["none", 0.125] < 0.85 * out["none", 0.25]
-    res = simulate_ensemble(paper_toy_model(eps, renormalisation="wick"), realisations=2, length=L, time=T, dx=0.25,
-                            dt=0.01, seed=1, record_every=200, snapshot_every=1000, ell=5.0)
+    res = simulate(paper_toy_model(eps, renormalisation="wick"), realisations=2, length=L, time=T, dx=0.25,
+                   dt=0.01, seed=1, record_every=200, snapshot_every=1000, ell=5.0)
     assert _coarse_m2(res, 0.25, T) == pytest.approx(out["wick", 0.25], rel=0.1)

@@ -1,9 +1,10 @@
-"""Stochastic field theory of the order parameter: model, fast integrator, observables.
+"""Stochastic field theory of the order parameter: model, fast integrator, trackers.
 
 ``d_t m = D d^2 m + f(m) + xi + d_r xi_th`` on a periodic line, integrated with Heun's method
 (numba kernels with an inline counter-based generator; a pure-NumPy reference path is used by the
-tests).  See :mod:`lindhydro.field.model` (units, presets, the conserved-noise renormalisation) and
-:mod:`lindhydro.field.integrate` (scheme, reproducibility, checks).
+tests).  See :mod:`lindhydro.field.model` (units, the force, the conserved-noise renormalisation),
+:mod:`lindhydro.field.integrate` (scheme, reproducibility, checks) and
+:mod:`lindhydro.field.trackers` (what a run measures).  This layer imports nothing else of lindhydro.
 """
 
 from lindhydro.field.integrate import (
@@ -25,11 +26,29 @@ from lindhydro.field.model import (
 )
 from lindhydro.field.numerics import Numerics
 from lindhydro.field.rng import key_from_seed, normals, normals_reference
+from lindhydro.field.trackers import (
+    CallbackTracker,
+    CorrelationTracker,
+    ProgressTracker,
+    RunInfo,
+    SnapshotTracker,
+    SpatialMeansTracker,
+    Tracker,
+    WallCountTracker,
+)
 
 __all__ = [
     "RENORMALISATIONS",
+    "CallbackTracker",
+    "CorrelationTracker",
     "FieldModel",
     "Numerics",
+    "ProgressTracker",
+    "RunInfo",
+    "SnapshotTracker",
+    "SpatialMeansTracker",
+    "Tracker",
+    "WallCountTracker",
     "SimulationBlowUp",
     "SimulationResult",
     "SimulationState",

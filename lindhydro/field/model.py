@@ -1,4 +1,4 @@
-r"""The stochastic field theory of the order parameter: model, presets, units, renormalisation.
+r"""The stochastic field theory of the order parameter: the model, its force and its defaults.
 
 Equation (Lange & Rosch, Eq. 15, on a periodic line of length ``L``)::
 
@@ -7,51 +7,19 @@ Equation (Lange & Rosch, Eq. 15, on a periodic line of length ``L``)::
     <xi_th(r,t) xi_th(r',t')> = thermal_noise delta(r-r') delta(t-t')   (thermal_noise = 2 D chi_T),
 
 with ``f(m) = sum_k c_k m^(2k+1)`` an odd polynomial (``force_coeffs = (c_1, c_3, ...)``, already
-multiplied by ``eps``).
+multiplied by ``eps``).  This module is the one home of ``f``, its potential ``v = -int f``, the
+stable magnetisation ``m0``, the noiseless wall width and the defaults of the wall count
+(coarse-graining length ``ell = w / 2``, hysteresis threshold ``m0 / 2``).
 
-Units
------
-Energies in units of ``J``, lengths in lattice constants ``a`` of the spin chain, times in
-``1 / J`` (``hbar = 1``).  The paper's toy model sets ``D = J = a = 1`` (time unit ``a^2 / D``) and
-replaces ``eps`` by ``eps~ = eps J a^2 / D``.  ``m`` is the magnetisation per site
-(``<sigma^z>``, between -1 and 1).  ``site_noise`` and ``thermal_noise`` are variances per unit
-length and unit time (units ``a / time`` and ``a^3 / time``).
+Units: energies in ``J``, lengths in lattice constants ``a``, times in ``1 / J``; the paper's toy
+model sets ``D = J = a = 1`` and uses ``eps~ = eps J a^2 / D``.  ``m`` is the magnetisation per
+site.  ``site_noise`` and ``thermal_noise`` are variances per unit length and unit time.
 
-The conserved noise and the ordered phase (``renormalisation``)
----------------------------------------------------------------
-On a lattice of cells ``dx`` the conserved noise alone (``f = 0``) has the flat stationary
-structure factor ``S(k) = chi_T / dx``: its per-cell variance ``chi_T / dx`` diverges as
-``dx -> 0`` (2 per cell at the paper's ``2 D chi_T = 1``, ``D = 1``, ``dx = 0.25``: far above
-``m0^2 ~ 0.43``).  The cubic force acting on these lattice-scale
-fluctuations shifts its linear coefficient by ``3 c_3 C`` (Hartree), which at the paper's
-parameters is larger than ``c_1`` and destroys the bistability: the model *as printed*
-(``renormalisation="none"``) has no ordered phase, and its results depend on ``dx``.
-The physical force ``f(q)`` is a Gibbs average that already contains the microscopic
-fluctuations, so adding lattice-scale noise to a bare ``f`` double-counts them.
-
-``renormalisation="wick"`` evaluates the force Wick-ordered with respect to the lattice variance
-``C`` of the linearised conserved-noise problem, ``f_R(m) = sum_k c_k :m^(2k+1):_C`` with
-``:m^n:_C = C^(n/2) He_n(m / sqrt(C))`` (``:m^3: = m^3 - 3 C m``, ``:m^5: = m^5 - 10 C m^3 + 15 C^2 m``).
-For a Gaussian fluctuation ``delta`` of variance ``C``, ``<f_R(mu + delta)> = f(mu)``: the average
-force on a cell equals ``f`` at its mean, so the one-loop (Hartree) ``1/dx`` divergence cancels
-and ``f`` keeps its meaning as the force on the *coarse-grained* magnetisation.  ``C`` is exact
-for the discrete scheme: Heun averages the force at the state and at the predictor, so ``C`` is
-the mean of their stationary per-cell variances for the linear problem
-``d_t m = D d^2 m + d_r xi_th`` on ``n_cells`` cells (:func:`heun_counterterm_variance`;
-``-> chi_T / dx`` for ``dt -> 0``, ``n -> inf``).  With this choice the result does not depend on
-``dt`` at one loop (with the state variance alone, ``dt = 0.01`` under-subtracts by 10 % and
-visibly weakens the order).
-Only the divergent (conserved-noise) part is subtracted; the site noise ``xi`` has a finite
-per-cell variance as ``dx -> 0`` and is physics (it gives the exact equilibrium of model A).
-A two-loop remainder of relative size ``~ c_3^2 chi_T^3 ln(dx)`` is not subtracted.
-Without ``xi_th`` both choices coincide.
-
-Measured (toy model, ``eps = 0.3``, ``L = 2000``, ``T = 600``, four realisations, ``dx = 0.5,
-0.25, 0.125``): with ``"wick"`` ``C(r = 10) = 0.138, 0.153, 0.152`` (errors ~0.005) and ``<m^2>``
-of the field averaged over boxes of length 2 ``= 0.582, 0.598, 0.602``; with ``"none"``
-``C(r >= 2) ~ 0`` and the box ``<m^2> = 0.243, 0.193, 0.147``.  From a uniform ``+m0`` start the
-literal model's ``<m>`` falls below ``m0/e`` at ``t = 5.0, 3.25, 2.5`` for ``eps = 0.2, 0.3, 0.4``.
-See the gallery example *The conserved noise and the ordered phase*.
+``renormalisation="wick"`` Wick-orders the force against the lattice variance ``C`` of the
+conserved noise (:func:`heun_counterterm_variance`), ``f_R(m) = sum_k c_k :m^(2k+1):_C``, so that
+the average force on a cell is ``f`` at its mean; ``"none"`` is the model as printed, which has no
+ordered phase at the paper's conserved noise.  Derivation and measurements: ``docs/physics.md``
+(*The conserved noise is UV-dominated*).
 """
 
 from __future__ import annotations
@@ -64,18 +32,153 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.field.numerics import positive_number
+
 __all__ = [
+    "COARSE_GRAINING_FRACTION",
     "RENORMALISATIONS",
+    "THRESHOLD_FRACTION",
     "FieldModel",
     "conserved_noise_variance",
     "heun_counterterm_variance",
     "noise_ma_coefficients",
     "paper_toy_model",
+    "polynomial_force",
+    "polynomial_force_derivative",
+    "polynomial_potential",
+    "positive_zeros",
+    "stable_zero",
+    "tanh_wall_width",
     "wick_order",
 ]
 
 #: Allowed values of :attr:`FieldModel.renormalisation`.
 RENORMALISATIONS = ("none", "wick")
+#: Default coarse-graining length of the wall count, in units of the noiseless wall width.
+COARSE_GRAINING_FRACTION = 0.5
+#: Default hysteresis threshold of the wall count, in units of ``m0``.
+THRESHOLD_FRACTION = 0.5
+
+
+def polynomial_force(coeffs, m):
+    """The odd polynomial ``f(m) = sum_k c_k m^(2k+1)``.
+
+    Parameters
+    ----------
+    coeffs : sequence of float
+        ``(c_1, c_3, ...)``, lowest order first.
+    m : float or array_like
+        Magnetisation(s).
+
+    Returns
+    -------
+    numpy.ndarray or float
+    """
+    m = np.asarray(m, dtype=float)
+    return sum(ck * m ** (2 * k + 1) for k, ck in enumerate(coeffs))
+
+
+def polynomial_force_derivative(coeffs, m):
+    """``f'(m) = sum_k (2k+1) c_k m^(2k)``.
+
+    Parameters
+    ----------
+    coeffs : sequence of float
+        ``(c_1, c_3, ...)``.
+    m : float or array_like
+        Magnetisation(s).
+
+    Returns
+    -------
+    numpy.ndarray or float
+    """
+    m = np.asarray(m, dtype=float)
+    return sum((2 * k + 1) * ck * m ** (2 * k) for k, ck in enumerate(coeffs))
+
+
+def polynomial_potential(coeffs, m):
+    """The potential ``v(m) = -int_0^m f = -sum_k c_k m^(2k+2) / (2k+2)`` (``v(0) = 0``).
+
+    Parameters
+    ----------
+    coeffs : sequence of float
+        ``(c_1, c_3, ...)``.
+    m : float or array_like
+        Magnetisation(s).
+
+    Returns
+    -------
+    numpy.ndarray or float
+    """
+    m = np.asarray(m, dtype=float)
+    return -sum(ck * m ** (2 * k + 2) / (2 * k + 2) for k, ck in enumerate(coeffs))
+
+
+def positive_zeros(coeffs, *, tol: float = 1e-12) -> tuple[float, ...]:
+    """The zeros ``m > 0`` of ``f``, ascending.
+
+    Parameters
+    ----------
+    coeffs : sequence of float
+        ``(c_1, c_3, ...)``; ``f(m) / m`` is a polynomial in ``u = m^2`` with these coefficients.
+    tol : float, default 1e-12
+        A root ``u`` counts as real when ``|Im u| < tol * max(1, |u|)``.
+
+    Returns
+    -------
+    tuple of float
+    """
+    c = np.asarray(coeffs, dtype=float)
+    if c.size < 2:
+        return ()
+    roots = np.roots(c[::-1])
+    u = sorted(r.real for r in roots if abs(r.imag) < tol * max(1.0, abs(r)) and r.real > 0)
+    return tuple(math.sqrt(x) for x in u)
+
+
+def stable_zero(coeffs) -> float | None:
+    """The stable magnetisation ``m0 > 0`` of ``dm/dt = f(m)``: the smallest positive zero of ``f``.
+
+    Parameters
+    ----------
+    coeffs : sequence of float
+        ``(c_1, c_3, ...)``.
+
+    Returns
+    -------
+    float or None
+        None without bistability (``m = 0`` stable or marginal, ``c_1 <= 0``, or no positive zero).
+    """
+    if coeffs[0] <= 0:
+        return None
+    zeros = positive_zeros(coeffs)
+    return zeros[0] if zeros else None
+
+
+def tanh_wall_width(coeffs, D: float) -> float | None:
+    """Width ``w`` of the noiseless wall ``m0 tanh(r / w)``, defined by the slope at its centre.
+
+    ``w = m0 / m'(0) = m0 sqrt(D / (2 [v(0) - v(m0)]))`` (energy conservation of ``D m'' = -f(m)``);
+    exact for a cubic force, ``w = sqrt(2 D / c_1)``; for the toy model ``w = x0 / sqrt(eps)``,
+    ``x0 = sqrt(8 D / ((5 gamma - 4) J))``.
+
+    Parameters
+    ----------
+    coeffs : sequence of float
+        ``(c_1, c_3, ...)``.
+    D : float
+        Diffusion constant.
+
+    Returns
+    -------
+    float or None
+        Units of length; None without bistability or with ``D = 0``.
+    """
+    m0 = stable_zero(coeffs)
+    if m0 is None or not D > 0:
+        return None
+    barrier = float(polynomial_potential(coeffs, 0.0) - polynomial_potential(coeffs, m0))
+    return float(m0 * math.sqrt(D / (2.0 * barrier)))
 
 
 def wick_order(coeffs, C: float) -> tuple[float, ...]:
@@ -271,42 +374,45 @@ class FieldModel:
 
     # ----------------------------------------------------------------- the force
     def force(self, m):
-        """Bare force ``f(m) = sum_k c_k m^(2k+1)`` (units ``J``)."""
-        m = np.asarray(m, dtype=float)
-        return sum(ck * m ** (2 * k + 1) for k, ck in enumerate(self.force_coeffs))
+        """Bare force ``f(m) = sum_k c_k m^(2k+1)`` (units ``J``; :func:`polynomial_force`)."""
+        return polynomial_force(self.force_coeffs, m)
 
     def force_derivative(self, m):
         """``f'(m)``."""
-        m = np.asarray(m, dtype=float)
-        return sum((2 * k + 1) * ck * m ** (2 * k) for k, ck in enumerate(self.force_coeffs))
+        return polynomial_force_derivative(self.force_coeffs, m)
 
     def potential(self, m):
         """``v(m) = -int_0^m f`` (the Ginzburg-Landau potential density; units ``J``)."""
-        m = np.asarray(m, dtype=float)
-        return -sum(ck * m ** (2 * k + 2) / (2 * k + 2) for k, ck in enumerate(self.force_coeffs))
+        return polynomial_potential(self.force_coeffs, m)
 
     @property
     def m0(self) -> float | None:
         """Stable fixed point ``m0 > 0`` of ``dm/dt = f(m)`` (None without bistability)."""
-        c = self.force_coeffs
-        if c[0] <= 0 or len(c) == 1:
-            return None
-        roots = np.roots(np.asarray(c[::-1]))
-        u = sorted(r.real for r in roots if abs(r.imag) < 1e-12 * max(1.0, abs(r)) and r.real > 0)
-        return float(math.sqrt(u[0])) if u else None
+        return stable_zero(self.force_coeffs)
 
     @property
     def wall_width(self) -> float | None:
-        """Width ``w`` of the noiseless wall ``m0 tanh(r / w)`` defined by the slope at its centre.
+        """Width ``w`` of the noiseless wall ``m0 tanh(r / w)`` (:func:`tanh_wall_width`).
 
-        ``w = m0 sqrt(D / (2 [v(0) - v(m0)]))``; for the toy model ``w = x0 / sqrt(eps)``,
-        ``x0 = sqrt(8 D / ((5 gamma - 4) J))``.  None without bistability or with ``D = 0``.
+        None without bistability or with ``D = 0``.
         """
+        return tanh_wall_width(self.force_coeffs, self.D)
+
+    @property
+    def coarse_graining_length(self) -> float | None:
+        """Default coarse-graining length of the wall count, ``COARSE_GRAINING_FRACTION * w``.
+
+        Half a wall width keeps a noiseless wall intact (its smoothed profile still crosses
+        ``+-m0/2``) while averaging out fluctuations shorter than a wall.  None without a wall.
+        """
+        w = self.wall_width
+        return None if w is None else COARSE_GRAINING_FRACTION * w
+
+    @property
+    def wall_threshold(self) -> float | None:
+        """Default hysteresis threshold of the wall count, ``THRESHOLD_FRACTION * m0`` (None without ``m0``)."""
         m0 = self.m0
-        if m0 is None or self.D == 0:
-            return None
-        barrier = float(self.potential(0.0) - self.potential(m0))
-        return float(m0 * math.sqrt(self.D / (2.0 * barrier)))
+        return None if m0 is None else THRESHOLD_FRACTION * m0
 
     @property
     def temperature(self) -> float:
@@ -346,8 +452,7 @@ class FieldModel:
         """
         m_ref = max(1.5, 1.5 * (self.m0 or 0.0), 5.0 * math.sqrt(self.chi_T / dx))
         c = self.lattice_force_coeffs(dx, dt if dt > 0 else 0.0, max(int(n_cells), 2))
-        mm = np.linspace(-m_ref, m_ref, 2001)
-        fp = sum((2 * k + 1) * ck * mm ** (2 * k) for k, ck in enumerate(c))
+        fp = polynomial_force_derivative(c, np.linspace(-m_ref, m_ref, 2001))
         return 4.0 * self.D / dx**2 + float(np.max(np.abs(fp)))
 
     def max_stable_dt(self, dx: float, *, safety: float = 0.9, n_cells: int = 1000) -> float:
@@ -404,10 +509,8 @@ class FieldModel:
         FieldModel
             ``force_coeffs = eps * hydro.force_coeffs``, ``site_noise = eps * hydro.noise``.
         """
-        if not (eps > 0 and math.isfinite(eps)):
-            raise ValueError(f"eps must be a positive finite number, got {eps!r}")
-        if not (D > 0 and math.isfinite(D)):
-            raise ValueError(f"D must be a positive finite number, got {D!r}")
+        eps = positive_number(eps, "eps")
+        D = positive_number(D, "D")
         if not (chi_T >= 0 and math.isfinite(chi_T)):
             raise ValueError(f"chi_T must be a finite number >= 0, got {chi_T!r}")
         coeffs = tuple(eps * float(c) for c in hydro.force_coeffs)
@@ -506,8 +609,7 @@ def paper_toy_model(
     -------
     FieldModel
     """
-    if not (math.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps must be a positive finite number, got {eps!r}")
+    eps = positive_number(eps, "eps")
     if not (0.0 <= gamma <= 1.0):
         raise ValueError(f"gamma must lie in [0, 1], got {gamma!r}")
     if not (math.isfinite(chi_T_2D) and chi_T_2D >= 0):

@@ -1,0 +1,261 @@
+"""What a field run returns: the final state (to continue from) and what its trackers recorded.
+
+:class:`SimulationResult` holds ``records`` (tracker name -> record, :mod:`lindhydro.field.trackers`)
+and reads the standard ones (``"means"``, ``"walls"``, ``"correlations"``, ``"snapshots"``) as
+attributes.  Times in ``1/J`` (toy model ``a^2/D``), lengths in ``a``; averages are over the
+records of the second half of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lindhydro.field.trackers import Correlations, Snapshots, SpatialMeans, WallCounts
+
+__all__ = ["SimulationBlowUp", "SimulationResult", "SimulationState"]
+
+#: Format tag of :meth:`SimulationResult.save`.
+SAVE_FORMAT = "lindhydro.field.SimulationResult/1"
+
+
+def _f(x) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _nan(x) -> float:
+    return float("nan") if x is None else float(x)
+
+
+@dataclass(frozen=True)
+class SimulationState:
+    """A point of a run from which it can be continued bit-identically.
+
+    Attributes
+    ----------
+    field : numpy.ndarray, shape (n_cells,)
+        Cell averages ``m_i``.
+    step : int
+        Global step index (number of steps since ``t = 0``); the generator is keyed by it.
+    time : float
+        ``t`` (units ``1/J``, toy model ``a^2/D``).
+    key : int
+        64-bit generator key (from the seed).
+    dx, dt : float
+        The lattice the state was produced on.
+    """
+
+    field: np.ndarray
+    step: int
+    time: float
+    key: int
+    dx: float
+    dt: float
+
+    def to_dict(self) -> dict:
+        """JSON-ready (the field as a list)."""
+        return {"field": self.field.tolist(), "step": self.step, "time": self.time, "key": str(self.key),
+                "dx": self.dx, "dt": self.dt}
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Result of one realisation of :func:`lindhydro.field.simulate`.
+
+    Attributes
+    ----------
+    parameters : dict
+        Model (``model.to_dict()``), numerics, seed and key: everything that produced the result.
+    final_state : SimulationState
+        The last (finite) state; pass it as ``state=`` to continue.
+    records : dict
+        Tracker name -> what the tracker recorded: ``"means"`` (:class:`~lindhydro.field.trackers.SpatialMeans`),
+        ``"walls"`` (:class:`~lindhydro.field.trackers.WallCounts`), ``"correlations"``
+        (:class:`~lindhydro.field.trackers.Correlations`), ``"snapshots"``
+        (:class:`~lindhydro.field.trackers.Snapshots`, when stored) and the caller's trackers.
+    completed : bool
+        False when the run stopped on a NaN/inf.
+    extra : dict
+        Timings (``wall_seconds``, ``kernel_seconds``, ``site_updates_per_second``) and bookkeeping.
+    """
+
+    parameters: dict
+    final_state: SimulationState
+    records: dict
+    completed: bool = True
+    extra: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ the standard records
+    @property
+    def times(self) -> np.ndarray:
+        """Record times."""
+        return self.records["means"].times
+
+    @property
+    def m_mean(self) -> np.ndarray:
+        """Spatial mean of ``m`` at the record times."""
+        return self.records["means"].m_mean
+
+    @property
+    def m2(self) -> np.ndarray:
+        """Spatial mean of ``m^2`` at the record times."""
+        return self.records["means"].m2
+
+    @property
+    def wall_count(self) -> np.ndarray:
+        """Number of walls (hysteresis count, nan without bistability) at the record times."""
+        return self.records["walls"].counts[0]
+
+    @property
+    def wall_density(self) -> np.ndarray:
+        """Walls per unit length at the record times."""
+        return self.records["walls"].density[0]
+
+    @property
+    def r(self) -> np.ndarray:
+        """Distances ``n dx`` of :attr:`correlation`."""
+        return self.records["correlations"].r
+
+    @property
+    def correlation(self) -> np.ndarray:
+        """``C(r) = <m(x) m(x+r)>`` averaged over space and the records of the second half."""
+        return self.records["correlations"].correlation
+
+    @property
+    def k(self) -> np.ndarray:
+        """Wave numbers of :attr:`structure_factor`."""
+        return self.records["correlations"].k
+
+    @property
+    def structure_factor(self) -> np.ndarray:
+        """``S(k) = |sum_i m_i e^(-ikx_i)|^2 / n`` averaged like :attr:`correlation`."""
+        return self.records["correlations"].structure_factor
+
+    @property
+    def snapshots(self) -> np.ndarray | None:
+        """Stored fields, shape (n_snapshots, n_cells) (None when none were stored)."""
+        s = self.records.get("snapshots")
+        return None if s is None else s.fields
+
+    @property
+    def snapshot_times(self) -> np.ndarray:
+        """Times of the snapshots."""
+        s = self.records.get("snapshots")
+        return np.zeros(0) if s is None else s.times
+
+    @property
+    def m2_mean(self) -> float:
+        """``<m^2>`` averaged over the second half of the run."""
+        return self.records["means"].m2_mean
+
+    @property
+    def correlation_length(self) -> float:
+        """``xi`` of the averaged ``C(r)`` (with conserved noise without the ``r = 0`` point)."""
+        return self.records["correlations"].correlation_length
+
+    @property
+    def domain_wall_density(self) -> float:
+        """Mean wall density over the second half."""
+        return float(self.records["walls"].density_mean[0])
+
+    @property
+    def coarse_graining_length(self) -> float:
+        """``ell`` of the wall count."""
+        return float(self.records["walls"].ells[0])
+
+    @property
+    def site_updates_per_second(self) -> float:
+        """``n_cells * steps / seconds`` spent in the kernel (all realisations of the run)."""
+        return float(self.extra.get("site_updates_per_second", float("nan")))
+
+    # ------------------------------------------------------------------ export
+    def summary(self) -> dict:
+        """The scalar results (JSON-ready)."""
+        return {
+            "m2_mean": _f(self.m2_mean),
+            "correlation_length": _f(self.correlation_length),
+            "domain_wall_density": _f(self.domain_wall_density),
+            "coarse_graining_length": _f(self.coarse_graining_length),
+            "site_updates_per_second": _f(self.site_updates_per_second),
+            "completed": self.completed,
+        }
+
+    def to_dict(self, *, series: bool = True) -> dict:
+        """JSON-ready: parameters, summary and (if ``series``) the time series and ``C(r)``."""
+        d = {"parameters": self.parameters, **self.summary()}
+        d["final_time"] = self.final_state.time
+        d["final_step"] = self.final_state.step
+        if series:
+            for name in ("times", "m_mean", "m2", "wall_density", "r", "correlation"):
+                d[name] = [_f(x) for x in getattr(self, name)]
+        return d
+
+    def save(self, path) -> None:
+        """Save the standard records to a self-describing ``.npz`` (arrays + JSON ``meta``)."""
+        names = ("times", "m_mean", "m2", "wall_count", "wall_density", "r", "correlation", "k",
+                 "structure_factor", "snapshot_times")
+        arrays = {name: getattr(self, name) for name in names}
+        arrays["steps"] = self.records["means"].steps
+        arrays["final_field"] = self.final_state.field
+        if self.snapshots is not None:
+            arrays["snapshots"] = self.snapshots
+        meta = {
+            "format": SAVE_FORMAT,
+            "parameters": self.parameters,
+            "summary": self.summary(),
+            "final_state": {k: v for k, v in self.final_state.to_dict().items() if k != "field"},
+            "extra": self.extra,
+        }
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, meta=np.array(json.dumps(meta)), **arrays)
+
+    @classmethod
+    def load(cls, path) -> SimulationResult:
+        """Inverse of :meth:`save` (the standard records; the caller's trackers are not saved)."""
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            a = {k: z[k] for k in z.files if k != "meta"}
+        fs, s, p = meta["final_state"], meta["summary"], meta["parameters"]
+        state = SimulationState(a["final_field"], int(fs["step"]), float(fs["time"]), int(fs["key"]),
+                                float(fs["dx"]), float(fs["dt"]))
+        step0, dt = int(p["step_start"]), float(p["dt"])
+
+        def steps_of(times: np.ndarray) -> np.ndarray:
+            return step0 + np.rint((times - float(p["t_start"])) / dt).astype(np.int64)
+
+        steps = a["steps"] if "steps" in a else steps_of(a["times"])
+        half = step0 + int(p["n_steps"]) // 2
+        records: dict[str, Any] = {
+            "means": SpatialMeans(steps, a["times"], a["m_mean"], a["m2"], _nan(s["m2_mean"])),
+            "walls": WallCounts(np.array([_nan(s["coarse_graining_length"])]), _nan(p.get("wall_threshold")), steps,
+                                a["times"], a["wall_count"][None, :], int(p["n_cells"]) * float(p["dx"]), half),
+            "correlations": Correlations(a["r"], a["correlation"], a["k"], a["structure_factor"],
+                                         int(np.sum(steps > half)), _nan(s["correlation_length"])),
+        }
+        if "snapshots" in a:
+            records["snapshots"] = Snapshots(steps_of(a["snapshot_times"]), a["snapshot_times"], a["snapshots"])
+        extra = dict(meta.get("extra", {}))
+        extra.setdefault("site_updates_per_second", _nan(s["site_updates_per_second"]))
+        return cls(parameters=p, final_state=state, records=records, completed=bool(s["completed"]), extra=extra)
+
+
+class SimulationBlowUp(FloatingPointError):
+    """The field became NaN/inf.  ``.result`` holds everything up to the last finite state.
+
+    Parameters
+    ----------
+    message : str
+        What happened (step, time, realisations) and what to do about it.
+    result : SimulationResult or list of SimulationResult
+        The partial result(s): records up to the blow-up and ``final_state`` = the last finite
+        state (``completed = False``).
+    """
+
+    def __init__(self, message: str, result: SimulationResult | list[SimulationResult]):
+        super().__init__(message)
+        self.result = result
