@@ -20,7 +20,7 @@ field = pytest.importorskip("lindhydro.field")
 
 def simulated_m2_and_xi(eps, *, length, time, realisations, seed, dx=0.25, dt=0.001):
     model = field.paper_toy_model(eps, thermal=False)
-    runs = field.simulate_ensemble(
+    runs = field.simulate(
         model,
         realisations=realisations,
         length=length,

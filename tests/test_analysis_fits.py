@@ -1,4 +1,4 @@
-"""Tests of the wall-density fits and the steady-state diagnostics (lindhydro.analysis.fits)."""
+"""Tests of the wall-density fits and the stationarity judge (lindhydro.analysis.fits)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from lindhydro.analysis.fits import (
     fit_all_prefactors,
     fit_wall_density,
     integrated_autocorrelation_time,
-    steady_state,
+    stationarity,
     wall_density_law,
 )
 
@@ -117,24 +117,35 @@ def test_integrated_autocorrelation_time_of_ar1():
         assert tau == pytest.approx((1 + rho) / (2 * (1 - rho)), rel=0.15)
 
 
-def test_steady_state_accepts_stationary_and_rejects_drifting_series():
+def test_stationarity_accepts_stationary_and_rejects_drifting_series():
     x = ar1_series(0.8, 4000, 2)
-    st = steady_state(x)
+    st = stationarity(x)
     assert st.stationary and st.realisations == 1
     assert abs(st.mean) < 4 * st.error
     drift = x + np.linspace(0, 20, x.size)  # still relaxing: quarter means differ
-    assert not steady_state(drift).stationary
+    assert not stationarity(drift).stationary
     # independent realisations: error from their spread
     xs = ar1_series(0.5, 400, 3, R=16)  # >= 5 realisations: error from their spread
-    st = steady_state(xs + 1.0)
+    st = stationarity(xs + 1.0)
     assert st.stationary and st.realisations == 16 and np.isnan(st.tau)
     assert st.mean == pytest.approx(1.0, abs=4 * st.error)
     # two realisations: errors from their autocorrelation times; a drift is still caught
     two = ar1_series(0.8, 4000, 4, R=2)
-    assert steady_state(two).stationary and steady_state(two).tau > 1
-    assert not steady_state(two + np.linspace(0, 20, 4000)).stationary
+    assert stationarity(two).stationary and stationarity(two).tau > 1
+    assert not stationarity(two + np.linspace(0, 20, 4000)).stationary
     with pytest.raises(ValueError, match="N >= 8"):
-        steady_state(np.ones(4))
+        stationarity(np.ones(4))
+
+
+def test_old_names_of_the_stationarity_judge_warn_and_still_work():
+    from lindhydro import analysis
+    from lindhydro.analysis import fits
+
+    for mod in (fits, analysis):
+        with pytest.warns(DeprecationWarning, match="stationarity"):
+            assert mod.steady_state is stationarity
+        with pytest.warns(DeprecationWarning, match="Stationarity"):
+            assert mod.SteadyState is fits.Stationarity
 
 
 def test_fit_resampled_with_the_mean_statistic_matches_fit_wall_density():

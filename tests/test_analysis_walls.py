@@ -13,6 +13,7 @@ from lindhydro.analysis.walls import (
     default_threshold,
     smooth,
     stable_magnetisation,
+    tanh_wall,
     wall_density,
     wall_positions,
     wall_width,
@@ -59,6 +60,7 @@ def test_tanh_wall_solves_the_static_equation():
     r = np.linspace(-40, 40, 8001)
     h = r[1] - r[0]
     m = m0 * np.tanh(r / w)
+    np.testing.assert_allclose(tanh_wall(r, model), m)
     c1, c3 = model.force_coeffs
     residual = model.D * (m[2:] - 2 * m[1:-1] + m[:-2]) / h**2 + c1 * m[1:-1] + c3 * m[1:-1] ** 3
     assert np.max(np.abs(residual)) < 1e-5 * c1 * m0
@@ -194,36 +196,17 @@ def test_nan_is_refused():
         count_walls(m, dx=1.0, ell=1.0)
 
 
-def test_measure_wall_density_end_to_end_and_chunking_is_exact():
-    field = pytest.importorskip("lindhydro.field")
-    from lindhydro.analysis.walls import measure_wall_density
+def test_the_count_has_one_home_in_the_field_layer():
+    from lindhydro.field import observables
 
-    model = field.paper_toy_model(0.6, thermal=False)
-    kw = dict(
-        length=100.0, time=16.0, seed=4, realisations=2, ells=(0.0, 2.0, 6.0), record_interval=0.5
-    )
-    one = measure_wall_density(model, **kw)
-    chunked = measure_wall_density(
-        model, max_chunk_bytes=3 * 8 * 400 * 2, **kw
-    )  # 3 records a chunk
-    np.testing.assert_array_equal(one.density_vs_time, chunked.density_vs_time)
-    np.testing.assert_allclose(one.correlation, chunked.correlation, rtol=1e-12)
-    assert one.density_vs_time.shape == (3, 2, 32)
-    np.testing.assert_allclose(one.times, 0.5 * np.arange(1, 33))
-    # the first ell's series equals the integrator's on-the-fly count
-    runs = field.simulate_ensemble(
-        model,
-        realisations=2,
-        length=100.0,
-        time=16.0,
-        seed=4,
-        record_every=500,
-        ell=0.0,
-        threshold=default_threshold(model),
-    )
-    np.testing.assert_array_equal(one.density_vs_time[0], [r.wall_density for r in runs])
-    # coarse-graining only removes walls here (no noise-induced pairs survive a longer box)
-    assert np.all(one.density[0] >= one.density[2])
-    assert np.allclose(np.round(one.density_vs_time * 100.0) % 2, 0)  # even counts on the ring
-    d = one.to_dict()
-    assert d["parameters"]["ells"] == [0.0, 2.0, 6.0] and len(d["density_mean"]) == 3
+    assert count_walls is observables.count_walls and smooth is observables.smooth
+    with pytest.raises(ImportError, match="experiments.scans"):
+        from lindhydro.analysis.walls import measure_wall_density  # noqa: F401
+
+
+def test_defaults_agree_with_the_field_model():
+    from lindhydro.field import paper_toy_model
+
+    model = paper_toy_model(0.3, thermal=False)
+    assert default_coarse_graining_length(model) == model.coarse_graining_length
+    assert default_threshold(model) == model.wall_threshold == 0.5 * model.m0

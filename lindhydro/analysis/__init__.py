@@ -4,8 +4,7 @@ Submodules
 ----------
 walls
     Domain-wall count on a periodic line (hysteresis at ``+-threshold`` after coarse-graining
-    over ``ell``), default ``ell`` and threshold from the model; ``measure_wall_density`` runs an
-    ensemble and measures densities for several ``ell`` with a steady-state check.
+    over ``ell``), the defaults of ``ell`` and the threshold from the model.
 correlations
     ``C(r)``, structure factor, correlation length ``xi`` and the wall density ``1 / (2 xi)``.
 transfer
@@ -14,69 +13,28 @@ transfer
     conventions (derived ``T = site_noise / (2a)`` vs the paper's half of it).
 fits
     ``n(eps) = P(eps) exp(-c / sqrt(eps))`` with the paper's prefactors, fixed or free ``c``,
-    bootstrap errors over realisations; steady-state criterion and autocorrelation times.
+    bootstrap errors over realisations; the stationarity judge and autocorrelation times.
+
+This layer imports :mod:`lindhydro.field` only; runs of the integrator (wall-density scans) are
+experiments (:mod:`lindhydro.experiments.scans`).
 """
 
 from __future__ import annotations
 
-from lindhydro.analysis.correlations import (
-    correlation_function,
-    correlation_length,
-    correlation_length_from_function,
-    structure_factor,
-    wall_density_from_correlation_length,
-)
-from lindhydro.analysis.fits import (
-    PREFACTORS,
-    SteadyState,
-    WallDensityFit,
-    fit_all_prefactors,
-    fit_resampled,
-    fit_wall_density,
-    integrated_autocorrelation_time,
-    steady_state,
-    wall_density_law,
-)
-from lindhydro.analysis.transfer import TransferIntegral, domain_wall_energy, effective_temperature
-from lindhydro.analysis.walls import (
-    WallDensityMeasurement,
-    count_walls,
-    default_coarse_graining_length,
-    default_threshold,
-    measure_wall_density,
-    smooth,
-    stable_magnetisation,
-    wall_density,
-    wall_positions,
-    wall_width,
-)
+from typing import Any
 
-__all__ = [
-    "PREFACTORS",
-    "SteadyState",
-    "WallDensityFit",
-    "fit_all_prefactors",
-    "fit_resampled",
-    "fit_wall_density",
-    "integrated_autocorrelation_time",
-    "measure_wall_density",
-    "steady_state",
-    "wall_density_law",
-    "TransferIntegral",
-    "WallDensityMeasurement",
-    "domain_wall_energy",
-    "effective_temperature",
-    "correlation_function",
-    "correlation_length",
-    "correlation_length_from_function",
-    "count_walls",
-    "default_coarse_graining_length",
-    "default_threshold",
-    "smooth",
-    "stable_magnetisation",
-    "structure_factor",
-    "wall_density",
-    "wall_density_from_correlation_length",
-    "wall_positions",
-    "wall_width",
-]
+from lindhydro.analysis import correlations, fits, transfer, walls
+from lindhydro.analysis.correlations import *  # noqa: F403
+from lindhydro.analysis.fits import *  # noqa: F403
+from lindhydro.analysis.transfer import *  # noqa: F403
+from lindhydro.analysis.walls import *  # noqa: F403
+
+__all__ = [*correlations.__all__, *fits.__all__, *transfer.__all__, *walls.__all__]
+
+
+def __getattr__(name: str) -> Any:
+    if name in fits.RENAMED:
+        return getattr(fits, name)  # warns
+    if name in walls.MOVED_TO_EXPERIMENTS:
+        return getattr(walls, name)  # says where it went
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,34 +1,20 @@
-"""Equal-time correlations of a field on a periodic line.
+"""Equal-time correlations of a field on a periodic line: ``C(r)``, ``S(k)``, ``xi`` and ``1 / (2 xi)``.
 
 Conventions
 -----------
-* ``C(r) = < m(x) m(x + r) >`` averaged over all ``x`` of the ring (computed with an FFT,
-  ``C_n = (1/L) sum_i m_i m_(i+n)``) and over all leading axes (snapshots, realisations).  By
-  default the mean is **not** subtracted: the ensemble is Z2 symmetric, ``<m> = 0``, and on a finite
-  ring the magnetisation of a single configuration is a fluctuation that belongs to ``C``
-  (``connected=True`` subtracts the per-configuration mean instead).
-* ``r = n dx`` for ``n = 0 .. L//2``.
-* Structure factor per cell ``S(k) = |sum_i m_i e^(-i k x_i)|^2 / L`` (``L`` = number of cells), so
-  that white noise of per-cell variance ``s^2`` has ``S(k) = s^2`` and ``mean_k S = <m^2>``.
-* Correlation length ``xi``: the decay length of the exponential tail ``C(r) ~ A exp(-r / xi)``,
-  estimated by a least-squares fit of ``ln C(r)`` over the window
-  ``exp(-2.5) <= C(r) / C(dx) <= exp(-1)`` (``method="fit"``, default), weighted by ``C(r)``
-  (the sampling error of ``C(r)`` is roughly ``r``-independent, ``~ C(0) sqrt(2 xi / L_total)``,
-  so that of ``ln C`` grows as ``1 / C``).  Starting at ``C(0)/e`` skips the short-range part of
-  ``C`` (fluctuations inside a domain, decay length ``sqrt(D / |f'(m0)|)``); stopping at
-  ``C(0) e^-2.5`` keeps the window above the noise floor for ``L_total / xi >~ 10^3``.  The exact
-  counterpart is the transfer-integral ``dx / ln(lambda0 / lambda1)``; the residual bias of this
-  estimator can be checked by applying it to the exact ``C(r)``
-  (:meth:`lindhydro.analysis.transfer.TransferIntegral.correlation_function`).  ``method="efold"``
-  returns the interpolated distance beyond the first lag at which ``C(r) = C(dx) / e``; ``method="second_moment"`` returns
-  ``sqrt(sum r^2 C / (2 sum C))`` (``= xi`` for a pure exponential with ``xi >> dx``).
-  When the fit window holds fewer than three points (correlations shorter than a few cells)
-  ``method="fit"`` falls back to ``"efold"``; when ``C(dx) <= 0`` (anticorrelated neighbours, e.g.
-  the disordered literal model with conserved noise) ``xi < dx`` is the linear interpolation of
-  ``C(r) = C(0) / e`` between ``r = 0`` and ``dx``.
-
-For dilute, independently placed walls (a telegraph process) ``C(r) = m0^2 exp(-2 n r)``, so the
-wall density is ``n = 1 / (2 xi)`` (:func:`wall_density_from_correlation_length`).
+* ``C(r) = < m(x) m(x + r) >`` averaged over all ``x`` of the ring (an FFT,
+  ``C_n = (1/L) sum_i m_i m_(i+n)``) and over all leading axes (snapshots, realisations), for
+  ``r = n dx``, ``n = 0 .. L//2``.  By default the mean is **not** subtracted: the ensemble is Z2
+  symmetric, and on a finite ring the magnetisation of a configuration is a fluctuation that
+  belongs to ``C`` (``connected=True`` subtracts the per-configuration mean instead).
+* Structure factor per cell ``S(k) = |sum_i m_i e^(-i k x_i)|^2 / L`` (``L`` = number of cells):
+  white noise of per-cell variance ``s^2`` has ``S(k) = s^2`` and ``mean_k S = <m^2>``.
+* The correlation length ``xi`` is the decay length of the exponential tail of ``C``
+  (:func:`correlation_length_from_function`, defined with its estimators in
+  :mod:`lindhydro.field.observables`); its exact counterpart is the transfer integral's
+  ``dx / ln(lambda0 / lambda1)`` (:mod:`lindhydro.analysis.transfer`).
+* For dilute, independently placed walls (a telegraph process) ``C(r) = m0^2 exp(-2 n r)``, so the
+  wall density is ``n = 1 / (2 xi)`` (:func:`wall_density_from_correlation_length`).
 """
 
 from __future__ import annotations
@@ -37,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.field.observables import correlation_length_from_function, validate_field
+
 __all__ = [
     "correlation_function",
     "correlation_length",
@@ -44,19 +32,6 @@ __all__ = [
     "structure_factor",
     "wall_density_from_correlation_length",
 ]
-
-_METHODS = ("fit", "efold", "second_moment")
-
-
-def _validate(m: Any, dx: float) -> np.ndarray:
-    if not (np.isscalar(dx) and np.isfinite(dx) and float(dx) > 0):
-        raise ValueError(f"dx must be a positive finite number, got {dx!r}")
-    arr = np.asarray(m, dtype=float)
-    if arr.ndim < 1 or arr.shape[-1] < 2:
-        raise ValueError(f"m must have shape (..., L) with L >= 2 cells, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("m contains NaN or inf")
-    return arr
 
 
 def correlation_function(
@@ -82,7 +57,7 @@ def correlation_function(
     C : numpy.ndarray, shape (L//2 + 1,) or (..., L//2 + 1)
         ``C(0) = <m^2>``.
     """
-    arr = _validate(m, dx)
+    arr = validate_field(m, dx)
     if connected:
         arr = arr - arr.mean(axis=-1, keepdims=True)
     L = arr.shape[-1]
@@ -110,84 +85,12 @@ def structure_factor(m: Any, dx: float, *, average: bool = True) -> tuple[np.nda
     k, S : numpy.ndarray
         White noise with per-cell variance ``s^2`` has ``<S(k)> = s^2`` at every ``k``.
     """
-    arr = _validate(m, dx)
+    arr = validate_field(m, dx)
     L = arr.shape[-1]
     s = np.abs(np.fft.rfft(arr, axis=-1)) ** 2 / L
     if average and s.ndim > 1:
         s = s.reshape(-1, s.shape[-1]).mean(axis=0)
     return 2.0 * np.pi * np.fft.rfftfreq(L, d=float(dx)), s
-
-
-def correlation_length_from_function(
-    r: Any,
-    C: Any,
-    *,
-    method: str = "fit",
-    window: tuple[float, float] = (np.exp(-2.5), np.exp(-1.0)),
-) -> float:
-    """Estimate the correlation length from a sampled ``C(r)`` (``r[0] = 0``, ``r`` increasing).
-
-    Parameters
-    ----------
-    r, C : array_like, shape (n,)
-        Distances and correlation function, e.g. from :func:`correlation_function`.
-    method : {"fit", "efold", "second_moment"}
-        See the module docstring.
-    window : (float, float)
-        Fit window in ``C(r) / C(dx)`` (lower, upper) for ``method="fit"``.  Only the first
-        contiguous stretch of ``r`` with ``C / C(dx)`` above the lower bound is used.
-
-    Returns
-    -------
-    float
-        Correlation length in the units of ``r``; ``inf`` if ``C`` never decays to ``C(0)/e``
-        within the range (correlations longer than half the ring); ``nan`` if ``C(0) <= 0``.
-    """
-    r = np.asarray(r, dtype=float)
-    c = np.asarray(C, dtype=float)
-    if r.shape != c.shape or r.ndim != 1 or r.size < 2:
-        raise ValueError(
-            f"r and C must be 1D arrays of the same length >= 2, got {r.shape}, {c.shape}"
-        )
-    if method not in _METHODS:
-        raise ValueError(f"unknown method {method!r}; allowed: {_METHODS}")
-    lo, hi = window
-    if not 0 < lo < hi < 1:
-        raise ValueError(f"window must satisfy 0 < lower < upper < 1, got {window!r}")
-    if not c[0] > 0:
-        return float("nan")
-    if method == "second_moment":
-        neg = np.flatnonzero(c <= 0)
-        end = neg[0] if neg.size else c.size
-        seg_r, seg_c = r[:end], c[:end]
-        return float(np.sqrt(np.sum(seg_r**2 * seg_c) / (2.0 * np.sum(seg_c))))
-    if not c[1] > 0:
-        # correlations shorter than one cell: C(r) = C(0)/e between r = 0 and r[1], linearly
-        return float((1.0 - np.exp(-1.0)) / (1.0 - c[1] / c[0]) * r[1])
-    # reference C(r[1]): C(0) alone holds the white lattice-scale part (e.g. the conserved
-    # noise, chi_T / dx per cell), which says nothing about the decay
-    g = c[1:] / c[1]
-    rr = r[1:] - r[1]
-    below = np.flatnonzero(g < lo)
-    stop = below[0] if below.size else g.size  # first contiguous stretch above the noise floor
-    if method == "fit":
-        sel = np.arange(stop)
-        sel = sel[(g[sel] <= hi) & (g[sel] >= lo)]
-        if sel.size >= 3:
-            # the statistical error of C(r) is roughly r-independent: weight ln C by C
-            slope = np.polyfit(rr[sel], np.log(g[sel]), 1, w=g[sel])[0]
-            return float(-1.0 / slope) if slope < 0 else float("inf")
-    # e-folding length beyond the first lag, interpolated in ln C (linearly once C <= 0)
-    cross = np.flatnonzero(g <= np.exp(-1.0))
-    if cross.size == 0:
-        return float("inf")
-    j = cross[0]
-    g0, g1 = g[j - 1], g[j]
-    if g1 > 0:
-        t = (np.log(g0) + 1.0) / (np.log(g0) - np.log(g1))
-    else:
-        t = (g0 - np.exp(-1.0)) / (g0 - g1)
-    return float(rr[j - 1] + t * (rr[j] - rr[j - 1]))
 
 
 def correlation_length(

@@ -1,4 +1,4 @@
-"""Fits of the domain-wall law and steady-state diagnostics of time series.
+"""Fits of the domain-wall law and the stationarity of time series: the one fit law and the one judge.
 
 Domain-wall law
 ---------------
@@ -21,9 +21,9 @@ realisations at every ``eps`` are resampled with replacement, the means recomput
 repeated (same weights); the error is the standard deviation of the bootstrap estimates.  It
 shrinks as ``1 / sqrt(realisations)``.  Random numbers come from ``numpy.random.SeedSequence(seed)``.
 
-Steady state
+Stationarity
 ------------
-:func:`steady_state` judges whether a time series (e.g. the wall density of a run) has reached
+:func:`stationarity` judges whether a time series (e.g. the wall density of a run) has reached
 its stationary state: the first half of the record is discarded as transient, the second half is
 split into two quarters, and the run is called stationary when the two quarter means agree within
 ``z`` combined standard errors.  Standard errors come from the spread over independent
@@ -33,6 +33,7 @@ time (:func:`integrated_autocorrelation_time`, Sokal's automatic window), combin
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,15 +43,27 @@ from scipy.optimize import least_squares
 
 __all__ = [
     "PREFACTORS",
-    "SteadyState",
+    "Stationarity",
     "WallDensityFit",
     "fit_all_prefactors",
     "fit_resampled",
     "fit_wall_density",
     "integrated_autocorrelation_time",
-    "steady_state",
+    "stationarity",
     "wall_density_law",
 ]
+
+#: old names (lindhydro < 0.2) -> new names; they work for one more version with a DeprecationWarning
+RENAMED = {"SteadyState": "Stationarity", "steady_state": "stationarity"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in RENAMED:
+        warnings.warn(f"lindhydro.analysis.fits.{name} is renamed {RENAMED[name]} (it judges the stationarity of a "
+                      "time series; lindblad.steady_state is the physical steady state); the old name will be "
+                      "removed in lindhydro 0.3", DeprecationWarning, stacklevel=2)
+        return globals()[RENAMED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PREFACTORS = ("1", "eps^1/4", "eps^1/4+eps^3/4")
 _EXPONENTS = {"1": (0.0,), "eps^1/4": (0.25,), "eps^1/4+eps^3/4": (0.25, 0.75)}
@@ -487,8 +500,8 @@ def integrated_autocorrelation_time(x: Any, *, c_window: float = 5.0) -> float:
 
 
 @dataclass(frozen=True)
-class SteadyState:
-    """Result of :func:`steady_state`.
+class Stationarity:
+    """Result of :func:`stationarity`.
 
     Attributes
     ----------
@@ -553,7 +566,7 @@ def _mean_err(seg: np.ndarray) -> tuple[float, float, float]:
     )
 
 
-def steady_state(x: Any, *, z: float = 2.0) -> SteadyState:
+def stationarity(x: Any, *, z: float = 2.0) -> Stationarity:
     """Judge stationarity of a time series and average its stationary part.
 
     The first half of the record is discarded as transient.  The second half is split into two
@@ -570,7 +583,7 @@ def steady_state(x: Any, *, z: float = 2.0) -> SteadyState:
 
     Returns
     -------
-    SteadyState
+    Stationarity
     """
     a = np.asarray(x, dtype=float)
     a = a[None, :] if a.ndim == 1 else a
@@ -586,7 +599,7 @@ def steady_state(x: Any, *, z: float = 2.0) -> SteadyState:
     m2, e2, _ = _mean_err(half[:, h:])
     comb = np.hypot(e1, e2)
     zs = abs(m1 - m2) / comb if comb > 0 else (0.0 if m1 == m2 else np.inf)
-    return SteadyState(
+    return Stationarity(
         mean=m,
         error=e,
         first_quarter_mean=m1,

@@ -17,16 +17,8 @@ and by the fluctuation-dissipation relation its stationary measure is exactly ``
 For the paper's toy model ``s = 4 a J eps (1 - gamma)``, so **T = 2 J eps (1 - gamma)**, twice the
 paper's ``T_eff = eps J (1 - gamma)`` (Section 4).  The simulations settle this
 (``tests/test_analysis_equilibrium.py``): the simulated ``<m^2>`` and correlation length agree
-with the transfer integral at ``T = s / (2a)`` and disagree at the paper's value.  Measured
-(``gamma = 0.875``, ``dx = 0.25``, ``dt = 0.001``, 6 realisations of ``L = 1000``, ``t = 600``,
-second half averaged; errors from the realisations):
-
-====== ===================== ============ ============ ============== ========= =========
-eps    <m^2> simulated       2eps(1-g)    eps(1-g)     xi simulated   2eps(1-g) eps(1-g)
-====== ===================== ============ ============ ============== ========= =========
-0.2    0.2681 +- 0.0053      0.2716       0.2500       10.9 +- 0.9    11.30     22.52
-0.3    0.2881 +- 0.0032      0.2904       0.2485       7.5 +- 0.5     7.99      14.36
-====== ===================== ============ ============ ============== ========= =========
+with the transfer integral at ``T = s / (2a)`` and disagree at the paper's value (measured
+numbers: ``docs/physics.md``, *The effective temperature*).
 
 Consequently the Arrhenius constant of the wall density is
 ``c = E_DW sqrt(eps) / T = 0.49`` rather than the paper's 0.98 (``gamma = 0.875``,
@@ -52,7 +44,8 @@ from typing import Any
 import numpy as np
 from scipy.linalg import eigh
 
-from lindhydro.analysis.walls import _potential, force_polynomial
+from lindhydro.analysis.walls import force_polynomial, stable_magnetisation
+from lindhydro.field.model import polynomial_potential
 
 __all__ = ["TransferIntegral", "domain_wall_energy", "effective_temperature"]
 
@@ -116,15 +109,13 @@ def domain_wall_energy(model: Any, *, a: float = 1.0) -> float:
     float
         Energy in units of ``J``.
     """
-    from lindhydro.analysis.walls import stable_magnetisation
-
     c = force_polynomial(model)
     D = float(getattr(model, "D", 1.0))
     m0 = stable_magnetisation(c)
     # Gauss-Legendre on [-m0, m0]; the integrand sqrt(...) vanishes linearly at the ends
     x, w = np.polynomial.legendre.leggauss(200)
     m = m0 * x
-    dv = np.maximum(_potential(c, m) - _potential(c, m0), 0.0)
+    dv = np.maximum(polynomial_potential(c, m) - polynomial_potential(c, m0), 0.0)
     return float(m0 * np.sum(w * np.sqrt(2.0 * D * dv)) / a)
 
 
@@ -221,7 +212,7 @@ class TransferIntegral:
             # outermost minimum of v plus 10 local Gaussian widths (lattice Gaussian variance
             # a T / sqrt(dx k (4 D / dx + dx k)), k = v'' there), then grown if needed
             mm = np.linspace(0.0, 10.0, 4001)
-            vm = _potential(c, mm)
+            vm = polynomial_potential(c, mm)
             i_min = int(np.argmin(vm))
             curv = max(float(np.gradient(np.gradient(vm, mm), mm)[i_min]), 1e-12)
             var = self.a * T / np.sqrt(self.dx * curv * (4 * D / self.dx + self.dx * curv))
@@ -262,7 +253,7 @@ class TransferIntegral:
         m = np.linspace(-m_max, m_max, n)
         h = m[1] - m[0]
         mp = m[half:]  # 0, h, ..., m_max
-        w = self.dx * _potential(c, mp) / (self.a * T)
+        w = self.dx * polynomial_potential(c, mp) / (self.a * T)
         w -= w.min()
         g = D / (2.0 * self.dx * self.a * T)
         env = np.exp(-0.5 * (w[:, None] + w[None, :]))
