@@ -17,7 +17,9 @@ to ``DIR/paper_figures.json`` (with every parameter that produced them).
 Models: Fig. 3 and Fig. 6 use the toy model exactly as printed (without noise / without the
 conserved noise).  Figs. 4 and 5 use the Wick-renormalised toy model, because the model as printed
 has no ordered phase with the conserved noise (``--literal`` selects it anyway); see
-:func:`lindhydro.plotting.field.toy_model`.  The temperature of the equilibrium case is
+:func:`lindhydro.experiments.scans.toy_model`.  Each figure is computed by
+:mod:`lindhydro.experiments.figures` (``figureN``, a result object with ``to_dict()``) and drawn by
+:mod:`lindhydro.plotting.field` (``plot_figureN``).  The temperature of the equilibrium case is
 ``T = 2 J eps (1 - gamma)`` (verified against the exact transfer integral), so the Arrhenius
 constant is 0.49, not the paper's 0.98; Fig. 6 shows the paper's fixed-``c`` fit beside free fits.
 """
@@ -30,18 +32,8 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
-
 PAPER_EPS_5 = (0.08, 0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.3, 0.35, 0.4)
 PAPER_EPS_6 = (0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.35, 0.4)
-
-
-def _fit_dict(fit) -> dict | None:
-    return None if fit is None else fit.to_dict()
-
-
-def _scan_dict(scan: dict) -> dict:
-    return {str(eps): meas.to_dict() for eps, meas in sorted(scan.items())}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
+    from lindhydro.experiments import figures
     from lindhydro.plotting import field as pf
 
     p = argparse.ArgumentParser(description="Reproduce the paper's Figs. 3-6 (toy model)")
@@ -82,10 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.figures:
         t0 = time.perf_counter()
         if n == 3:
-            fig, data = pf.figure3()
-            summary["fig3"] = {
-                str(e): {"max_deviation": d["max_deviation"], "w": d["w"]} for e, d in data.items()
-            }
+            result = figures.figure3()
         elif n == 4:
             kw = (
                 dict(length=10000.0, t_wait=1000.0, t_show=2000.0, n_snapshots=400, fraction=0.25)
@@ -94,43 +84,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             if args.length is not None:
                 kw["length"] = args.length
-            fig, data = pf.figure4(literal=args.literal, seed=args.seed, **kw)
-            summary["fig4"] = {str(e): d for e, d in data.items()}
+            result = figures.figure4(literal=args.literal, seed=args.seed, **kw)
         elif n == 5:
             kw = scale(length=800.0, time=150.0, realisations=2)
             eps = PAPER_EPS_5 if args.paper else (0.15, 0.2, 0.25, 0.3, 0.4)
-            fig, data = pf.figure5(
-                eps,
-                literal=args.literal,
-                seed=args.seed,
-                threads=args.threads,
-                progress=args.progress,
-                **kw,
-            )
-            summary["fig5"] = {
-                "settings": kw,
-                "fits": {k: _fit_dict(v) for k, v in data["fits"].items()},
-                "alternative_fits": {
-                    pref: {k: _fit_dict(v) for k, v in fits.items()}
-                    for pref, fits in data["alternative_fits"].items()
-                },
-                "scan": _scan_dict(data["scan"]),
-            }
+            result = figures.figure5(eps, literal=args.literal, seed=args.seed, threads=args.threads,
+                                     progress=args.progress, **kw)
         else:
             kw = scale(length=500.0, time=150.0, realisations=2)
             eps = PAPER_EPS_6 if args.paper else (0.2, 0.25, 0.3, 0.4, 0.5, 0.6)
-            fig, data = pf.figure6(
-                eps, seed=args.seed, threads=args.threads, progress=args.progress, **kw
-            )
-            e_fine, n_exact = data["exact"]
-            summary["fig6"] = {
-                "settings": kw,
-                "fits": {k: _fit_dict(v) for k, v in data["fits"].items()},
-                "exact_fit": _fit_dict(data["exact_fit"]),
-                "exact": {"eps": np.asarray(e_fine).tolist(), "n": np.asarray(n_exact).tolist()},
-                "ell_fits": {str(k): _fit_dict(v) for k, v in data["ell_fits"].items()},
-                "scan": _scan_dict(data["scan"]),
-            }
+            result = figures.figure6(eps, seed=args.seed, threads=args.threads, progress=args.progress, **kw)
+        fig = getattr(pf, f"plot_figure{n}")(result)
+        summary[f"fig{n}"] = result.to_dict()
         fig.savefig(args.out / f"fig{n}.png", dpi=120)
         summary.setdefault("seconds", {})[f"fig{n}"] = time.perf_counter() - t0
         print(f"fig{n}: {summary['seconds'][f'fig{n}']:.1f} s -> {args.out / f'fig{n}.png'}")

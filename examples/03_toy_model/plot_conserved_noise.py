@@ -31,7 +31,7 @@ import argparse
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lindhydro.field import paper_toy_model, simulate, simulate_ensemble
+from lindhydro.field import paper_toy_model, simulate
 from lindhydro.plotting.field import plot_kymograph
 
 parser = argparse.ArgumentParser()
@@ -102,8 +102,8 @@ for ren in ("wick", "none"):
     for dx in dxs:
         dt = float(f"{min(0.016 * (dx / 0.5) ** 2, 0.25 * dx * dx):.3g}")
         model = paper_toy_model(eps, renormalisation=ren)
-        res = simulate_ensemble(model, realisations=R, length=L, time=T, dx=dx, dt=dt, seed=11,
-                                record_every=int(round(2.0 / dt)), snapshot_every=int(round(10.0 / dt)), ell=5.0)
+        res = simulate(model, realisations=R, length=L, time=T, dx=dx, dt=dt, seed=11,
+                       record_every=int(round(2.0 / dt)), snapshot_every=int(round(10.0 / dt)), ell=5.0)
         nb = int(round(2.0 / dx))
         cg = []
         for r in res:

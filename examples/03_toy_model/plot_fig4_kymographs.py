@@ -24,7 +24,8 @@ import argparse
 
 import matplotlib.pyplot as plt
 
-from lindhydro.plotting.field import figure4
+from lindhydro.experiments.figures import figure4
+from lindhydro.plotting.field import plot_figure4
 
 parser = argparse.ArgumentParser(description="Fig. 4: kymographs")
 parser.add_argument(
@@ -42,11 +43,10 @@ if args.paper:
     kw = dict(length=10000.0, t_wait=1000.0, t_show=2000.0, n_snapshots=400, fraction=0.25)
 else:
     kw = dict(length=500.0, t_wait=50.0, t_show=200.0, n_snapshots=150)
-fig, data = figure4(thermal=not args.no_thermal_noise, literal=args.literal, **kw)
-for eps, d in data.items():
-    print(
-        f"eps = {eps:g}: wall density (hysteresis, l = w/2) {d['wall_density']:.4f}, xi = {d['correlation_length']:.1f}"
-    )
+result = figure4(thermal=not args.no_thermal_noise, literal=args.literal, **kw)
+fig = plot_figure4(result)
+for k in result.panels:
+    print(f"eps = {k.eps:g}: wall density (hysteresis, l = w/2) {k.wall_density:.4f}, xi = {k.correlation_length:.1f}")
 plt.show()
 
 # %%

@@ -32,7 +32,8 @@ import argparse
 
 import matplotlib.pyplot as plt
 
-from lindhydro.plotting.field import figure5
+from lindhydro.experiments.figures import figure5
+from lindhydro.plotting.field import plot_figure5
 
 parser = argparse.ArgumentParser(description="Fig. 5: wall density with both noises")
 parser.add_argument(
@@ -50,16 +51,14 @@ if args.paper:
     )
 else:
     kw = dict(length=800.0, time=150.0, realisations=2)
-fig, data = figure5(literal=args.literal, **kw)
-for name, fit in data["fits"].items():
+result = figure5(literal=args.literal, **kw)
+fig = plot_figure5(result)
+for name, fit in (("hysteresis", result.fits.hysteresis), ("correlation", result.fits.correlation)):
     if fit is not None:
-        print(
-            f"{name:12s}: A = {fit.A:.3e} +- {fit.A_error:.1e}, c = {fit.c:.3f} +- {fit.c_error:.3f}"
-        )
-for pref, fits in data["alternative_fits"].items():
-    f = fits["hysteresis"]
-    if f is not None:
-        print(f"hysteresis, prefactor {pref:16s}: c = {f.c:.3f}")
+        print(f"{name:12s}: A = {fit.A:.3e} +- {fit.A_error:.1e}, c = {fit.c:.3f} +- {fit.c_error:.3f}")
+for pref, fits in result.alternative_fits.items():
+    if fits.hysteresis is not None:
+        print(f"hysteresis, prefactor {pref:16s}: c = {fits.hysteresis.c:.3f}")
 plt.show()
 
 # %%

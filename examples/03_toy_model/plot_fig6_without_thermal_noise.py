@@ -27,7 +27,8 @@ import argparse
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lindhydro.plotting.field import figure6
+from lindhydro.experiments.figures import figure6
+from lindhydro.plotting.field import plot_figure6
 
 parser = argparse.ArgumentParser(description="Fig. 6: wall density without thermal noise")
 parser.add_argument("--paper", action="store_true", help="L = 10000, ten realisations")
@@ -42,21 +43,20 @@ if args.paper:
     )
 else:
     kw = dict(length=500.0, time=150.0, realisations=2)
-fig, data = figure6(**kw)
-for name, fit in data["fits"].items():
+result = figure6(**kw)
+fig = plot_figure6(result)
+fits = {"hysteresis": result.fits.hysteresis, "hysteresis_fixed_c": result.fixed_c_fits.hysteresis,
+        "correlation": result.fits.correlation}
+for name, fit in fits.items():
     if fit is not None:
-        print(
-            f"{name:20s}: A = {fit.A:.3e} +- {fit.A_error:.1e}, c = {fit.c:.3f} +- {fit.c_error:.3f}"
-        )
-ex = data["exact_fit"]
+        print(f"{name:20s}: A = {fit.A:.3e} +- {fit.A_error:.1e}, c = {fit.c:.3f} +- {fit.c_error:.3f}")
+ex = result.exact_fit
 print(f"exact 1/(2 xi) (transfer integral): A = {ex.A:.3e}, c = {ex.c:.3f}")
-for ell, fit in data["ell_fits"].items():
+for ell, fit in result.ell_fits.items():
     if fit is not None:
-        print(
-            f"hysteresis at l = {ell:5.1f}: A = {fit.A:.3e}, c = {fit.c:.3f} +- {fit.c_error:.3f}"
-        )
-eps0 = min(data["scan"])
-print(f"eps = {eps0}: n(l) =", np.round(data["scan"][eps0].density.mean(axis=1), 4))
+        print(f"hysteresis at l = {ell:5.1f}: A = {fit.A:.3e}, c = {fit.c:.3f} +- {fit.c_error:.3f}")
+eps0 = result.scan.eps[0]
+print(f"eps = {eps0}: n(l) =", np.round(result.scan.measurements[0].density.mean(axis=1), 4))
 plt.show()
 
 # %%

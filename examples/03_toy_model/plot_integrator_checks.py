@@ -33,7 +33,6 @@ from lindhydro.field import (
     conserved_noise_variance,
     paper_toy_model,
     simulate,
-    simulate_ensemble,
 )
 from lindhydro.field.reference import linear_lattice_spectrum
 
@@ -183,7 +182,7 @@ ratio_exact = conserved_noise_variance(1.0, 1.0, 0.25, 0.01, 4000) / conserved_n
 )
 m2 = {}
 for dt5 in (0.001, 0.01):
-    res = simulate_ensemble(
+    res = simulate(
         model,
         realisations=2,
         length=500,
