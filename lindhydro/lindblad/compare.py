@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.quantum.fixed_points import as_ensemble, find_fixed_points
 from lindhydro.quantum.model import ChainParameters
 
 from .secular import MAX_SECULAR_SITES, secular_steady_state
@@ -87,8 +88,6 @@ def fixed_point_reference(params: ChainParameters) -> FixedPointReference:
     ValueError
         If no stable fixed point is found.
     """
-    from lindhydro.quantum.fixed_points import as_ensemble, find_fixed_points
-
     t0 = time.perf_counter()
     ens = as_ensemble(params)
     res = find_fixed_points(ens, paths=False)

@@ -18,7 +18,10 @@ import numpy as np
 import qutip
 import scipy.integrate
 
-from lindhydro.quantum.model import ChainParameters, model_from_parameters
+from lindhydro.quantum.gibbs import GibbsEnsemble
+from lindhydro.quantum.hydro import force_jacobian, forces, noise_matrix
+from lindhydro.quantum.model import ChainParameters, model_from_parameters, validate_eps
+from lindhydro.quantum.spectrum import diagonalize
 
 __all__ = ["TrajectoryComparison", "gibbs_density_matrix", "hydro_trajectory", "compare_dynamics", "MAX_DYNAMICS_SITES"]
 
@@ -89,8 +92,6 @@ def hydro_trajectory(
     numpy.ndarray, shape (len(tau), 5)
         Columns m, e, C11, C12, C22 (C zero when ``noise=False``).
     """
-    from lindhydro.quantum.hydro import force_jacobian, forces, noise_matrix
-
     n = ensemble.n_sites
 
     def rhs(_t, y):
@@ -206,15 +207,11 @@ def compare_dynamics(
             f"mesolve on the full space uses 4^N = {4 ** params.n_sites} entries per state; "
             f"allowed up to N={MAX_DYNAMICS_SITES}, got N={params.n_sites}"
         )
-    if not (math.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps must be finite and > 0, got {eps!r}")
+    eps = validate_eps(eps, allow_zero=False)
     if not (math.isfinite(tau_max) and tau_max > 0) or n_times < 2:
         raise ValueError("tau_max must be positive and n_times >= 2")
     timings = {}
     if ensemble is None:
-        from lindhydro.quantum.gibbs import GibbsEnsemble
-        from lindhydro.quantum.spectrum import diagonalize
-
         t0 = time.perf_counter()
         ensemble = GibbsEnsemble(diagonalize(params))
         timings["spectrum"] = time.perf_counter() - t0

@@ -22,7 +22,7 @@ import qutip
 import scipy.sparse as sp
 
 from lindhydro.quantum.basis import ChainBasis, locate
-from lindhydro.quantum.model import ChainParameters, OpenSystem
+from lindhydro.quantum.model import ChainParameters, OpenSystem, model_from_parameters
 
 __all__ = [
     "Spectrum",
@@ -527,8 +527,6 @@ def diagonalize(
                 f"the dense route is limited to 2^N <= {MAX_DENSE_DIMENSION} (N <= "
                 f"{int(math.log2(MAX_DENSE_DIMENSION))}); got N={n}"
             )
-        from lindhydro.quantum.model import model_from_parameters
-
         return _diagonalize_dense(model_from_parameters(params))
     _check_memory(n, sectors, memory_budget)
     return _diagonalize_sectors(params, sectors, progress=progress)
