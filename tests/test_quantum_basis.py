@@ -126,6 +126,8 @@ def test_bad_input_is_refused():
         ChainBasis(3, local_dim=1)
     with pytest.raises(ValueError, match="n_sites"):
         ChainBasis(0)
+    with pytest.raises(ValueError, match="int64"):
+        ChainBasis(40, local_dim=3)
     with pytest.raises(ValueError, match="boundary"):
         ChainBasis(3, boundary="twisted")
     with pytest.raises(ValueError, match="spins 1/2"):

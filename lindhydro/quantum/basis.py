@@ -115,6 +115,8 @@ class ChainBasis:
             raise ValueError(f"local_dim must be an integer >= 2, got {self.local_dim!r}")
         if self.boundary not in ("periodic", "open"):
             raise ValueError(f"boundary must be 'periodic' or 'open', got {self.boundary!r}")
+        if self.dim >= 2**62:
+            raise ValueError(f"{self.local_dim}^{self.n_sites} product states do not fit in int64 labels")
 
     @property
     def dim(self) -> int:
