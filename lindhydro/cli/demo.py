@@ -11,6 +11,8 @@ import json
 import sys
 import time
 
+from lindhydro.cli.options import add_output_arguments
+
 
 def register(subparsers) -> None:
     """Add the ``demo`` subcommand."""
@@ -33,7 +35,7 @@ def register(subparsers) -> None:
     p.add_argument("--length", type=float, default=400.0, help="system length L in lattice constants (default 400)")
     p.add_argument("--time", type=float, default=200.0, help="simulated time in 1/J (default 200)")
     p.add_argument("--seed", type=int, default=2022, help="root random seed (default 2022)")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_output_arguments(p)
     p.set_defaults(func=run)
 
 

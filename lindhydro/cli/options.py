@@ -1,6 +1,7 @@
-"""Command-line options shared by several subcommands: the chain of the quantum side.
+"""Command-line options shared by several subcommands: output conventions and the chain of the quantum side.
 
-:func:`add_chain_arguments` adds the options of the paper's chain (``--sites``, ``--gamma``,
+:func:`add_output_arguments` adds ``--json`` (exactly one JSON object on stdout, everything else on
+stderr) and, for long runs, ``--no-progress``.  :func:`add_chain_arguments` adds the options of the paper's chain (``--sites``, ``--gamma``,
 ``--delta``, ``--jprime``, ``--J``, ``--hopping`` and, for the diagonalising commands,
 ``--boundary`` and ``--sectors``); :func:`chain_parameters` turns them into the one validated
 :class:`lindhydro.quantum.model.ChainParameters`.  Energies in units of J.
@@ -10,7 +11,22 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["add_chain_arguments", "chain_parameters"]
+__all__ = ["add_chain_arguments", "add_output_arguments", "chain_parameters"]
+
+
+def add_output_arguments(parser: argparse.ArgumentParser, *, progress: bool = False) -> None:
+    """Add ``--json`` (and, with ``progress``, ``--no-progress``) to ``parser``.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The subcommand's parser.
+    progress : bool
+        Also add ``--no-progress`` (the subcommand draws a progress bar on stderr).
+    """
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    if progress:
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def add_chain_arguments(

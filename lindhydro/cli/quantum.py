@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from lindhydro.cli.options import add_chain_arguments, chain_parameters
+from lindhydro.cli.options import add_chain_arguments, add_output_arguments, chain_parameters
 
 __all__ = ["register"]
 
@@ -146,7 +146,7 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_chain_arguments(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_output_arguments(p)
     p.set_defaults(func=_run_fixed_points)
 
     q = subparsers.add_parser(

@@ -16,6 +16,7 @@ import sys
 import warnings
 from typing import Any
 
+from lindhydro.cli.options import add_output_arguments
 from lindhydro.experiments import presets
 from lindhydro.experiments.presets import PRESETS, preset
 
@@ -73,8 +74,7 @@ def register(subparsers) -> None:
     p.add_argument("--ell", type=float, default=None, help="coarse-graining length of the wall count (default: half the wall width)")
     p.add_argument("--record-every", type=int, default=None, help="steps between records (default: one time unit)")
     p.add_argument("--out", default=None, help="save the full result (.npz, self-describing)")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_output_arguments(p, progress=True)
     p.set_defaults(func=run)
 
 
@@ -106,18 +106,7 @@ def model_parameters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def build_model(args):
-    """Deprecated since 0.2: ``presets.build_model(args.model, args.eps, **model_parameters(args))``.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed ``lindhydro simulate`` arguments.
-
-    Returns
-    -------
-    lindhydro.field.FieldModel
-        The model of the preset registry.
-    """
+    """Deprecated since 0.2: use ``presets.build_model(args.model, args.eps, **model_parameters(args))``."""
     warnings.warn("lindhydro.cli.simulate.build_model is deprecated since 0.2 and will be removed in 0.3; use "
                   "lindhydro.experiments.presets.build_model", DeprecationWarning, stacklevel=2)
     return presets.build_model(args.model, args.eps, **model_parameters(args))

@@ -17,6 +17,8 @@ import json
 import sys
 from pathlib import Path
 
+from lindhydro.cli.options import add_output_arguments
+
 __all__ = ["register"]
 
 
@@ -108,8 +110,7 @@ def register(subparsers) -> None:
                    help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes of the local cluster (default: number of cores)")
-    p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_output_arguments(p, progress=True)
     p.add_argument("--dry-run", action="store_true",
                    help="validate the configuration and report the state of the store; run nothing")
     p.set_defaults(func=_sweep)
@@ -129,5 +130,5 @@ def register(subparsers) -> None:
     a.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples of the fit")
     a.add_argument("--no-exact", action="store_true",
                    help="skip the exact transfer-integral curve (equilibrium toy model only)")
-    a.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_output_arguments(a)
     a.set_defaults(func=_analyze)

@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-from lindhydro.cli.options import add_chain_arguments, chain_parameters
+from lindhydro.cli.options import add_chain_arguments, add_output_arguments, chain_parameters
 
 __all__ = ["register", "run"]
 
@@ -51,7 +51,7 @@ def register(subparsers) -> None:
                         solver=False)
     p.add_argument("--eps", type=float, default=0.01, help="bath coupling eps > 0 (default 0.01)")
     p.add_argument("--no-secular", action="store_true", help="skip the eps -> 0 (secular) steady state")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_output_arguments(p)
     p.set_defaults(func=run)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from lindhydro.analysis.fits import wall_density_law
 from lindhydro.sweep.analyze import DensityCurve, StoreAnalysis
 
-__all__ = ["figure_arrhenius", "figure_density_vs_eps", "figure_relaxation", "plot_analysis"]
+__all__ = ["plot_analysis"]
 
 
 def _fitted(cur: DensityCurve) -> bool:
@@ -27,22 +27,8 @@ def _label(cur: DensityCurve) -> str:
     return ", ".join(f"{k}={v}" for k, v in cur.axes.items()) or "simulation"
 
 
-def figure_density_vs_eps(analysis: StoreAnalysis):
-    """Steady-state wall density vs ε with error bars, the fitted law, ``1/(2ξ)`` and the exact curve.
-
-    Parameters
-    ----------
-    analysis : StoreAnalysis
-        From :func:`lindhydro.sweep.analyze.analyze_store`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The paper's Fig. 5 (Fig. 6 for an equilibrium store, with the transfer-integral curve).
-    """
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.6))
+def _density_vs_eps(ax, analysis: StoreAnalysis) -> None:
+    """Fig. 5 (Fig. 6 with the transfer-integral curve): density vs ε, error bars, law, ``1/(2ξ)``."""
     for cur in analysis.curves:
         h = ax.errorbar(cur.eps, cur.density, yerr=np.nan_to_num(cur.density_err), fmt="o", capsize=3,
                         label=_label(cur))
@@ -58,29 +44,12 @@ def figure_density_vs_eps(analysis: StoreAnalysis):
     ax.set_xlabel("ε̃")
     ax.set_ylabel("domain-wall density n (1/a)")
     ax.set_yscale("log")
-    ax.legend(fontsize=7)
     equilibrium = any(c.exact_density_xi is not None for c in analysis.curves)
     ax.set_title(f"wall density vs coupling (cf. paper Fig. {6 if equilibrium else 5})", fontsize=9)
-    fig.tight_layout()
-    return fig
 
 
-def figure_arrhenius(analysis: StoreAnalysis):
-    """``ln(n/ε^{1/4})`` vs ``1/√ε``, where the fitted law is a straight line of slope ``-c``.
-
-    Parameters
-    ----------
-    analysis : StoreAnalysis
-        From :func:`lindhydro.sweep.analyze.analyze_store`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The Arrhenius form of the paper's Fig. 6.
-    """
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.6))
+def _arrhenius(ax, analysis: StoreAnalysis) -> None:
+    """``ln(n/ε^{1/4})`` vs ``1/√ε``: the fitted law is a straight line of slope ``-c``."""
     for cur in analysis.curves:
         ok = cur.density > 0
         x = 1 / np.sqrt(cur.eps[ok])
@@ -92,29 +61,11 @@ def figure_arrhenius(analysis: StoreAnalysis):
                     label=f"slope −c = {-cur.fit['c']:.3g}")
     ax.set_xlabel(r"$1/\sqrt{\tilde\varepsilon}$")
     ax.set_ylabel(r"$\ln(n\,/\,\tilde\varepsilon^{1/4})$")
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7)
     ax.set_title("Arrhenius form (cf. paper Fig. 6)", fontsize=9)
-    fig.tight_layout()
-    return fig
 
 
-def figure_relaxation(analysis: StoreAnalysis):
-    """Realisation-averaged wall density vs time per ε (first curve), with the averaging window.
-
-    Parameters
-    ----------
-    analysis : StoreAnalysis
-        From :func:`lindhydro.sweep.analyze.analyze_store` (with its record series).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        A stationarity check by eye: the density should be flat after ``t_steady`` (dotted line).
-    """
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.6))
+def _relaxation(ax, analysis: StoreAnalysis) -> None:
+    """Realisation-averaged density vs time per ε (first curve) and the start of the averaging window."""
     cur = analysis.curves[0]
     if cur.mean_series is not None and analysis.times is not None:
         for e, series in zip(cur.eps, cur.mean_series, strict=True):
@@ -123,17 +74,21 @@ def figure_relaxation(analysis: StoreAnalysis):
     ax.set_xlabel("t (a²/D)")
     ax.set_ylabel("wall density (1/a)")
     ax.set_yscale("log")
-    ax.legend(fontsize=7, ncol=2)
     ax.set_title("relaxation to the steady state (average over realisations)", fontsize=9)
-    fig.tight_layout()
-    return fig
+
+
+#: File name -> what it shows.
+_FIGURES = {"density_vs_eps.png": _density_vs_eps, "arrhenius.png": _arrhenius, "density_vs_time.png": _relaxation}
 
 
 def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, dpi: int = 120) -> list[Path]:
-    """Write the three figures of an analysis to directory ``out`` (PNG) and close them.
+    """Write the figures of a sweep analysis to directory ``out`` (PNG).
 
-    Files: ``density_vs_eps.png`` (:func:`figure_density_vs_eps`), ``arrhenius.png``
-    (:func:`figure_arrhenius`) and ``density_vs_time.png`` (:func:`figure_relaxation`).
+    ``density_vs_eps.png``: the steady-state density vs ε with error bars, the fitted law, the
+    ℓ-free ``1/(2ξ)`` and, for an equilibrium store, the exact transfer-integral curve (paper Figs. 5
+    and 6); ``arrhenius.png``: ``ln(n/ε^{1/4})`` vs ``1/√ε``, where the law is a straight line of
+    slope ``-c``; ``density_vs_time.png``: the realisation-averaged density vs time per ε with the
+    start of the averaging window (a stationarity check by eye).
 
     Parameters
     ----------
@@ -154,9 +109,12 @@ def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, dpi: int = 120) -
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = []
-    for name, draw in (("density_vs_eps.png", figure_density_vs_eps), ("arrhenius.png", figure_arrhenius),
-                       ("density_vs_time.png", figure_relaxation)):
-        fig = draw(analysis)
+    for name, draw in _FIGURES.items():
+        fig, ax = plt.subplots(figsize=(5, 3.6))
+        draw(ax, analysis)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, ncol=2 if draw is _relaxation else 1)
+        fig.tight_layout()
         files.append(out / name)
         fig.savefig(files[-1], dpi=dpi)
         plt.close(fig)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib
 import json
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,7 @@ class StoreAnalysis:
     Attributes
     ----------
     store : str
-        The store directory.
+        Path of the analysed store.
     t_steady : float
         Start of the averaging window (time units a²/D).
     t_end : float
@@ -173,16 +173,9 @@ class StoreAnalysis:
     times: np.ndarray | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return {
-            "store": self.store,
-            "t_steady": self.t_steady,
-            "t_end": self.t_end,
-            "n_finished": self.n_finished,
-            "n_expected": self.n_expected,
-            "parameters_example": self.parameters_example,
-            "curves": [c.to_dict() for c in self.curves],
-        }
+        """JSON-ready dict (the record times are left out, they are in the store)."""
+        plain = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("curves", "times")}
+        return plain | {"curves": [c.to_dict() for c in self.curves]}
 
 
 def _nanmean(a: np.ndarray, axis: int = 1) -> np.ndarray:

@@ -411,12 +411,12 @@ def load_config(path: str | Path) -> SweepConfig:
     Returns
     -------
     SweepConfig
-        The validated configuration.
+        As :func:`parse_config` returns it.
 
     Raises
     ------
     ValueError
-        File missing, not valid TOML, or any validation error (the message names the key).
+        File missing or not valid TOML, or what :func:`parse_config` refuses.
     """
     path = Path(path)
     if not path.is_file():

@@ -29,7 +29,7 @@ import time as _time
 import traceback
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +51,10 @@ class SweepReport:
     ----------
     store : str
         The store directory.
-    n_tasks : int
-        Tasks in the configuration.
-    n_already_done : int
-        Tasks whose verified entry was already in the store (not recomputed).
-    n_computed : int
-        Tasks finished by this call.
-    n_failed : int
-        Tasks that failed in this call.
-    n_corrupt : int
-        Damaged entries detected (moved to ``corrupt/``, recomputed).
-    n_resumed : int
-        Tasks resumed from a checkpoint.
+    n_tasks, n_already_done, n_computed, n_failed, n_corrupt, n_resumed : int
+        Tasks in the configuration; of those: with a verified entry already in the store (not
+        recomputed), finished by this call, failed in this call, with a damaged entry (moved to
+        ``corrupt/`` and recomputed), resumed from a checkpoint.
     failures : tuple of dict
         ``{"task_id", "label", "parameters", "error"}`` per failed task.
     n_workers : int
@@ -97,25 +89,10 @@ class SweepReport:
         return self.n_failed == 0 and self.n_already_done + self.n_computed == self.n_tasks
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary."""
-        return {
-            "store": self.store,
-            "ok": self.ok,
-            "n_tasks": self.n_tasks,
-            "n_already_done": self.n_already_done,
-            "n_computed": self.n_computed,
-            "n_failed": self.n_failed,
-            "n_corrupt": self.n_corrupt,
-            "n_resumed": self.n_resumed,
-            "failures": list(self.failures),
-            "n_workers": self.n_workers,
-            "wall_seconds": self.wall_seconds,
-            "compute_seconds": self.compute_seconds,
-            "site_updates": self.site_updates,
-            "site_updates_per_second_per_worker": (
-                self.site_updates / self.compute_seconds if self.compute_seconds > 0 else None
-            ),
-        }
+        """JSON-ready summary (``ok`` and the speed per worker added, worker addresses left out)."""
+        plain = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("failures", "workers")}
+        speed = self.site_updates / self.compute_seconds if self.compute_seconds > 0 else None
+        return plain | {"ok": self.ok, "failures": list(self.failures), "site_updates_per_second_per_worker": speed}
 
     def summary(self) -> str:
         """One-paragraph human summary."""

@@ -147,6 +147,7 @@ class TaskRecord:
     Attributes
     ----------
     task_id : str
+        :attr:`TaskSpec.task_id` (the entry's file name without ``.nc``).
     parameters : dict
         :meth:`TaskSpec.parameters` of the task.
     seed : int
