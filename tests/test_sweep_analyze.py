@@ -67,12 +67,9 @@ def test_transient_in_window_is_flagged_as_drift(tmp_path):
 
 def test_stationarity_is_the_analysis_judge_on_the_averaging_window(tmp_path):
     """With the default window (the second half) the verdict is the judge's on the whole record."""
+    from lindhydro.analysis.fits import stationarity
     from lindhydro.sweep.store import open_store
 
-    try:
-        from lindhydro.analysis.fits import stationarity
-    except ImportError:  # the name before 0.2
-        from lindhydro.analysis.fits import steady_state as stationarity
     cfg = write_synthetic_store(tmp_path)
     cur = analyze_store(cfg.store, fit=False).curves[0]
     wd = open_store(cfg.store)["wall_density"]

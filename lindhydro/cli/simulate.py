@@ -130,9 +130,8 @@ def run(args) -> int:
     numerics = Numerics(length=args.length, time=args.time, dx=args.dx, dt=args.dt, record_every=args.record_every)
     model = presets.build_model(args.model, args.eps, **model_parameters(args))
     try:
-        res = simulate(model, length=numerics.length, time=numerics.time, dx=numerics.dx, dt=numerics.dt,
-                       seed=args.seed, initial=args.initial, record_every=numerics.record_every, snapshot_every=0,
-                       ell=args.ell, progress=not args.no_progress)
+        res = simulate(model, numerics, seed=args.seed, initial=args.initial, snapshot_every=0, ell=args.ell,
+                       progress=not args.no_progress)
         failed = None
     except SimulationBlowUp as exc:
         res, failed = exc.result, str(exc)

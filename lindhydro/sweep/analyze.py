@@ -33,17 +33,11 @@ from typing import Any
 import numpy as np
 
 from lindhydro.analysis.correlations import correlation_length_from_function
-from lindhydro.analysis.fits import fit_wall_density
+from lindhydro.analysis.fits import Stationarity, fit_wall_density, stationarity
 from lindhydro.analysis.transfer import TransferIntegral
 from lindhydro.experiments.presets import build_model
 from lindhydro.sweep.config import to_jsonable
 from lindhydro.sweep.store import ResultStore, open_store
-
-try:  # the stationarity judge, renamed in 0.2 (analysis.fits.steady_state before)
-    from lindhydro.analysis.fits import Stationarity, stationarity
-except ImportError:  # pragma: no cover - an analysis layer that still has the old name
-    from lindhydro.analysis.fits import SteadyState as Stationarity
-    from lindhydro.analysis.fits import steady_state as stationarity
 
 __all__ = ["DRIFT_Z", "DensityCurve", "StoreAnalysis", "analyze_store"]
 
