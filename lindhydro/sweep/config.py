@@ -88,7 +88,8 @@ SIMULATION_KEYS: dict[str, tuple[type, bool]] = {
     "record_every": (int, False),
     "ell": (float, False),
 }
-SIMULATION_DEFAULTS: dict[str, Any] = {"dx": 0.25, "dt": 0.001, "initial": "random"}
+#: Defaults of the optional simulation keys (dx and dt: those of :class:`lindhydro.field.Numerics`).
+SIMULATION_DEFAULTS: dict[str, Any] = {"dx": Numerics.dx, "dt": Numerics.dt, "initial": "random"}
 #: Simulation keys that may be grid axes (they do not change the time grid of the records).
 GRID_SIMULATION_KEYS = ("length", "dx", "ell")
 #: Parameters that do not enter the seed (they do not change the noise stream).

@@ -45,7 +45,10 @@ __all__ = ["SweepReport", "run_sweep", "start_local_cluster", "sweep_status"]
 
 @dataclass(frozen=True)
 class SweepReport:
-    """Summary of one :func:`run_sweep` call.
+    """Summary of one :func:`run_sweep` call: what the store held, what ran and what failed.
+
+    ``report.ok`` is true when every task of the sweep is finished; :meth:`summary` says it in words
+    and :meth:`to_dict` is what ``lindhydro sweep --json`` prints.
 
     Attributes
     ----------
