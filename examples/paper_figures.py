@@ -19,7 +19,7 @@ conserved noise).  Figs. 4 and 5 use the Wick-renormalised toy model, because th
 has no ordered phase with the conserved noise (``--literal`` selects it anyway); see
 :func:`lindhydro.experiments.scans.toy_model`.  Each figure is computed by
 :mod:`lindhydro.experiments.figures` (``figureN``, a result object with ``to_dict()``) and drawn by
-:mod:`lindhydro.plotting.field` (``plot_figureN``).  The temperature of the equilibrium case is
+:func:`lindhydro.plotting.field.plot_figure`.  The temperature of the equilibrium case is
 ``T = 2 J eps (1 - gamma)`` (verified against the exact transfer integral), so the Arrhenius
 constant is 0.49, not the paper's 0.98; Fig. 6 shows the paper's fixed-``c`` fit beside free fits.
 """
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             kw = scale(length=500.0, time=150.0, realisations=2)
             eps = PAPER_EPS_6 if args.paper else (0.2, 0.25, 0.3, 0.4, 0.5, 0.6)
             result = figures.figure6(eps, seed=args.seed, threads=args.threads, progress=args.progress, **kw)
-        fig = getattr(pf, f"plot_figure{n}")(result)
+        fig = pf.plot_figure(result)
         summary[f"fig{n}"] = result.to_dict()
         fig.savefig(args.out / f"fig{n}.png", dpi=120)
         summary.setdefault("seconds", {})[f"fig{n}"] = time.perf_counter() - t0

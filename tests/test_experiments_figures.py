@@ -24,7 +24,7 @@ def test_figure3_noiseless_wall_is_the_tanh_solution():
         assert p.w == pytest.approx(np.sqrt(8 / (5 * 0.875 - 4)) / np.sqrt(p.eps))
         assert p.m0 == pytest.approx(np.sqrt(5 - 4 / 0.875))
     json.dumps(res.to_dict())
-    plt.close(pf.plot_figure3(res))
+    plt.close(pf.plot_figure(res))
 
 
 def test_figure6_pipeline_small():
@@ -38,7 +38,7 @@ def test_figure6_pipeline_small():
     np.testing.assert_allclose(res.exact_at_scan, figures.exact_correlation_density(res.scan.eps))
     assert set(res.ell_fits) == {1.0, 4.0}
     json.dumps(res.to_dict())
-    plt.close(pf.plot_figure6(res))
+    plt.close(pf.plot_figure(res))
 
 
 def test_figures_4_and_5_small():
@@ -46,8 +46,8 @@ def test_figures_4_and_5_small():
     assert [k.fields.shape for k in r4.panels] == [(8, 200), (8, 200)]
     # the images are box averages over half a wall width
     assert r4.panels[0].smoothing_length == pytest.approx(0.5 * figures.toy_model(0.2).wall_width)
-    plt.close(pf.plot_figure4(r4))
+    plt.close(pf.plot_figure(r4))
     r5 = figures.figure5((0.3, 0.4, 0.5), length=60.0, time=8.0, realisations=2, n_boot=10)
     assert set(r5.alternative_fits) == {"1", "eps^1/4", "eps^1/4+eps^3/4"}
     json.dumps(r5.to_dict())
-    plt.close(pf.plot_figure5(r5))
+    plt.close(pf.plot_figure(r5))

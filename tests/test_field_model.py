@@ -115,8 +115,7 @@ def test_stability_limit():
 
 def test_the_force_its_potential_and_its_wall_have_one_home():
     from lindhydro.field.model import (
-        polynomial_force,
-        polynomial_force_derivative,
+        odd_polynomial,
         polynomial_potential,
         positive_zeros,
         stable_zero,
@@ -127,13 +126,13 @@ def test_the_force_its_potential_and_its_wall_have_one_home():
     m = np.linspace(-2, 2, 4001)
     h = m[1] - m[0]
     # v' = -f and f' by finite differences; v(0) = 0
-    np.testing.assert_allclose(np.gradient(polynomial_potential(c, m), h)[1:-1], -polynomial_force(c, m)[1:-1],
+    np.testing.assert_allclose(np.gradient(polynomial_potential(c, m), h)[1:-1], -odd_polynomial(c, m)[1:-1],
                                atol=1e-5)
-    np.testing.assert_allclose(np.gradient(polynomial_force(c, m), h)[1:-1],
-                               polynomial_force_derivative(c, m)[1:-1], atol=1e-5)
+    np.testing.assert_allclose(np.gradient(odd_polynomial(c, m), h)[1:-1],
+                               odd_polynomial(c, m, derivative=1)[1:-1], atol=1e-5)
     assert polynomial_potential(c, 0.0) == 0.0
     (m0,) = positive_zeros(c)
-    assert polynomial_force(c, m0) == pytest.approx(0.0, abs=1e-12) and stable_zero(c) == m0
+    assert odd_polynomial(c, m0) == pytest.approx(0.0, abs=1e-12) and stable_zero(c) == m0
     assert stable_zero((-0.1, -1.0)) is None and stable_zero((0.1,)) is None
     # cubic force: w = sqrt(2 D / c1) exactly; the toy model: w = x0 / sqrt(eps)
     assert tanh_wall_width((0.3, -0.5), 2.0) == pytest.approx(np.sqrt(2 * 2.0 / 0.3))

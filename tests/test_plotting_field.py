@@ -32,7 +32,7 @@ def test_figures_are_drawn_from_result_objects():
     x = np.linspace(-20, 20, 161)
     m = pf.tanh_wall(x, model)
     prof = WallProfile(0.4, model, x, m, model.m0, model.wall_width, 0.0)
-    fig = pf.plot_figure3(Figure3Result({}, (prof,)))
+    fig = pf.plot_figure(Figure3Result({}, (prof,)))
     ax = fig.axes[0]
     # markers (every 2nd cell) and the exact line, in the main axes and the rescaled inset
     np.testing.assert_allclose(ax.lines[0].get_ydata(), m[::2])
@@ -40,7 +40,7 @@ def test_figures_are_drawn_from_result_objects():
     np.testing.assert_allclose(inset.lines[0].get_xdata(), x[::2] / model.wall_width)
     plt.close(fig)
     panels = tuple(Kymograph(e, np.arange(5.0), np.zeros((5, 40)), 0.25, 0.6, None, 0.0, 1.0) for e in (0.1, 0.2))
-    fig = pf.plot_figure4(Figure4Result({}, panels, fraction=0.5))
+    fig = pf.plot_figure(Figure4Result({}, panels, fraction=0.5))
     assert sum(a.get_visible() for a in fig.axes) == 3  # two panels and the colour bar
     plt.close(fig)
 

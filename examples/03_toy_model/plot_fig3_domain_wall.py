@@ -17,14 +17,14 @@ all walls collapse onto :math:`\\tanh` when lengths are measured in units of the
 # :func:`lindhydro.experiments.figures.figure3` builds the model with
 # :func:`lindhydro.field.paper_toy_model` (noises switched off), integrates it with
 # :func:`lindhydro.field.simulate` and locates the wall by its zero crossing;
-# :func:`lindhydro.plotting.field.plot_figure3` draws simulation (markers) and Eq. (16) (lines).
+# :func:`lindhydro.plotting.field.plot_figure` draws simulation (markers) and Eq. (16) (lines).
 # Pass ``--time`` and ``--length`` to change the run.
 import argparse
 
 import matplotlib.pyplot as plt
 
 from lindhydro.experiments.figures import figure3
-from lindhydro.plotting.field import plot_figure3
+from lindhydro.plotting.field import plot_figure
 
 parser = argparse.ArgumentParser(description="Fig. 3: the noiseless domain wall")
 parser.add_argument("--eps", type=float, nargs="+", default=[0.1, 0.2, 0.4])
@@ -33,7 +33,7 @@ parser.add_argument("--time", type=float, default=300.0)
 args, _ = parser.parse_known_args()
 
 result = figure3(args.eps, length=args.length, time=args.time)
-fig = plot_figure3(result)
+fig = plot_figure(result)
 for p in result.profiles:
     print(f"eps = {p.eps:g}: wall width w = {p.w:.2f}, max |m - m0 tanh(r/w)| = {p.max_deviation:.1e}")
 plt.show()

@@ -25,7 +25,7 @@ import argparse
 import matplotlib.pyplot as plt
 
 from lindhydro.experiments.figures import figure4
-from lindhydro.plotting.field import plot_figure4
+from lindhydro.plotting.field import plot_figure
 
 parser = argparse.ArgumentParser(description="Fig. 4: kymographs")
 parser.add_argument(
@@ -44,7 +44,7 @@ if args.paper:
 else:
     kw = dict(length=500.0, t_wait=50.0, t_show=200.0, n_snapshots=150)
 result = figure4(thermal=not args.no_thermal_noise, literal=args.literal, **kw)
-fig = plot_figure4(result)
+fig = plot_figure(result)
 for k in result.panels:
     print(f"eps = {k.eps:g}: wall density (hysteresis, l = w/2) {k.wall_density:.4f}, xi = {k.correlation_length:.1f}")
 plt.show()

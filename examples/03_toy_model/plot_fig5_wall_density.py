@@ -33,7 +33,7 @@ import argparse
 import matplotlib.pyplot as plt
 
 from lindhydro.experiments.figures import figure5
-from lindhydro.plotting.field import plot_figure5
+from lindhydro.plotting.field import plot_figure
 
 parser = argparse.ArgumentParser(description="Fig. 5: wall density with both noises")
 parser.add_argument(
@@ -52,7 +52,7 @@ if args.paper:
 else:
     kw = dict(length=800.0, time=150.0, realisations=2)
 result = figure5(literal=args.literal, **kw)
-fig = plot_figure5(result)
+fig = plot_figure(result)
 for name, fit in (("hysteresis", result.fits.hysteresis), ("correlation", result.fits.correlation)):
     if fit is not None:
         print(f"{name:12s}: A = {fit.A:.3e} +- {fit.A_error:.1e}, c = {fit.c:.3f} +- {fit.c_error:.3f}")

@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lindhydro.experiments.figures import figure6
-from lindhydro.plotting.field import plot_figure6
+from lindhydro.plotting.field import plot_figure
 
 parser = argparse.ArgumentParser(description="Fig. 6: wall density without thermal noise")
 parser.add_argument("--paper", action="store_true", help="L = 10000, ten realisations")
@@ -44,7 +44,7 @@ if args.paper:
 else:
     kw = dict(length=500.0, time=150.0, realisations=2)
 result = figure6(**kw)
-fig = plot_figure6(result)
+fig = plot_figure(result)
 fits = {"hysteresis": result.fits.hysteresis, "hysteresis_fixed_c": result.fixed_c_fits.hysteresis,
         "correlation": result.fits.correlation}
 for name, fit in fits.items():

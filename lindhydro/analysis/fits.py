@@ -387,8 +387,8 @@ def fit_resampled(
     groups: Sequence[Any],
     statistic: Any,
     *,
-    prefactor: str = "eps^1/4",
     c: float | None = None,
+    prefactor: str = "eps^1/4",
     n_boot: int = 500,
     seed: int | None = 0,
     weighted: bool = True,
@@ -409,7 +409,7 @@ def fit_resampled(
     statistic : callable
         ``statistic(data) -> density`` for a ``(R, ...)`` array of realisations (e.g. average
         ``C``, fit ``xi``, return ``1 / (2 xi)``).
-    prefactor, c, n_boot, seed, weighted
+    c, prefactor, n_boot, seed, weighted
         As in :func:`fit_wall_density`.
 
     Returns

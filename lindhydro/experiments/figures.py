@@ -1,5 +1,5 @@
 """The paper's Figs. 3-6 (toy model) as computations: each returns a frozen result that
-:mod:`lindhydro.plotting.field` draws (``plot_figure3`` ... ``plot_figure6``).
+:func:`lindhydro.plotting.field.plot_figure` draws.
 
 * :func:`figure3` — noiseless domain walls against ``m0 tanh(r sqrt(eps) / x0)`` (Eq. 16);
 * :func:`figure4` — kymographs ``m(r, t)`` after a waiting time;
@@ -85,12 +85,14 @@ class WallProfile:
 class Figure3Result:
     """Result of :func:`figure3`.
 
+    Each profile is one relaxed wall, positions measured from its zero crossing.
+
     Attributes
     ----------
     parameters : dict
-        Settings of the runs.
+        The arguments of :func:`figure3`.
     profiles : tuple of WallProfile
-        One per ``eps``.
+        One relaxed wall per ``eps``.
     """
 
     parameters: dict
@@ -154,7 +156,9 @@ def figure3(eps_values: Sequence[float] = (0.1, 0.2, 0.4), *, gamma: float = 0.8
 # ----------------------------------------------------------------------------- Fig. 4
 @dataclass(frozen=True, eq=False)
 class Kymograph:
-    """One panel of Fig. 4.
+    """One panel of Fig. 4: the field after the waiting time, as an image ``m(r, t)``.
+
+    Up and down domains appear as bands along ``t``; their boundaries are the walls.
 
     Attributes
     ----------
@@ -195,12 +199,14 @@ class Kymograph:
 class Figure4Result:
     """Result of :func:`figure4`.
 
+    Each panel is one kymograph; all panels come from the same seed (as in the paper).
+
     Attributes
     ----------
     parameters : dict
-        Settings of the runs.
+        The arguments of :func:`figure4`.
     panels : tuple of Kymograph
-        One per ``eps``.
+        One per ``eps``, in the order of ``eps_values``.
     fraction : float
         Fraction of the ring to show.
     """
@@ -288,9 +294,9 @@ class Figure5Result:
     Attributes
     ----------
     parameters : dict
-        Settings.
+        The arguments of :func:`figure5`, with the scan's settings.
     scan : lindhydro.experiments.scans.WallDensityScan
-        The measurements.
+        Wall counts and ``C(r)`` of the toy model with both noises.
     fits : lindhydro.experiments.scans.ScanFits
         ``A eps^(1/4) exp(-c / sqrt(eps))`` fits of both density measures.
     alternative_fits : dict
@@ -336,22 +342,13 @@ def figure5(
     ----------
     eps_values : sequence of float
         Coupling strengths ``eps~``.
-    gamma : float, default 0.875
-        Weight of the aligning jumps.
-    length, time : float
-        Ring length and duration of every run (averages over the second half).
-    realisations : int
-        Runs per ``eps``.
-    seed : int
-        Root seed.
+    gamma, length, time, realisations, seed, threads, progress
+        As in :func:`lindhydro.experiments.scans.scan_wall_density` (averages over the second half
+        of every run).
     literal : bool, default False
         The model exactly as printed instead of the Wick-renormalised one.
     n_boot : int
         Bootstrap resamples of the fits.
-    threads : int, optional
-        numba threads (default: all).
-    progress : bool
-        Progress bars on stderr.
 
     Returns
     -------
@@ -397,9 +394,9 @@ class Figure6Result:
     Attributes
     ----------
     parameters : dict
-        Settings.
+        The arguments of :func:`figure6`.
     scan : lindhydro.experiments.scans.WallDensityScan
-        The measurements (``ells = [w/2, *extra_ells]``).
+        Without ``xi^th``, counted at ``ells = [w/2, *extra_ells]``.
     fits : lindhydro.experiments.scans.ScanFits
         Free fits of both density measures.
     fixed_c_fits : lindhydro.experiments.scans.ScanFits
@@ -441,9 +438,9 @@ class Figure6Result:
 def figure6(
     eps_values: Sequence[float] = (0.2, 0.25, 0.3, 0.4, 0.5, 0.6),
     *,
-    gamma: float = 0.875,
     length: float = 600.0,
     time: float = 150.0,
+    gamma: float = 0.875,
     realisations: int = 2,
     seed: int = 6,
     extra_ells: Sequence[float] = (1.0, 2.0, 5.0, 10.0, 20.0),
@@ -464,14 +461,8 @@ def figure6(
     ----------
     eps_values : sequence of float
         Coupling strengths ``eps~``.
-    gamma : float, default 0.875
-        Weight of the aligning jumps.
-    length, time : float
-        Ring length and duration of every run (averages over the second half).
-    realisations : int
-        Runs per ``eps``.
-    seed : int
-        Root seed.
+    gamma, length, time, realisations, seed, threads, progress
+        As in :func:`lindhydro.experiments.scans.scan_wall_density`.
     extra_ells : sequence of float
         Coarse-graining lengths of the ``ell`` study (besides ``w/2``).
     c_paper : float, default 0.98
@@ -480,10 +471,6 @@ def figure6(
         Points of the exact transfer-integral curve.
     n_boot : int
         Bootstrap resamples of the fits.
-    threads : int, optional
-        numba threads (default: all).
-    progress : bool
-        Progress bars on stderr.
 
     Returns
     -------

@@ -44,22 +44,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lindhydro.field import trackers as tracking
 from lindhydro.field.model import FieldModel, positive_zeros
 from lindhydro.field.numerics import Numerics
-from lindhydro.field.result import SimulationBlowUp, SimulationResult, SimulationState
+from lindhydro.field.result import (
+    SimulationBlowUp,
+    SimulationResult,
+    SimulationState,
+    finite_or_none,
+)
 from lindhydro.field.rng import key_from_seed, seed_sequence
 from lindhydro.field.stepper import HeunStepper, numba_threads
-from lindhydro.field.trackers import (
-    CallbackTracker,
-    CorrelationTracker,
-    ProgressTracker,
-    RunInfo,
-    SnapshotTracker,
-    SpatialMeansTracker,
-    Tracker,
-    WallCountTracker,
-    multiples_in,
-)
+from lindhydro.field.trackers import RunInfo, Tracker, multiples_in
 
 __all__ = [
     "SimulationBlowUp",
@@ -285,7 +281,7 @@ def _wall_count_parameters(model: FieldModel, num: Numerics, ell, threshold) -> 
 def _user_trackers(trackers) -> list[Tracker]:
     out: list[Tracker] = []
     for i, t in enumerate(trackers):
-        out.append(t if isinstance(t, Tracker) else CallbackTracker(t, name="callback" if i == 0 else f"callback_{i}"))
+        out.append(t if isinstance(t, Tracker) else tracking.CallbackTracker(t, name="callback" if i == 0 else f"callback_{i}"))
     names = [t.name for t in out]
     clash = sorted({n for n in names if names.count(n) > 1 or n in STANDARD_TRACKERS})
     if clash:
@@ -297,8 +293,8 @@ def _for_realisation(t: Tracker, R: int) -> Tracker:
     """The tracker itself for one realisation; per realisation a copy (a callback is shared)."""
     if R == 1:
         return t
-    if isinstance(t, CallbackTracker):
-        return CallbackTracker(t.func, t.name, t.every)
+    if isinstance(t, tracking.CallbackTracker):
+        return tracking.CallbackTracker(t.func, t.name, t.every)
     return copy.deepcopy(t)
 
 
@@ -306,12 +302,12 @@ def _tracker_rows(model: FieldModel, R: int, wall: tuple[float, float], snapshot
                   user: list[Tracker]) -> list[list[Tracker]]:
     rows = []
     for r in range(R):
-        row: list[Tracker] = [SpatialMeansTracker(), WallCountTracker([wall[0]], wall[1]),
-                              CorrelationTracker(skip_origin=model.thermal_noise > 0)]
+        row: list[Tracker] = [tracking.SpatialMeansTracker(), tracking.WallCountTracker([wall[0]], wall[1]),
+                              tracking.CorrelationTracker(skip_origin=model.thermal_noise > 0)]
         if snapshot_every:
-            row.append(SnapshotTracker(snapshot_every))
+            row.append(tracking.SnapshotTracker(snapshot_every))
         if progress and r == 0:
-            row.append(ProgressTracker())
+            row.append(tracking.ProgressTracker())
         rows.append(row + [_for_realisation(t, R) for t in user])
     return rows
 
@@ -352,19 +348,14 @@ def _parameters(model: FieldModel, num: Numerics, origin: _Origin, initial: str,
         "model": model.to_dict(), "length": num.length, "n_cells": n, "dx": dx, "dt": dt, "time": num.time,
         "t_start": origin.time, "t_end": float(origin.time + num.n_steps * dt), "step_start": origin.step,
         "n_steps": num.n_steps, "seed": None, "key": None, "initial": initial, "record_every": num.record_steps,
-        "snapshot_every": snapshot_every, "coarse_graining_length": _finite_or_none(wall[0]),
-        "wall_threshold": _finite_or_none(float("nan") if thr is None else thr),
+        "snapshot_every": snapshot_every, "coarse_graining_length": finite_or_none(wall[0]),
+        "wall_threshold": finite_or_none(float("nan") if thr is None else thr),
         "lattice_force_coeffs": list(model.lattice_force_coeffs(dx, dt, n)),
         "counterterm_variance": model.counterterm_variance(dx, dt, n),
         "noise_ma_coefficients": list(model.noise_coefficients(dx, dt)),
         "averages_from_time": float(origin.time + (half - origin.step) * dt),
         "scheme": "Heun (same noise in both stages), periodic, counter-based normals",
     }
-
-
-def _finite_or_none(x) -> float | None:
-    x = float(x)
-    return x if math.isfinite(x) else None
 
 
 def simulate(

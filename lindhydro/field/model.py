@@ -43,8 +43,7 @@ __all__ = [
     "heun_counterterm_variance",
     "noise_ma_coefficients",
     "paper_toy_model",
-    "polynomial_force",
-    "polynomial_force_derivative",
+    "odd_polynomial",
     "polynomial_potential",
     "positive_zeros",
     "stable_zero",
@@ -60,8 +59,8 @@ COARSE_GRAINING_FRACTION = 0.5
 THRESHOLD_FRACTION = 0.5
 
 
-def polynomial_force(coeffs, m):
-    """The odd polynomial ``f(m) = sum_k c_k m^(2k+1)``.
+def odd_polynomial(coeffs, m, *, derivative: int = 0):
+    """The force ``f(m) = sum_k c_k m^(2k+1)``, its derivative or its integral from 0.
 
     Parameters
     ----------
@@ -69,40 +68,34 @@ def polynomial_force(coeffs, m):
         ``(c_1, c_3, ...)``, lowest order first.
     m : float or array_like
         Magnetisation(s).
+    derivative : {0, 1, -1}, default 0
+        ``0``: ``f``; ``1``: ``f' = sum_k (2k+1) c_k m^(2k)``; ``-1``: ``int_0^m f = sum_k c_k
+        m^(2k+2) / (2k+2)`` (the potential is ``v = -int_0^m f``, :func:`polynomial_potential`).
 
     Returns
     -------
     numpy.ndarray or float
     """
     m = np.asarray(m, dtype=float)
-    return sum(ck * m ** (2 * k + 1) for k, ck in enumerate(coeffs))
-
-
-def polynomial_force_derivative(coeffs, m):
-    """``f'(m) = sum_k (2k+1) c_k m^(2k)``.
-
-    Parameters
-    ----------
-    coeffs : sequence of float
-        ``(c_1, c_3, ...)``.
-    m : float or array_like
-        Magnetisation(s).
-
-    Returns
-    -------
-    numpy.ndarray or float
-    """
-    m = np.asarray(m, dtype=float)
-    return sum((2 * k + 1) * ck * m ** (2 * k) for k, ck in enumerate(coeffs))
+    if derivative == 0:
+        return sum(ck * m ** (2 * k + 1) for k, ck in enumerate(coeffs))
+    if derivative == 1:
+        return sum((2 * k + 1) * ck * m ** (2 * k) for k, ck in enumerate(coeffs))
+    if derivative == -1:
+        return sum(ck * m ** (2 * k + 2) / (2 * k + 2) for k, ck in enumerate(coeffs))
+    raise ValueError(f"derivative must be 0, 1 or -1, got {derivative!r}")
 
 
 def polynomial_potential(coeffs, m):
-    """The potential ``v(m) = -int_0^m f = -sum_k c_k m^(2k+2) / (2k+2)`` (``v(0) = 0``).
+    """The potential ``v(m) = -int_0^m f`` of the force with coefficients ``coeffs`` (``v(0) = 0``).
+
+    The Ginzburg-Landau potential density (units ``J``): for a bistable force its minima are at
+    ``+-m0`` and ``v(0) - v(m0)`` is the barrier that sets the wall width and energy.
 
     Parameters
     ----------
     coeffs : sequence of float
-        ``(c_1, c_3, ...)``.
+        Force coefficients ``(c_1, c_3, ...)`` (:func:`odd_polynomial`).
     m : float or array_like
         Magnetisation(s).
 
@@ -110,8 +103,7 @@ def polynomial_potential(coeffs, m):
     -------
     numpy.ndarray or float
     """
-    m = np.asarray(m, dtype=float)
-    return -sum(ck * m ** (2 * k + 2) / (2 * k + 2) for k, ck in enumerate(coeffs))
+    return -odd_polynomial(coeffs, m, derivative=-1)
 
 
 def positive_zeros(coeffs, *, tol: float = 1e-12) -> tuple[float, ...]:
@@ -374,12 +366,12 @@ class FieldModel:
 
     # ----------------------------------------------------------------- the force
     def force(self, m):
-        """Bare force ``f(m) = sum_k c_k m^(2k+1)`` (units ``J``; :func:`polynomial_force`)."""
-        return polynomial_force(self.force_coeffs, m)
+        """Bare force ``f(m) = sum_k c_k m^(2k+1)`` (units ``J``; :func:`odd_polynomial`)."""
+        return odd_polynomial(self.force_coeffs, m)
 
     def force_derivative(self, m):
         """``f'(m)``."""
-        return polynomial_force_derivative(self.force_coeffs, m)
+        return odd_polynomial(self.force_coeffs, m, derivative=1)
 
     def potential(self, m):
         """``v(m) = -int_0^m f`` (the Ginzburg-Landau potential density; units ``J``)."""
@@ -452,7 +444,7 @@ class FieldModel:
         """
         m_ref = max(1.5, 1.5 * (self.m0 or 0.0), 5.0 * math.sqrt(self.chi_T / dx))
         c = self.lattice_force_coeffs(dx, dt if dt > 0 else 0.0, max(int(n_cells), 2))
-        fp = polynomial_force_derivative(c, np.linspace(-m_ref, m_ref, 2001))
+        fp = odd_polynomial(c, np.linspace(-m_ref, m_ref, 2001), derivative=1)
         return 4.0 * self.D / dx**2 + float(np.max(np.abs(fp)))
 
     def max_stable_dt(self, dx: float, *, safety: float = 0.9, n_cells: int = 1000) -> float:

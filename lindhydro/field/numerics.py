@@ -73,6 +73,9 @@ def whole_multiple(value: float, unit: float, what: str, unit_name: str) -> int:
 class Numerics:
     """Lattice and time grid of a run (validated on construction).
 
+    The one record of the numerics shared by :func:`lindhydro.field.simulate`, the command line,
+    sweeps and experiments; the model-dependent stability check is :func:`lindhydro.field.check_numerics`.
+
     Parameters
     ----------
     length : float

@@ -82,6 +82,7 @@ def box_cells(ell: float, dx: float, n_cells: int) -> int:
     Returns
     -------
     int
+        Odd, at least 1 (``ell < dx``: no smoothing).
 
     Raises
     ------
@@ -150,6 +151,13 @@ def _threshold_array(ms: np.ndarray, threshold: float | None) -> np.ndarray:
     return np.asarray(float(threshold))
 
 
+def _wall_starts(m: Any, dx: float, ell: float, threshold: float | None) -> np.ndarray:
+    """True at every cell whose hysteretic state differs from that of the cell before it (a wall)."""
+    ms = smooth(m, dx=dx, ell=ell)
+    state = _hysteretic_state(ms, _threshold_array(ms, threshold))
+    return (state != np.roll(state, 1, axis=-1)) & (state != 0)
+
+
 def count_walls(m: Any, *, dx: float, ell: float, threshold: float | None = None) -> np.ndarray:
     """Count domain walls on a periodic line (hysteresis at ``+-threshold`` after smoothing over ``ell``).
 
@@ -163,9 +171,11 @@ def count_walls(m: Any, *, dx: float, ell: float, threshold: float | None = None
     dx : float
         Cell width (units of ``a``).
     ell : float
-        Coarse-graining length (units of ``a``), e.g. :func:`default_coarse_graining_length`.
+        Coarse-graining length (units of ``a``), e.g. the model's
+        :attr:`~lindhydro.field.FieldModel.coarse_graining_length`.
     threshold : float, optional
-        Hysteresis threshold (units of ``m``), e.g. :func:`default_threshold` (``m0 / 2``).  If
+        Hysteresis threshold (units of ``m``), e.g. :attr:`~lindhydro.field.FieldModel.wall_threshold`
+        (``m0 / 2``).  If
         omitted, half the rms of the smoothed field of each configuration is used (a data-driven
         estimate of ``m0 / 2`` in the ordered phase); pass the model's value for reproducible counts.
 
@@ -174,10 +184,7 @@ def count_walls(m: Any, *, dx: float, ell: float, threshold: float | None = None
     numpy.ndarray of int64, shape (...)
         Number of walls of each configuration (even).
     """
-    ms = smooth(m, dx=dx, ell=ell)
-    state = _hysteretic_state(ms, _threshold_array(ms, threshold))
-    changes = state != np.roll(state, 1, axis=-1)
-    return np.sum(changes & (state != 0), axis=-1).astype(np.int64)
+    return np.sum(_wall_starts(m, dx, ell, threshold), axis=-1).astype(np.int64)
 
 
 def wall_density(m: Any, *, dx: float, ell: float, threshold: float | None = None) -> np.ndarray:
@@ -185,14 +192,8 @@ def wall_density(m: Any, *, dx: float, ell: float, threshold: float | None = Non
 
     Parameters
     ----------
-    m : array_like, shape (..., L)
-        Configurations on a ring of ``L`` cells.
-    dx : float
-        Cell width.
-    ell : float
-        Coarse-graining length.
-    threshold : float, optional
-        Hysteresis threshold (see :func:`count_walls`).
+    m, dx, ell, threshold
+        As in :func:`count_walls`.
 
     Returns
     -------
@@ -213,12 +214,8 @@ def wall_positions(m: Any, *, dx: float, ell: float, threshold: float | None = N
     ----------
     m : array_like, shape (L,)
         One configuration.
-    dx : float
-        Cell width.
-    ell : float
-        Coarse-graining length.
-    threshold : float, optional
-        Hysteresis threshold (see :func:`count_walls`).
+    dx, ell, threshold
+        As in :func:`count_walls`.
 
     Returns
     -------
@@ -228,10 +225,7 @@ def wall_positions(m: Any, *, dx: float, ell: float, threshold: float | None = N
     arr = validate_field(m, dx)
     if arr.ndim != 1:
         raise ValueError(f"wall_positions takes one configuration of shape (L,), got {arr.shape}")
-    ms = smooth(arr, dx=dx, ell=ell)
-    state = _hysteretic_state(ms, _threshold_array(ms, threshold))
-    i = np.flatnonzero((state != np.roll(state, 1)) & (state != 0))
-    return (i + 0.5) * float(dx)
+    return (np.flatnonzero(_wall_starts(arr, dx, ell, threshold)) + 0.5) * float(dx)
 
 
 def correlation_length_from_function(

@@ -17,13 +17,24 @@ import numpy as np
 
 from lindhydro.field.trackers import Correlations, Snapshots, SpatialMeans, WallCounts
 
-__all__ = ["SimulationBlowUp", "SimulationResult", "SimulationState"]
+__all__ = ["SimulationBlowUp", "SimulationResult", "SimulationState", "finite_or_none"]
 
 #: Format tag of :meth:`SimulationResult.save`.
 SAVE_FORMAT = "lindhydro.field.SimulationResult/1"
 
 
-def _f(x) -> float | None:
+def finite_or_none(x) -> float | None:
+    """``float(x)``, or None when it is NaN or infinite (JSON has no NaN).
+
+    Parameters
+    ----------
+    x : float
+        A number.
+
+    Returns
+    -------
+    float or None
+    """
     x = float(x)
     return x if math.isfinite(x) else None
 
@@ -63,6 +74,16 @@ class SimulationState:
                 "dx": self.dx, "dt": self.dt}
 
 
+def _recorded(record: str, attribute: str, doc: str, row: int | None = None) -> property:
+    """A read-only attribute of :class:`SimulationResult` taken from one of its standard records."""
+
+    def get(self: SimulationResult) -> Any:
+        value = getattr(self.records[record], attribute)
+        return value if row is None else value[row]
+
+    return property(get, doc=doc)
+
+
 @dataclass(frozen=True)
 class SimulationResult:
     """Result of one realisation of :func:`lindhydro.field.simulate`.
@@ -91,50 +112,18 @@ class SimulationResult:
     extra: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ the standard records
-    @property
-    def times(self) -> np.ndarray:
-        """Record times."""
-        return self.records["means"].times
-
-    @property
-    def m_mean(self) -> np.ndarray:
-        """Spatial mean of ``m`` at the record times."""
-        return self.records["means"].m_mean
-
-    @property
-    def m2(self) -> np.ndarray:
-        """Spatial mean of ``m^2`` at the record times."""
-        return self.records["means"].m2
-
-    @property
-    def wall_count(self) -> np.ndarray:
-        """Number of walls (hysteresis count, nan without bistability) at the record times."""
-        return self.records["walls"].counts[0]
-
-    @property
-    def wall_density(self) -> np.ndarray:
-        """Walls per unit length at the record times."""
-        return self.records["walls"].density[0]
-
-    @property
-    def r(self) -> np.ndarray:
-        """Distances ``n dx`` of :attr:`correlation`."""
-        return self.records["correlations"].r
-
-    @property
-    def correlation(self) -> np.ndarray:
-        """``C(r) = <m(x) m(x+r)>`` averaged over space and the records of the second half."""
-        return self.records["correlations"].correlation
-
-    @property
-    def k(self) -> np.ndarray:
-        """Wave numbers of :attr:`structure_factor`."""
-        return self.records["correlations"].k
-
-    @property
-    def structure_factor(self) -> np.ndarray:
-        """``S(k) = |sum_i m_i e^(-ikx_i)|^2 / n`` averaged like :attr:`correlation`."""
-        return self.records["correlations"].structure_factor
+    times = _recorded("means", "times", "Record times.")
+    m_mean = _recorded("means", "m_mean", "Spatial mean of ``m`` at the record times.")
+    m2 = _recorded("means", "m2", "Spatial mean of ``m^2`` at the record times.")
+    wall_count = _recorded("walls", "counts", "Number of walls (hysteresis count; nan without bistability) at the "
+                           "record times.", row=0)
+    wall_density = _recorded("walls", "density", "Walls per unit length at the record times.", row=0)
+    r = _recorded("correlations", "r", "Distances ``n dx`` of :attr:`correlation`.")
+    correlation = _recorded("correlations", "correlation", "``C(r) = <m(x) m(x+r)>`` averaged over space and the "
+                            "records of the second half.")
+    k = _recorded("correlations", "k", "Wave numbers of :attr:`structure_factor`.")
+    structure_factor = _recorded("correlations", "structure_factor", "``S(k) = |sum_i m_i e^(-ikx_i)|^2 / n`` "
+                                 "averaged like :attr:`correlation`.")
 
     @property
     def snapshots(self) -> np.ndarray | None:
@@ -177,11 +166,11 @@ class SimulationResult:
     def summary(self) -> dict:
         """The scalar results (JSON-ready)."""
         return {
-            "m2_mean": _f(self.m2_mean),
-            "correlation_length": _f(self.correlation_length),
-            "domain_wall_density": _f(self.domain_wall_density),
-            "coarse_graining_length": _f(self.coarse_graining_length),
-            "site_updates_per_second": _f(self.site_updates_per_second),
+            "m2_mean": finite_or_none(self.m2_mean),
+            "correlation_length": finite_or_none(self.correlation_length),
+            "domain_wall_density": finite_or_none(self.domain_wall_density),
+            "coarse_graining_length": finite_or_none(self.coarse_graining_length),
+            "site_updates_per_second": finite_or_none(self.site_updates_per_second),
             "completed": self.completed,
         }
 
@@ -192,7 +181,7 @@ class SimulationResult:
         d["final_step"] = self.final_state.step
         if series:
             for name in ("times", "m_mean", "m2", "wall_density", "r", "correlation"):
-                d[name] = [_f(x) for x in getattr(self, name)]
+                d[name] = [finite_or_none(x) for x in getattr(self, name)]
         return d
 
     def save(self, path) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.field.observables import correlation_length_from_function, count_walls
+from lindhydro.field.observables import box_cells, correlation_length_from_function, count_walls
 
 __all__ = [
     "CallbackTracker",
@@ -85,6 +85,9 @@ def second_half_mean(steps: np.ndarray, values: np.ndarray, average_from_step: i
 @dataclass(frozen=True)
 class RunInfo:
     """What a tracker learns when a run starts.
+
+    Given to :meth:`Tracker.start`; one per realisation (they differ only in ``realisation``).
+    Lengths in ``a``, times in ``1/J`` (toy model ``a^2/D``), steps counted from ``t = 0``.
 
     Attributes
     ----------
@@ -302,11 +305,18 @@ class WallCountTracker(Tracker):
         """Decide which ``ell`` can be counted on this ring; reset the series."""
         super().start(run)
         ok_thr = math.isfinite(self.threshold) and self.threshold > 0
-        self._countable = [ok_thr and math.isfinite(e) and e >= 0
-                           and 2 * int(round(e / (2 * run.dx))) + 1 <= run.n_cells for e in self.ells]
+        self._countable = [ok_thr and self._fits(e, run) for e in self.ells]
         self._steps: list[int] = []
         self._times: list[float] = []
         self._counts: list[list[float]] = []
+
+    @staticmethod
+    def _fits(ell: float, run: RunInfo) -> bool:
+        try:
+            box_cells(ell, run.dx, run.n_cells)
+        except ValueError:
+            return False
+        return True
 
     def handle(self, step: int, time: float, m: np.ndarray) -> None:
         """Count the walls of ``m`` for every ``ell``."""

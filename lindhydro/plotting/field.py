@@ -2,12 +2,12 @@
 
 Every function draws result objects or arrays onto matplotlib ``Axes`` and computes nothing
 expensive: the paper's figures are computed by :mod:`lindhydro.experiments.figures`
-(``figure3`` ... ``figure6``) and drawn here (``plot_figure3`` ... ``plot_figure6``)::
+(``figure3`` ... ``figure6``) and drawn here by :func:`plot_figure`::
 
     from lindhydro.experiments import figures
-    from lindhydro.plotting.field import plot_figure3
+    from lindhydro.plotting.field import plot_figure
 
-    fig = plot_figure3(figures.figure3())
+    fig = plot_figure(figures.figure3())
 """
 
 from __future__ import annotations
@@ -32,10 +32,7 @@ if TYPE_CHECKING:  # result types only: drawing never needs the integrator loade
 __all__ = [
     "plot_density_vs_time",
     "plot_ell_dependence",
-    "plot_figure3",
-    "plot_figure4",
-    "plot_figure5",
-    "plot_figure6",
+    "plot_figure",
     "plot_kymograph",
     "plot_scan",
     "plot_wall_density",
@@ -49,7 +46,7 @@ MOVED = {
     "scan_wall_density": "lindhydro.experiments.scans.scan_wall_density",
     "fit_scan": "lindhydro.experiments.scans.fit_scan",
     "exact_correlation_density": "lindhydro.experiments.figures.exact_correlation_density",
-    **{f"figure{n}": f"lindhydro.experiments.figures.figure{n} (draw it with plot_figure{n})" for n in (3, 4, 5, 6)},
+    **{f"figure{n}": f"lindhydro.experiments.figures.figure{n} (draw it with plot_figure)" for n in (3, 4, 5, 6)},
 }
 
 
@@ -81,6 +78,8 @@ def plot_wall_profile(
 ) -> Any:
     """Plot a simulated wall profile (markers) with the tanh solution (line).
 
+    Only every ``len(x) // 60``-th cell is marked, so that the line stays visible.
+
     Parameters
     ----------
     x, m : array_like
@@ -89,23 +88,19 @@ def plot_wall_profile(
         The model (for ``m0`` and ``w``).
     center : float
         Wall position (``x`` where ``m`` crosses zero).
-    ax : matplotlib.axes.Axes, optional
-        Target axes (default: current).
-    label : str, optional
-        Legend label.
     rescaled : bool, default False
         Plot ``m / m0`` against ``(x - center) / w`` (all walls collapse onto ``tanh``).
-    color : optional
-        Matplotlib colour.
+    ax, label, color
+        Target axes (default: current), legend label and colour, as in :func:`plot_density_vs_time`.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
     m0, w = stable_magnetisation(model), wall_width(model)
+    ax = _axes(ax)
     xs = (x - center) / w if rescaled else x - center
     ys = m / m0 if rescaled else m
     step = max(1, x.size // 60)
@@ -134,6 +129,9 @@ def plot_kymograph(
 ) -> Any:
     """Draw ``m(r, t)`` as an image (space horizontal, time vertical, as in the paper's Fig. 4).
 
+    The colour scale is symmetric about ``m = 0`` (a diverging map), so up and down domains read
+    as two colours and walls as the boundaries between them.
+
     Parameters
     ----------
     snapshots : array_like, shape (n_times, L)
@@ -157,15 +155,13 @@ def plot_kymograph(
     -------
     matplotlib.image.AxesImage
     """
-    ax = _axes(ax)
     s = np.asarray(snapshots, dtype=float)
     t = np.asarray(times, dtype=float)
     if s.ndim != 2 or s.shape[0] != t.size:
-        raise ValueError(
-            f"snapshots must have shape (len(times), L), got {s.shape} for {t.size} times"
-        )
+        raise ValueError(f"snapshots must have shape (len(times), L), got {s.shape} for {t.size} times")
     if not 0 < fraction <= 1:
         raise ValueError(f"fraction must be in (0, 1], got {fraction!r}")
+    ax = _axes(ax)
     n = max(2, int(round(fraction * s.shape[1])))
     s = s[:, :n]
     vmax = float(np.percentile(np.abs(s), 99)) if m_scale is None else float(m_scale)
@@ -184,6 +180,13 @@ def plot_kymograph(
     if title:
         ax.set_title(title)
     return im
+
+
+def _mean_and_error(rows: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """Mean over the rows (realisations) and its standard error (None for one row)."""
+    d = np.atleast_2d(np.asarray(rows, dtype=float))
+    err = d.std(axis=0, ddof=1) / np.sqrt(d.shape[0]) if d.shape[0] > 1 else None
+    return d.mean(axis=0), err
 
 
 def plot_density_vs_time(
@@ -216,13 +219,11 @@ def plot_density_vs_time(
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    mean, err = _mean_and_error(densities)
     t = np.asarray(times, dtype=float)
-    d = np.atleast_2d(np.asarray(densities, dtype=float))
-    mean = d.mean(axis=0)
+    ax = _axes(ax)
     (line,) = ax.plot(t, mean, label=label, color=color, lw=1)
-    if d.shape[0] > 1:
-        err = d.std(axis=0, ddof=1) / np.sqrt(d.shape[0])
+    if err is not None:
         ax.fill_between(t, mean - err, mean + err, color=line.get_color(), alpha=0.3, lw=0)
     if exact is not None:
         ax.axhline(exact, color=line.get_color(), ls="--", lw=1)
@@ -253,10 +254,10 @@ def plot_wall_density(
         Standard errors.
     fits : sequence of WallDensityFit
         Fitted laws drawn as lines (labelled with ``A`` and ``c``).
-    ax : matplotlib.axes.Axes, optional
-        Target axes (default: current).
-    label, fmt, color : optional
-        Matplotlib styling of the data.
+    ax, label, color
+        As in :func:`plot_density_vs_time`.
+    fmt : str, default "o"
+        Marker of the data.
     log : bool, default True
         Logarithmic density axis.
 
@@ -307,24 +308,17 @@ def plot_ell_dependence(
         Coarse-graining lengths.
     densities : array_like, shape (K,) or (K, R)
         Densities (per realisation in the second form: mean and standard error are drawn).
-    ax : matplotlib.axes.Axes, optional
-        Target axes (default: current).
-    label : str, optional
-        Legend label.
-    exact : float, optional
-        The ``ell``-free ``1 / (2 xi)`` as a horizontal line.
+    ax, label, exact
+        As in :func:`plot_density_vs_time` (``exact``: the ``ell``-free ``1 / (2 xi)``).
 
     Returns
     -------
     matplotlib.axes.Axes
     """
     ax = _axes(ax)
-    ell = np.asarray(ells, dtype=float)
     d = np.asarray(densities, dtype=float)
-    d = d[:, None] if d.ndim == 1 else d
-    mean = d.mean(axis=1)
-    err = d.std(axis=1, ddof=1) / np.sqrt(d.shape[1]) if d.shape[1] > 1 else None
-    cont = ax.errorbar(ell, mean, yerr=err, fmt="o-", ms=3, capsize=2, label=label)
+    mean, err = _mean_and_error(d.T)
+    cont = ax.errorbar(np.asarray(ells, dtype=float), mean, yerr=err, fmt="o-", ms=3, capsize=2, label=label)
     if exact is not None:
         ax.axhline(exact, ls="--", color=cont[0].get_color(), lw=1)
     ax.set_xscale("log")
@@ -354,12 +348,10 @@ def plot_scan(scan: WallDensityScan, fits: dict, *, ax: Any = None, ell_index: i
     matplotlib.axes.Axes
     """
     ax = _axes(ax)
-    hyst = scan.density(ell_index)
-    R = hyst.shape[1]
+    mean, err = _mean_and_error(scan.density(ell_index).T)
     ells = scan.ells(ell_index)
     ell_txt = "ℓ = w/2" if np.ptp(ells) > 1e-9 else f"ℓ = {ells[0]:g}"
-    err = hyst.std(axis=1, ddof=1) / np.sqrt(R) if R > 1 else None
-    plot_wall_density(scan.eps, hyst.mean(axis=1), err, fits=[f for f in fits.get("hysteresis", []) if f], ax=ax,
+    plot_wall_density(scan.eps, mean, err, fits=[f for f in fits.get("hysteresis", []) if f], ax=ax,
                       label=f"hysteresis count ({ell_txt})", fmt="o")
     corr_fits = [f for f in fits.get("correlation", []) if f]
     if corr_fits:  # ensemble values with their bootstrap errors
@@ -375,18 +367,31 @@ def plot_scan(scan: WallDensityScan, fits: dict, *, ax: Any = None, ell_index: i
 
 
 # ============================================================================ the paper's figures
-def plot_figure3(result: Figure3Result) -> Any:
-    """Draw Fig. 3: relaxed walls (markers) against Eq. (16) (lines); inset: the collapse onto ``tanh``.
+def plot_figure(result: Figure3Result | Figure4Result | Figure5Result | Figure6Result) -> Any:
+    """Draw one of the paper's Figs. 3-6 from its result (:mod:`lindhydro.experiments.figures`).
+
+    * Fig. 3: relaxed walls (markers) against Eq. (16) (lines); inset: the collapse onto ``tanh``;
+    * Fig. 4: one kymograph per ``eps`` with a shared colour bar;
+    * Fig. 5: densities with fits (left), the hysteresis density against time (right);
+    * Fig. 6: densities, fits and the exact transfer integral (left), the ``ell`` dependence (right).
 
     Parameters
     ----------
-    result : lindhydro.experiments.figures.Figure3Result
-        From :func:`lindhydro.experiments.figures.figure3`.
+    result : Figure3Result, Figure4Result, Figure5Result or Figure6Result
+        From :func:`lindhydro.experiments.figures.figure3` ... ``figure6``.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    draw = _DRAWERS.get(type(result).__name__)
+    if draw is None:
+        raise ValueError(f"plot_figure draws the results of lindhydro.experiments.figures, got {type(result).__name__}")
+    return draw(result)
+
+
+def _draw_figure3(result: Figure3Result) -> Any:
+    """Draw Fig. 3: relaxed walls (markers) against Eq. (16) (lines); inset: the collapse onto ``tanh``."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -406,18 +411,8 @@ def plot_figure3(result: Figure3Result) -> Any:
     return fig
 
 
-def plot_figure4(result: Figure4Result) -> Any:
-    """Draw Fig. 4: one kymograph per ``eps`` with a shared colour bar.
-
-    Parameters
-    ----------
-    result : lindhydro.experiments.figures.Figure4Result
-        From :func:`lindhydro.experiments.figures.figure4`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
+def _draw_figure4(result: Figure4Result) -> Any:
+    """Draw Fig. 4: one kymograph per ``eps`` with a shared colour bar."""
     import matplotlib.pyplot as plt
 
     n = len(result.panels)
@@ -435,18 +430,8 @@ def plot_figure4(result: Figure4Result) -> Any:
     return fig
 
 
-def plot_figure5(result: Figure5Result) -> Any:
-    """Draw Fig. 5: densities with fits (left) and the hysteresis density against time (right).
-
-    Parameters
-    ----------
-    result : lindhydro.experiments.figures.Figure5Result
-        From :func:`lindhydro.experiments.figures.figure5`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
+def _draw_figure5(result: Figure5Result) -> Any:
+    """Draw Fig. 5: densities with fits (left) and the hysteresis density against time (right)."""
     import matplotlib.pyplot as plt
 
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4))
@@ -464,18 +449,8 @@ def plot_figure5(result: Figure5Result) -> Any:
     return fig
 
 
-def plot_figure6(result: Figure6Result) -> Any:
-    """Draw Fig. 6: densities, fits and the exact curve (left); the ``ell`` dependence (right).
-
-    Parameters
-    ----------
-    result : lindhydro.experiments.figures.Figure6Result
-        From :func:`lindhydro.experiments.figures.figure6`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
+def _draw_figure6(result: Figure6Result) -> Any:
+    """Draw Fig. 6: densities, fits and the exact curve (left); the ``ell`` dependence (right)."""
     import matplotlib.pyplot as plt
 
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4))
@@ -492,3 +467,8 @@ def plot_figure6(result: Figure6Result) -> Any:
     bx.set_title(r"hysteresis density vs $\ell$; dashed: exact $1/(2\xi)$", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+#: result type name -> drawer (the result types are not imported: drawing needs no integrator)
+_DRAWERS = {"Figure3Result": _draw_figure3, "Figure4Result": _draw_figure4, "Figure5Result": _draw_figure5,
+            "Figure6Result": _draw_figure6}
