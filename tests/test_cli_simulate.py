@@ -98,3 +98,16 @@ def test_simulate_models_and_help_defaults_come_from_the_preset_registry(capsys)
         quoted = re.search(re.escape(flag) + r" \S+ quantum model: [^(]*\([^)]*default ([0-9.]+)\)", text)
         assert quoted and float(quoted.group(1)) == default("quantum", key), flag
     assert re.search(r"2 D chi_T \(default ([0-9.]+)", text).group(1) == f"{default('paper', 'chi_T_2D'):g}"
+
+
+def test_deprecated_build_model_is_the_registry_model():
+    from lindhydro.cli import build_parser
+    from lindhydro.cli.simulate import build_model, model_parameters
+    from lindhydro.experiments.presets import build_model as registry_build
+
+    args = build_parser().parse_args(["simulate", "--eps", "0.2", "--gamma", "0.85", "--length", "10", "--time", "1",
+                                      "--seed", "1", "--no-thermal-noise"])
+    assert model_parameters(args) == {"gamma": 0.85, "thermal": False}
+    with pytest.warns(DeprecationWarning, match="presets.build_model"):
+        old = build_model(args)
+    assert old == registry_build("paper", 0.2, gamma=0.85, thermal=False)

@@ -141,3 +141,14 @@ def test_merge_series_drops_duplicate_initial_records():
     m = merge_series(a, b)
     np.testing.assert_array_equal(m["time"], [0.0, 0.1, 0.2, 0.3])
     np.testing.assert_array_equal(m["m2"], [1.0, 2.0, 3.0, 4.0])
+
+
+def test_tasks_build_their_models_through_the_preset_registry():
+    from lindhydro.experiments.presets import build_model
+    from lindhydro.sweep import tasks
+
+    t = cfg(model__noise=2.0).tasks()[0]
+    assert t.build_model() == build_model("ou", t.eps, rate=1.0, noise=2.0)
+    assert t.numerics.n_cells == t.n_cells == 40 and t.numerics.n_steps == t.n_steps == 200
+    with pytest.warns(DeprecationWarning, match="spec.build_model"):
+        assert tasks.build_model(t) == t.build_model()

@@ -139,6 +139,7 @@ def test_checkpoint_roundtrip_and_damage(tmp_path):
     raw = bytearray(p.read_bytes())
     raw[-1] ^= 1
     p.write_bytes(bytes(raw))
+    assert store.read_checkpoint(tid, move_damaged=False) is None and p.exists()  # a dry run changes nothing
     assert store.read_checkpoint(tid) is None  # damaged: ignored (task restarts), moved aside
     assert not p.exists()
 
