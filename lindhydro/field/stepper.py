@@ -38,13 +38,15 @@ def numba_threads(threads: int | None) -> Iterator[None]:
     ValueError
         For a number of threads out of range (before anything runs).
     """
+    if threads is None:  # do not start numba's thread pool for a single realisation
+        yield
+        return
     import numba
 
+    if not (1 <= int(threads) <= numba.config.NUMBA_NUM_THREADS):
+        raise ValueError(f"threads must be between 1 and {numba.config.NUMBA_NUM_THREADS}, got {threads!r}")
     old = numba.get_num_threads()
-    if threads is not None:
-        if not (1 <= int(threads) <= numba.config.NUMBA_NUM_THREADS):
-            raise ValueError(f"threads must be between 1 and {numba.config.NUMBA_NUM_THREADS}, got {threads!r}")
-        numba.set_num_threads(int(threads))
+    numba.set_num_threads(int(threads))
     try:
         yield
     finally:
