@@ -29,15 +29,21 @@ Time step (Heun with the same noise increment in both stages)
 from __future__ import annotations
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, prange, types
-from numba.extending import intrinsic
+from numba import njit, prange
+
+from lindhydro.field.boxmuller import log_unit, sin_cos_half
+from lindhydro.field.philox import CHUNK, philox_normals_into
+from lindhydro.field.simd import prefer_host_vector_width
 
 __all__ = [
     "BLOCK",
     "GOLDEN",
+    "MIX64_MULTIPLIERS",
     "STEP_SALT",
+    "TILE",
+    "TILE_STEPS",
     "fill_normals",
+    "heun_advance",
     "heun_run",
     "heun_run_ensemble",
     "mix64",
@@ -51,44 +57,15 @@ GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 STEP_SALT = np.uint64(0x632BE59BD9B4E019)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+#: The two multipliers of the SplitMix64 finaliser :func:`mix64`.
+MIX64_MULTIPLIERS = (_M1, _M2)
 _LOW32 = np.uint64(0xFFFFFFFF)
-_MANT = np.uint64(0x000FFFFFFFFFFFFF)
-_ONE_BITS = np.uint64(0x3FF0000000000000)
 _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S32 = np.uint64(32)
-_S52 = np.uint64(52)
 _TWO_M32 = 2.0**-32
-_LN2 = 0.6931471805599453
-_SQRT2 = 1.4142135623730951
 _PI = 3.141592653589793
-
-
-@intrinsic
-def _u64_as_f64(typingctx, x):
-    """Reinterpret the bits of a uint64 as a float64 (free; vectorisable)."""
-    if not isinstance(x, types.Integer):
-        return None
-    sig = types.float64(x)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.DoubleType())
-
-    return sig, codegen
-
-
-@intrinsic
-def _f64_as_u64(typingctx, x):
-    """Reinterpret the bits of a float64 as a uint64."""
-    if not isinstance(x, types.Float):
-        return None
-    sig = types.uint64(x)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.IntType(64))
-
-    return sig, codegen
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -116,72 +93,13 @@ def _step_base(key, step):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _log_unit(u):
-    """Natural log of ``u`` in (0, 1] from its exponent and a polynomial in ``s = (x-1)/(x+1)``."""
-    bits = _f64_as_u64(u)
-    e = np.float64(np.int64(bits >> _S52) - 1023)
-    x = _u64_as_f64((bits & _MANT) | _ONE_BITS)  # in [1, 2)
-    big = x > _SQRT2
-    x = 0.5 * x if big else x
-    e = e + 1.0 if big else e
-    s = (x - 1.0) / (x + 1.0)
-    s2 = s * s
-    p = 1.0 / 9.0
-    p = p * s2 + 1.0 / 7.0
-    p = p * s2 + 1.0 / 5.0
-    p = p * s2 + 1.0 / 3.0
-    p = p * s2 + 1.0
-    return e * _LN2 + 2.0 * s * p
-
-
-#: Near-minimax (Chebyshev least squares) coefficients of sin(x)/x and cos(x) in powers of x^2 on
-#: [0, (pi/2)^2]; max errors 3e-11 and 2.2e-10 (far below anything a statistical test of normal
-#: variates can see; the NumPy twin uses the same operations, so both give identical numbers).
-_SINC = (
-    0.9999999999829691,
-    -0.16666666616917275,
-    0.008333330977503533,
-    -0.0001984086155321038,
-    2.7525287125181833e-06,
-    -2.3889498376317842e-08,
-)
-_COS = (
-    0.9999999997799043,
-    -0.49999999356956476,
-    0.0416666362089298,
-    -0.001388836084255639,
-    2.476013551738152e-05,
-    -2.605107635651731e-07,
-)
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _sin_cos_half(x):
-    """sin and cos of ``x`` in [-pi/2, pi/2] by polynomials in ``x^2`` (errors < 3e-10)."""
-    x2 = x * x
-    s = _SINC[5]
-    s = s * x2 + _SINC[4]
-    s = s * x2 + _SINC[3]
-    s = s * x2 + _SINC[2]
-    s = s * x2 + _SINC[1]
-    s = s * x2 + _SINC[0]
-    c = _COS[5]
-    c = c * x2 + _COS[4]
-    c = c * x2 + _COS[3]
-    c = c * x2 + _COS[2]
-    c = c * x2 + _COS[1]
-    c = c * x2 + _COS[0]
-    return x * s, c
-
-
-@njit(cache=True, error_model="numpy", inline="always")
 def _pair_normals(base, j):
     """The two standard normals of pair ``j`` of the stream ``base`` (Box-Muller)."""
     h = mix64(base + np.uint64(j + 1) * GOLDEN)
     u1 = (np.float64(h & _LOW32) + 0.5) * _TWO_M32
     u2 = np.float64(h >> _S32) * _TWO_M32
-    r = np.sqrt(-2.0 * _log_unit(u1))
-    s, c = _sin_cos_half(_PI * u2 - 0.5 * _PI)  # half of theta = 2 pi u2 - pi
+    r = np.sqrt(-2.0 * log_unit(u1))
+    s, c = sin_cos_half(_PI * u2 - 0.5 * _PI)  # half of theta = 2 pi u2 - pi
     return r * (1.0 - 2.0 * s * s), r * (2.0 * s * c)  # r cos(theta), r sin(theta)
 
 
@@ -229,6 +147,7 @@ def fill_normals(z, key, step, n_cells):
     n_cells : int
         Number of cells.
     """
+    prefer_host_vector_width()
     base = _step_base(key, step)
     for s in range(0, n_cells, BLOCK):
         _fill_block(z, s, base, s, min(BLOCK, n_cells - s))
@@ -247,9 +166,9 @@ def _force(m, coeffs):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _predict(cm, c0, cp, z0, zm, mp, part, coeffs, g, dt, hdt, a, b):
-    """Predictor on a stretch of interior cells (zero-based views: vectorises)."""
+    """Predictor on a stretch of interior cells (zero-based views: vectorises; any float dtype)."""
     for k in range(c0.shape[0]):
-        F0 = g * (cp[k] + cm[k] - 2.0 * c0[k]) + _force(c0[k], coeffs)
+        F0 = g * ((cp[k] + cm[k]) - (c0[k] + c0[k])) + _force(c0[k], coeffs)
         eta = a * z0[k] + b * zm[k]
         mp[k] = c0[k] + dt * F0 + eta
         part[k] = c0[k] + hdt * F0 + eta
@@ -257,9 +176,9 @@ def _predict(cm, c0, cp, z0, zm, mp, part, coeffs, g, dt, hdt, a, b):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _correct(pm, p0, pp, part, out, coeffs, g, hdt):
-    """Corrector on a stretch of interior cells (zero-based views)."""
+    """Corrector on a stretch of interior cells (zero-based views; any float dtype)."""
     for k in range(p0.shape[0]):
-        out[k] = part[k] + hdt * (g * (pp[k] + pm[k] - 2.0 * p0[k]) + _force(p0[k], coeffs))
+        out[k] = part[k] + hdt * (g * ((pp[k] + pm[k]) - (p0[k] + p0[k])) + _force(p0[k], coeffs))
 
 
 @njit(cache=True, error_model="numpy")
@@ -270,6 +189,7 @@ def _heun_step(cur, nxt, zb, part, mp, coeffs, D, dx, dt, a, b, key, step):
     the cell before the block), run the predictor (writing ``mp`` and ``part``), then the
     corrector of every cell whose right neighbour's ``mp`` is known; the wrap-around cells last.
     """
+    prefer_host_vector_width()
     L = cur.shape[0]
     base = _step_base(key, step)
     g = D / (dx * dx)
@@ -359,6 +279,7 @@ def heun_run(m, coeffs, D, dx, dt, a, b, key, step0, n_steps, check_every):
     int
         The number of steps completed with a finite field (``n_steps`` unless the run blew up).
     """
+    prefer_host_vector_width()
     L = m.shape[0]
     z = np.empty(BLOCK + 2)
     part = np.empty(L)
@@ -411,8 +332,286 @@ def heun_run_ensemble(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, che
     done : int64 array, shape (R,)
         Receives the number of finite steps of each row.
     """
+    prefer_host_vector_width()
     R = fields.shape[0]
     for r in prange(R):
         row = fields[r].copy()
         done[r] = heun_run(row, coeffs, D, dx, dt, a, b, keys[r], step0, n_steps, check_every)
         fields[r, :] = row
+
+
+# --------------------------------------------------------------------------------------------
+# Blocked integrator: Philox normals, float32 or float64 state, tiles with halos, threads
+# --------------------------------------------------------------------------------------------
+
+#: Cells per tile of the blocked integrator.
+TILE = 1024
+#: Steps per tile visit (a multiple of 4: one Philox call per cell serves four steps); a tile is
+#: advanced that many steps from a snapshot of the ring with a halo of 2 cells per step.
+TILE_STEPS = 8
+_HALO_MAX = 2 * TILE_STEPS
+_WIDTH_MAX = TILE + 2 * _HALO_MAX
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _ring_copy(src, u, start, n):
+    """``u[j] = src[(start + j) mod L]`` for ``j < n`` (contiguous runs; wraps any number of times)."""
+    L = src.shape[0]
+    c = start % L
+    j = 0
+    while j < n:
+        m = min(n - j, L - c)
+        u[j : j + m] = src[c : c + m]
+        j += m
+        c = 0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _ring_normals(Z, W, j0, j1, start, L, key, group):
+    """``Z[:, j]`` = normals of cell ``(start + j) mod L`` in step group ``group``, ``j0 <= j < j1``."""
+    c = (start + j0) % L
+    j = j0
+    while j < j1:
+        m = min(j1 - j, L - c)
+        philox_normals_into(Z, W, j, c, m, key, group)
+        j += m
+        c = 0
+
+
+@njit(cache=True, error_model="numpy")
+def _advance_tile(src, dst, s, T, step, S, coeffs, g, dt, hdt, a, b, key, buf, Z, W):
+    """``dst[s:s+T]`` = cells ``s .. s+T-1`` of the ring ``src`` advanced ``S`` steps from global ``step``.
+
+    The tile is copied with a halo of ``2 S`` cells on each side (the Heun step reaches two cells
+    out) and advanced in the scratch ``buf`` (rows: state, next state, predictor, partial sum); the
+    valid range shrinks by two cells per side and step.  Every cell goes through the same
+    operations as in a step of the whole ring, so the result does not depend on the tiling.
+    """
+    prefer_host_vector_width()
+    h = 2 * S
+    n = T + 2 * h
+    start = s - h
+    u, v, mp, part = buf[0], buf[1], buf[2], buf[3]
+    _ring_copy(src, u, start, n)
+    L = src.shape[0]
+    for k in range(S):
+        glob = step + k
+        lo, hi = 2 * k, n - 2 * k  # valid input cells [lo, hi)
+        if k == 0 or glob % 4 == 0:
+            _ring_normals(Z, W, lo, hi - 1, start, L, key, np.uint64(glob // 4))
+        z = Z[glob % 4]
+        _predict(u[lo : hi - 2], u[lo + 1 : hi - 1], u[lo + 2 : hi], z[lo + 1 : hi - 1], z[lo : hi - 2],
+                 mp[lo + 1 : hi - 1], part[lo + 1 : hi - 1], coeffs, g, dt, hdt, a, b)
+        _correct(mp[lo + 1 : hi - 3], mp[lo + 2 : hi - 2], mp[lo + 3 : hi - 1], part[lo + 2 : hi - 2],
+                 v[lo + 2 : hi - 2], coeffs, g, hdt)
+        u, v = v, u
+    dst[s : s + T] = u[h : h + T]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _sweep_length(step, remaining):
+    """Steps of the next sweep: up to the next multiple of :data:`TILE_STEPS` (keeps Philox groups whole)."""
+    return min(remaining, TILE_STEPS - step % TILE_STEPS)
+
+
+@njit(cache=True, error_model="numpy")
+def _advance_cells(src, dst, lo, hi, step, S, coeffs, g, dt, hdt, a, b, key):
+    """One sweep: cells ``lo .. hi-1`` of ``src`` advanced ``S <= TILE_STEPS`` steps into ``dst``."""
+    prefer_host_vector_width()
+    buf = np.empty((4, _WIDTH_MAX), dtype=src.dtype)
+    Z = np.empty((4, _WIDTH_MAX), dtype=src.dtype)
+    W = np.empty((4, CHUNK), dtype=np.uint32)
+    for s in range(lo, hi, TILE):
+        _advance_tile(src, dst, s, min(TILE, hi - s), step, S, coeffs, g, dt, hdt, a, b, key, buf, Z, W)
+
+
+@njit(cache=True, error_model="numpy")
+def _advance_ring(src, dst, tmp, step, n_steps, coeffs, g, dt, hdt, a, b, key):
+    """The whole ring ``src`` advanced ``n_steps`` steps into ``dst`` (``tmp``: scratch ring; ``src`` kept)."""
+    prefer_host_vector_width()
+    L = src.shape[0]
+    sweeps = 0
+    k = 0
+    while k < n_steps:
+        k += _sweep_length(step + k, n_steps - k)
+        sweeps += 1
+    if sweeps == 0:
+        dst[:] = src
+        return
+    cur = src
+    k = 0
+    for i in range(sweeps):
+        out = dst if (sweeps - 1 - i) % 2 == 0 else tmp
+        S = _sweep_length(step + k, n_steps - k)
+        _advance_cells(cur, out, 0, L, step + k, S, coeffs, g, dt, hdt, a, b, key)
+        cur = out
+        k += S
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _region_item(item, src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
+    prefer_host_vector_width()
+    r = rows[item // n_blocks]
+    if n_blocks == 1:
+        _advance_ring(src[r], dst[r], tmp[r], step, n_steps, coeffs, g, dt, hdt, a, b, keys[r])
+    else:
+        L = src.shape[1]
+        nt = (L + TILE - 1) // TILE
+        blk = item % n_blocks
+        lo = (blk * nt // n_blocks) * TILE
+        hi = min(((blk + 1) * nt // n_blocks) * TILE, L)
+        _advance_cells(src[r], dst[r], lo, hi, step, n_steps, coeffs, g, dt, hdt, a, b, keys[r])
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _region_threads(src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
+    """:func:`_region_item` for every (row, block) item, in parallel."""
+    for item in prange(rows.shape[0] * n_blocks):
+        _region_item(item, src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys)
+
+
+@njit(cache=True, error_model="numpy")
+def _region_serial(src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
+    """:func:`_region_item` for every (row, block) item, one after the other."""
+    prefer_host_vector_width()
+    for item in range(rows.shape[0] * n_blocks):
+        _region_item(item, src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys)
+
+
+@njit(cache=True, error_model="numpy")
+def _region(src, dst, tmp, rows, n_blocks, step, n_steps, threads, coeffs, g, dt, hdt, a, b, keys):
+    if threads:
+        _region_threads(src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys)
+    else:
+        _region_serial(src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys)
+
+
+@njit(cache=True, error_model="numpy")
+def _interval(fields, nxt, tmp, rows, n_blocks, step, n_steps, threads, coeffs, g, dt, hdt, a, b, keys):
+    """Rows ``rows`` of ``fields`` advanced ``n_steps`` steps into ``nxt`` (``fields`` kept)."""
+    prefer_host_vector_width()
+    if n_blocks == 1:  # a ring per item: no synchronisation inside the interval
+        _region(fields, nxt, tmp, rows, 1, step, n_steps, threads, coeffs, g, dt, hdt, a, b, keys)
+        return
+    sweeps = 0
+    k = 0
+    while k < n_steps:
+        k += _sweep_length(step + k, n_steps - k)
+        sweeps += 1
+    if sweeps == 0:
+        for r in rows:
+            nxt[r] = fields[r]
+    cur = fields
+    k = 0
+    for i in range(sweeps):  # blocks of one ring on several threads: synchronise after each sweep
+        out = nxt if (sweeps - 1 - i) % 2 == 0 else tmp
+        S = _sweep_length(step + k, n_steps - k)
+        _region(cur, out, tmp, rows, n_blocks, step + k, S, threads, coeffs, g, dt, hdt, a, b, keys)
+        cur = out
+        k += S
+
+
+@njit(cache=True, error_model="numpy")
+def _replay(fields, nxt, tmp, r, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
+    """Advance row ``r`` of ``fields`` step by step while it stays finite; return the steps done (<= n_steps)."""
+    prefer_host_vector_width()
+    for k in range(n_steps):
+        _advance_ring(fields[r], nxt[r], tmp[r], step + k, 1, coeffs, g, dt, hdt, a, b, keys[r])
+        if not _finite(nxt[r]):
+            return k
+        fields[r] = nxt[r]
+    return n_steps
+
+
+@njit(cache=True, error_model="numpy")
+def _heun_blocked(fields, coeffs, g, dt, hdt, a, b, keys, step0, n_steps, check_every, done, n_blocks, threads):
+    """Driver of :func:`heun_advance` (parameters already in the dtype of ``fields``)."""
+    prefer_host_vector_width()
+    R = fields.shape[0]
+    nxt = np.empty_like(fields)
+    tmp = np.empty_like(fields)
+    active = np.ones(R, dtype=np.bool_)
+    k = 0
+    while k < n_steps:
+        rows = np.nonzero(active)[0]
+        if rows.shape[0] == 0:
+            break
+        c = min(check_every, n_steps - k)
+        _interval(fields, nxt, tmp, rows, n_blocks, step0 + k, c, threads, coeffs, g, dt, hdt, a, b, keys)
+        for r in rows:
+            if _finite(nxt[r]):
+                fields[r] = nxt[r]
+            else:  # replay from the checkpoint (fields[r]) to the last finite state
+                done[r] = k + _replay(fields, nxt, tmp, r, step0 + k, c, coeffs, g, dt, hdt, a, b, keys)
+                active[r] = False
+        k += c
+    for r in range(R):
+        if active[r]:
+            done[r] = n_steps
+
+
+def heun_advance(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, check_every=64):
+    """Advance every row of ``fields`` in place by up to ``n_steps`` Heun steps (blocked integrator).
+
+    The time step is that of :func:`heun_run` (same operations, same order); the normals are the
+    Philox4x32-10 ones (:mod:`lindhydro.field.philox`) in the dtype of ``fields``.  The ring is
+    cut into tiles of :data:`TILE` cells, each advanced up to :data:`TILE_STEPS` steps from a
+    snapshot with a halo of two cells per step, so the numbers do not depend on the tiling or on
+    the number of threads.  With ``numba.get_num_threads() > 1`` the rows run in parallel, and
+    when the rows do not divide evenly among the threads each ring is also split into blocks of
+    tiles (synchronised after every sweep of ``TILE_STEPS`` steps).
+
+    Parameters
+    ----------
+    fields : float32 or float64 array, shape (R, L), C-contiguous
+        One ring per row, advanced in place; the dtype is the precision of the whole step.
+    coeffs : sequence of float
+        Lattice force coefficients ``(c1, c3, ...)``.
+    D, dx, dt : float
+        Diffusion constant, cell width, time step.
+    a, b : float
+        Noise coefficients, ``eta_i = a z_i + b z_(i-1)``.
+    keys : uint64 array, shape (R,)
+        Stream key of each row.
+    step0 : int
+        Global index of the first step (>= 0).
+    n_steps : int
+        Steps to take (>= 0).
+    check_every : int, default 64
+        Steps between NaN/inf checks; a row that becomes non-finite is replayed step by step from
+        its last check and left at its last finite state.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (R,)
+        Steps completed with a finite field, per row.
+
+    Raises
+    ------
+    ValueError
+        For a bad dtype, shape, key array or step count.
+    """
+    import math
+
+    import numba
+
+    if not (isinstance(fields, np.ndarray) and fields.ndim == 2 and fields.dtype in (np.float32, np.float64)
+            and fields.flags.c_contiguous):
+        raise ValueError("fields must be a C-contiguous 2-D float32 or float64 array")
+    R, L = fields.shape
+    if not (1 <= L < 2**32 and R >= 1):
+        raise ValueError(f"fields must have at least one row and 1 .. 2^32 - 1 cells, got shape {fields.shape}")
+    keys = np.asarray(keys)
+    if keys.dtype != np.uint64 or keys.shape != (R,):
+        raise ValueError(f"keys must be a uint64 array of shape ({R},)")
+    if step0 < 0 or n_steps < 0 or check_every < 1:
+        raise ValueError(f"need step0 >= 0, n_steps >= 0, check_every >= 1; got {step0}, {n_steps}, {check_every}")
+    typ = fields.dtype.type
+    threads = numba.get_num_threads()
+    n_blocks = 1
+    if threads > 1 and R % threads:
+        n_blocks = max(1, min(threads // math.gcd(R, threads), -(-L // TILE)))
+    done = np.zeros(R, dtype=np.int64)
+    _heun_blocked(fields, tuple(typ(c) for c in coeffs), typ(D / (dx * dx)), typ(dt), typ(0.5 * dt), typ(a), typ(b),
+                  keys, int(step0), int(n_steps), int(check_every), done, n_blocks, threads > 1)
+    return done

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lindhydro.field.rng import normals_reference
+from lindhydro.field.rng import PRECISIONS, normals_reference, philox_normals_reference
 
 __all__ = [
     "heun_amplification",
@@ -38,11 +38,14 @@ def _lap(m: np.ndarray) -> np.ndarray:
     return np.roll(m, -1) + np.roll(m, 1) - 2.0 * m
 
 
-def heun_step_reference(m, z, coeffs, D, dx, dt, a, b) -> np.ndarray:
+def heun_step_reference(m, z, coeffs, D, dx, dt, a, b, precision=None) -> np.ndarray:
     """One Heun step of the periodic lattice model with the given standard normals ``z`` (length L).
 
     ``eta_i = a z_i + b z_(i-1)``; ``F(m) = D lap(m) / dx^2 + f(m)``;
-    ``m* = m + dt F(m) + eta``.
+    ``m* = m + dt F(m) + eta``.  With ``precision=None`` the operations are those of
+    :func:`lindhydro.field.kernels.heun_run` (float64; a single cell uses ``(a + b) z``); with
+    ``"float32"`` or ``"float64"`` those of :func:`lindhydro.field.kernels.heun_advance`, every
+    parameter first rounded to that precision.
 
     Parameters
     ----------
@@ -56,12 +59,16 @@ def heun_step_reference(m, z, coeffs, D, dx, dt, a, b) -> np.ndarray:
         Diffusion constant, cell width, time step.
     a, b : float
         Noise coefficients.
+    precision : {None, "float32", "float64"}, default None
+        Which kernel to mirror (see above).
 
     Returns
     -------
     numpy.ndarray
         ``m + dt/2 (F(m) + F(m*)) + eta``.
     """
+    if precision is not None:
+        return _heun_step_blocked(m, z, coeffs, D, dx, dt, a, b, PRECISIONS[precision])
     m = np.asarray(m, dtype=float)
     z = np.asarray(z, dtype=float)[: m.shape[0]]
     g = D / (dx * dx)
@@ -76,8 +83,30 @@ def heun_step_reference(m, z, coeffs, D, dx, dt, a, b) -> np.ndarray:
     return part + hdt * (g * _lap(mp) + _force(mp, coeffs))
 
 
-def run_reference(m, coeffs, D, dx, dt, a, b, key, step0, n_steps) -> np.ndarray:
+def _heun_step_blocked(m, z, coeffs, D, dx, dt, a, b, dtype) -> np.ndarray:
+    """The step of :func:`lindhydro.field.kernels.heun_advance` (``dtype`` arithmetic, same order)."""
+    t = np.dtype(dtype).type
+    m = np.asarray(m, dtype=t)
+    z = np.asarray(z, dtype=t)[: m.shape[0]]
+    g, dt, hdt, a, b = t(D / (dx * dx)), t(dt), t(0.5 * dt), t(a), t(b)
+    cs = [t(c) for c in coeffs]
+
+    def lap(x):
+        return (np.roll(x, -1) + np.roll(x, 1)) - (x + x)
+
+    eta = a * z + b * np.roll(z, 1)
+    F0 = g * lap(m) + _force(m, cs)
+    mp = (m + dt * F0) + eta
+    part = (m + hdt * F0) + eta
+    return part + hdt * (g * lap(mp) + _force(mp, cs))
+
+
+def run_reference(m, coeffs, D, dx, dt, a, b, key, step0, n_steps, precision=None) -> np.ndarray:
     """``n_steps`` reference Heun steps from global step ``step0`` with the counter-based normals.
+
+    ``precision=None``: the SplitMix64 normals and the step of
+    :func:`lindhydro.field.kernels.heun_run`; ``"float32"``/``"float64"``: the Philox normals and
+    the step of :func:`lindhydro.field.kernels.heun_advance` in that precision.
 
     Parameters
     ----------
@@ -89,16 +118,21 @@ def run_reference(m, coeffs, D, dx, dt, a, b, key, step0, n_steps) -> np.ndarray
         Stream key.
     step0, n_steps : int
         First global step and number of steps.
+    precision : {None, "float32", "float64"}, default None
+        Which kernel to mirror.
 
     Returns
     -------
     numpy.ndarray
         The field after ``n_steps`` steps.
     """
-    m = np.array(m, dtype=float)
+    m = np.array(m, dtype=float if precision is None else PRECISIONS[precision])
     for n in range(n_steps):
-        z = normals_reference(key, step0 + n, m.shape[0])
-        m = heun_step_reference(m, z, coeffs, D, dx, dt, a, b)
+        if precision is None:
+            z = normals_reference(key, step0 + n, m.shape[0])
+        else:
+            z = philox_normals_reference(key, step0 + n, m.shape[0], precision)
+        m = heun_step_reference(m, z, coeffs, D, dx, dt, a, b, precision)
     return m
 
 

@@ -29,10 +29,27 @@ from __future__ import annotations
 import numpy as np
 
 from lindhydro.field import kernels as _k
+from lindhydro.field.boxmuller import (
+    log_unit_reference,
+    normal_pair_reference,
+    sin_cos_half_reference,
+)
+from lindhydro.field.philox import fill_philox_normals, philox4x32_reference
 
-__all__ = ["key_from_seed", "normals", "normals_reference", "seed_sequence"]
+__all__ = [
+    "PRECISIONS",
+    "key_from_seed",
+    "normals",
+    "normals_reference",
+    "philox_normals",
+    "philox_normals_reference",
+    "seed_sequence",
+]
 
 _MASK = (1 << 64) - 1
+_LOW32 = np.uint64(0xFFFFFFFF)
+#: Precisions of the Philox normals (and of the blocked integrator's state).
+PRECISIONS = {"float32": np.float32, "float64": np.float64}
 
 
 def seed_sequence(seed) -> np.random.SeedSequence:
@@ -105,35 +122,10 @@ def normals(key: int, step: int, n: int) -> np.ndarray:
 
 
 def _mix64(z: np.ndarray) -> np.ndarray:
-    z = (z ^ (z >> np.uint64(30))) * _k._M1
-    z = (z ^ (z >> np.uint64(27))) * _k._M2
+    m1, m2 = _k.MIX64_MULTIPLIERS
+    z = (z ^ (z >> np.uint64(30))) * m1
+    z = (z ^ (z >> np.uint64(27))) * m2
     return z ^ (z >> np.uint64(31))
-
-
-def _log_unit(u: np.ndarray) -> np.ndarray:
-    bits = u.view(np.uint64)
-    e = (np.right_shift(bits, np.uint64(52)).astype(np.int64) - 1023).astype(np.float64)
-    x = ((bits & _k._MANT) | _k._ONE_BITS).view(np.float64)
-    big = x > _k._SQRT2
-    x = np.where(big, 0.5 * x, x)
-    e = np.where(big, e + 1.0, e)
-    s = (x - 1.0) / (x + 1.0)
-    s2 = s * s
-    p = np.full_like(s, 1.0 / 9.0)
-    for d in (7.0, 5.0, 3.0):
-        p = p * s2 + 1.0 / d
-    p = p * s2 + 1.0
-    return e * _k._LN2 + 2.0 * s * p
-
-
-def _sin_cos_half(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x2 = x * x
-    s = np.full_like(x, _k._SINC[-1])
-    c = np.full_like(x, _k._COS[-1])
-    for j in range(len(_k._SINC) - 2, -1, -1):
-        s = s * x2 + _k._SINC[j]
-        c = c * x2 + _k._COS[j]
-    return x * s, c
 
 
 def normals_reference(key: int, step: int, n: int) -> np.ndarray:
@@ -164,10 +156,78 @@ def normals_reference(key: int, step: int, n: int) -> np.ndarray:
         with np.errstate(over="ignore"):
             j = np.arange(s // 2 + 1, s // 2 + hb + 1, dtype=np.uint64)
             h = _mix64(base + j * _k.GOLDEN)
-        u1 = ((h & _k._LOW32).astype(np.float64) + 0.5) * _k._TWO_M32
-        u2 = (h >> np.uint64(32)).astype(np.float64) * _k._TWO_M32
-        r = np.sqrt(-2.0 * _log_unit(u1))
-        sn, cs = _sin_cos_half(_k._PI * u2 - 0.5 * _k._PI)
+        u1 = ((h & _LOW32).astype(np.float64) + 0.5) * 2.0**-32
+        u2 = (h >> np.uint64(32)).astype(np.float64) * 2.0**-32
+        r = np.sqrt(-2.0 * log_unit_reference(u1))
+        sn, cs = sin_cos_half_reference(np.pi * u2 - 0.5 * np.pi)
         z[s : s + hb] = r * (1.0 - 2.0 * sn * sn)
         z[s + hb : s + nb] = (r * (2.0 * sn * cs))[: nb - hb]
     return z
+
+
+def _philox_args(key: int, step: int, n: int, precision: str):
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    if not 0 <= step < 2**64 or n >= 2**32:
+        raise ValueError(f"need 0 <= step < 2^64 and n < 2^32, got step={step}, n={n}")
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {sorted(PRECISIONS)}, got {precision!r}")
+    return key & _MASK, PRECISIONS[precision]
+
+
+def philox_normals(key: int, step: int, n: int, precision: str = "float32") -> np.ndarray:
+    """Return the ``n`` normals of global step ``step`` of the blocked integrator (Philox4x32-10, numba).
+
+    Cell ``i`` uses the Philox4x32-10 counter ``(i, g mod 2^32, g div 2^32, 0)``, ``g = step // 4``,
+    under the key ``(key mod 2^32, key div 2^32)``; the output words ``(x0, x1)`` give the normals
+    of steps ``4g`` and ``4g + 1`` and ``(x2, x3)`` those of ``4g + 2`` and ``4g + 3`` by Box-Muller
+    (:func:`lindhydro.field.boxmuller.normal_pair_f32`): ``u1 = (float(x >> 1) + 1/2) 2^-31``
+    (radius at most 6.66, truncating the normal law at a probability ``2^-32`` per pair),
+    ``u2 = (y >> 8) 2^-24``.  Every normal is a function of ``(key, step, cell)`` alone.
+
+    Parameters
+    ----------
+    key : int
+        Stream key (:func:`key_from_seed`).
+    step : int
+        Global step index (>= 0).
+    n : int
+        Number of cells (1 .. 2^32 - 1).
+    precision : {"float32", "float64"}, default "float32"
+        Precision of the Box-Muller operations (the same words: the two agree to float32 rounding).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+    """
+    key, dtype = _philox_args(key, step, n, precision)
+    Z = np.empty((4, n), dtype=dtype)
+    fill_philox_normals(Z, np.uint64(key), np.uint64(step // 4), 0, n)
+    return Z[step % 4].copy()
+
+
+def philox_normals_reference(key: int, step: int, n: int, precision: str = "float32") -> np.ndarray:
+    """Pure-NumPy twin of :func:`philox_normals` (identical numbers).
+
+    Parameters
+    ----------
+    key : int
+        Stream key.
+    step : int
+        Global step index.
+    n : int
+        Number of cells.
+    precision : {"float32", "float64"}, default "float32"
+        Precision of the Box-Muller operations.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+    """
+    key, dtype = _philox_args(key, step, n, precision)
+    g = step // 4
+    counter = (np.arange(n, dtype=np.uint64), g & 0xFFFFFFFF, g >> 32, 0)
+    words = philox4x32_reference(counter, (key & 0xFFFFFFFF, key >> 32))
+    w = step % 4
+    pair = normal_pair_reference(words[w - w % 2], words[w - w % 2 + 1], dtype)
+    return pair[w % 2]
