@@ -7,14 +7,15 @@ means site j is down (``qutip.basis(2, 1)``): σᶻ_j = 1 − 2k_j, Q1 = N − 2
 N−1−j set.
 
 :class:`ChainBasis` gives the lattice (bonds, translation, reflection), the magnetisation sectors,
-translation orbits and Bloch states; :class:`SpinFlipSector` the states of one eigenspace of the
-strong symmetry X = Πσˣ and the lattice symmetries as signed permutations of them.
+translation orbits and Bloch states; :class:`SymmetrySector` the states of one block of diagonal
+symmetries, optionally split by an involution (X = Πσˣ: :class:`SpinFlipSector`), and the lattice
+symmetries as signed permutations of them.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -23,6 +24,7 @@ import scipy.sparse as sp
 __all__ = [
     "ChainBasis",
     "SpinFlipSector",
+    "SymmetrySector",
     "SignedPermutation",
     "TranslationOrbits",
     "locate",
@@ -247,60 +249,98 @@ class ChainBasis:
         return SpinFlipSector(self, parity)
 
 
-@dataclass(frozen=True)
-class SpinFlipSector:
-    """The X = s eigenspace of a spin-1/2 chain: states |ã⟩ = (|a⟩ + s|Xa⟩)/√2.
+@dataclass(frozen=True, eq=False)
+class SymmetrySector:
+    """Product states of one sector of diagonal symmetries, optionally split by an involution P.
 
-    ``a`` runs over the 2^(N−1) labels with site 0 up (bit N−1 clear), so the block index of |ã⟩
-    *is* the label a; a label x with site 0 down is |Xx⟩ up to the sign s.
+    Without an involution the block states are the product states ``members`` themselves.  With
+    one (default: the site-wise inversion k → d − 1 − k, X = Πσˣ for spins 1/2) and its eigenvalue
+    ``parity`` s, they are |ã⟩ = (|a⟩ + s|Pa⟩)/√2 for a < Pa, and |a⟩ for the fixed points a = Pa
+    (kept for s = +1 only); block index = position of a among the sorted canonical labels.
 
     Parameters
     ----------
     chain : ChainBasis
-        The chain (local dimension 2).
-    parity : {+1, -1}
-        Eigenvalue s of X.
+        The chain.
+    parity : {+1, -1} or None
+        Eigenvalue of P (None: no involution, the block is ``members``).
+    members : numpy.ndarray of int, optional
+        Sorted labels of the product states of the sector (default: all d^N states); closed
+        under P when ``parity`` is given.
+    involution : numpy.ndarray of int, optional
+        Image P(s) of every full-space label s (default: :meth:`ChainBasis.invert`).
     """
 
     chain: ChainBasis
-    parity: int
+    parity: int | None = None
+    members: np.ndarray | None = field(default=None, repr=False)
+    involution: np.ndarray | None = field(default=None, repr=False)
+    states: np.ndarray = field(init=False, repr=False)
+    fixed: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.chain._spin_half("the spin-flip sector")
-        if self.parity not in (1, -1):
-            raise ValueError(f"parity (the X = Πσˣ eigenvalue) must be +1 or -1, got {self.parity!r}")
+        if self.parity not in (None, 1, -1):
+            raise ValueError(f"parity (the eigenvalue of the involution) must be +1, -1 or None, got {self.parity!r}")
+        members = (np.arange(self.chain.dim, dtype=np.int64) if self.members is None
+                   else np.unique(np.asarray(self.members, dtype=np.int64)))
+        object.__setattr__(self, "members", members)
+        if self.parity is None:
+            object.__setattr__(self, "states", members)
+            object.__setattr__(self, "fixed", np.zeros(members.size, dtype=bool))
+            return
+        image = self.image(members)
+        pos = np.minimum(np.searchsorted(members, image), max(members.size - 1, 0))
+        if members.size and not np.all(members[pos] == image):
+            raise ValueError("the sector is not mapped onto itself by the involution")
+        keep = (members < image) | ((members == image) & (self.parity == 1))
+        object.__setattr__(self, "states", members[keep])
+        object.__setattr__(self, "fixed", members[keep] == image[keep])
+
+    def image(self, states: np.ndarray) -> np.ndarray:
+        """P(s) of product-state labels ``states`` (the involution; identity without one)."""
+        states = np.asarray(states, dtype=np.int64)
+        if self.parity is None:
+            return states
+        if self.involution is None:
+            return self.chain.invert(states)
+        return np.asarray(self.involution, dtype=np.int64)[states]
 
     @property
     def dim(self) -> int:
-        """Block dimension 2^(N−1)."""
-        return self.chain.dim // 2
-
-    @property
-    def states(self) -> np.ndarray:
-        """The canonical labels a = 0, …, 2^(N−1) − 1 (site 0 up)."""
-        return np.arange(self.dim, dtype=np.int64)
+        """Number of block states."""
+        return int(self.states.size)
 
     def isometry(self) -> sp.csr_matrix:
-        """The 2^N × 2^(N−1) isometry V with columns |ã⟩ (ρ_full = V ρ_block V†)."""
+        """The d^N × dim isometry V with columns |ã⟩ (ρ_full = V ρ_block V†)."""
         a = self.states
-        rows = np.concatenate([a, self.chain.invert(a)])
-        cols = np.concatenate([a, a])
-        vals = np.concatenate([np.full(a.size, 1 / math.sqrt(2)), np.full(a.size, self.parity / math.sqrt(2))])
-        return sp.csr_matrix((vals, (rows, cols)), shape=(self.chain.dim, self.dim))
+        cols = np.arange(a.size)
+        if self.parity is None:
+            return sp.csr_matrix((np.ones(a.size), (a, cols)), shape=(self.chain.dim, a.size))
+        pair = ~self.fixed
+        norm = np.where(pair, 1 / math.sqrt(2), 1.0)
+        rows = np.concatenate([a, self.image(a[pair])])
+        vals = np.concatenate([norm, np.full(int(pair.sum()), self.parity / math.sqrt(2))])
+        return sp.csr_matrix((vals, (rows, np.concatenate([cols, cols[pair]]))), shape=(self.chain.dim, a.size))
 
     def canonical(self, states: np.ndarray) -> SignedPermutation:
-        """Block index and sign of full-space labels: |x⟩ + s|Xx⟩ = sign·√2·|ã⟩."""
-        flipped = self.chain.local_state(states, 0).astype(bool)
-        index = np.where(flipped, self.chain.invert(states), states)
+        """Block index and sign of product states of the sector: |x⟩ + s|Px⟩ ∝ sign·|ã⟩."""
+        states = np.asarray(states, dtype=np.int64)
+        if self.parity is None:
+            return SignedPermutation(locate(self.states, states), np.ones(states.shape, dtype=np.int8))
+        image = self.image(states)
+        flipped = image < states
+        rep = np.where(flipped, image, states)
         sign = np.where(flipped, self.parity, 1).astype(np.int8)
-        return SignedPermutation(index, sign)
+        if self.states.size and self.states[-1] == self.states.size - 1:
+            return SignedPermutation(rep, sign)  # canonical labels are 0, 1, ..., dim - 1
+        return SignedPermutation(locate(self.states, rep), sign)
 
     def n_down(self) -> np.ndarray:
-        """Number of down spins of every canonical state a (Z = Πσᶻ has eigenvalue (−1)^n_down)."""
+        """Σ_j k_j of every canonical state (spins 1/2: its number of down spins)."""
         return self.chain.n_down(self.states)
 
     def magnetisation(self) -> np.ndarray:
-        """Q1 of every canonical state a (its flipped partner carries −Q1)."""
+        """Q1 = Σ_j (d − 1 − 2k_j) of every canonical state (its partner Pa may carry another value)."""
         return self.chain.magnetisation(self.states)
 
     def translation(self, shift: int = 1) -> SignedPermutation:
@@ -311,7 +351,8 @@ class SpinFlipSector:
         """The group generated by the chosen lattice symmetries, one signed permutation per element.
 
         Elements are R^r T^t, r ∈ {0, 1} (if ``reflection``), t ∈ [0, N) (if ``translation``); the
-        identity comes first.
+        identity comes first.  The lattice symmetries must map the sector onto itself and commute
+        with the involution (true for the site-wise inversion).
         """
         a = self.states
         shifts = range(self.chain.n_sites) if translation else [0]
@@ -321,3 +362,26 @@ class SpinFlipSector:
             for t in shifts:
                 maps.append(self.canonical(self.chain.translate(base, t)))
         return tuple(maps)
+
+
+@dataclass(frozen=True, eq=False)
+class SpinFlipSector(SymmetrySector):
+    """The X = s eigenspace of a spin-1/2 chain: states |ã⟩ = (|a⟩ + s|Xa⟩)/√2.
+
+    ``a`` runs over the 2^(N−1) labels with site 0 up (bit N−1 clear), so the block index of |ã⟩
+    *is* the label a; a label x with site 0 down is |Xx⟩ up to the sign s.  A
+    :class:`SymmetrySector` of all states with the inversion X.
+
+    Parameters
+    ----------
+    chain : ChainBasis
+        The chain (local dimension 2).
+    parity : {+1, -1}
+        Eigenvalue s of X.
+    """
+
+    def __post_init__(self) -> None:
+        self.chain._spin_half("the spin-flip sector")
+        if self.parity not in (1, -1):
+            raise ValueError(f"parity (the X = Πσˣ eigenvalue) must be +1 or -1, got {self.parity!r}")
+        super().__post_init__()

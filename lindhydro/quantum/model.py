@@ -349,6 +349,16 @@ class OpenSystem:
         tensor factors of H0.
     atol : float
         Tolerance of the Hermiticity and commutation checks (relative to ‖H0‖).
+    translation, reflection : bool or None
+        Lattice symmetries of the chain (tensor factors = sites): ``None`` (default) detects them
+        numerically, ``True`` declares them (checked where used, a ValueError if they fail),
+        ``False`` forbids their use.
+    strong_symmetries : sequence of Qobj or None
+        Strong symmetries of the Lindbladian (unitaries or Hermitian operators commuting with H0
+        and every jump operator), each diagonal in the product basis or a permutation of product
+        states that is its own inverse (X = Πσˣ is one).  ``None`` (default) detects them
+        (diagonal charges and the magnetisation as U(1) or Z_p, and the site-wise inversion
+        k → d − 1 − k); ``()`` uses none.  Checked where used.
 
     Raises
     ------
@@ -364,6 +374,9 @@ class OpenSystem:
     parameters: ChainParameters | None = None
     n_sites: int | None = None
     atol: float = 1e-10
+    translation: bool | None = None
+    reflection: bool | None = None
+    strong_symmetries: tuple[qutip.Qobj, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "charges", tuple(self.charges))
@@ -371,6 +384,16 @@ class OpenSystem:
         H = self.hamiltonian
         if not isinstance(H, qutip.Qobj) or not H.isoper:
             raise ValueError("hamiltonian must be a square operator Qobj")
+        if len(self.charges) == 0:
+            raise ValueError("an open system needs at least one conserved charge (H0 itself is one)")
+        for name in ("translation", "reflection"):
+            if getattr(self, name) not in (None, True, False):
+                raise ValueError(f"{name} must be None (detect), True (declare) or False, got {getattr(self, name)!r}")
+        if self.strong_symmetries is not None:
+            object.__setattr__(self, "strong_symmetries", tuple(self.strong_symmetries))
+            for U in self.strong_symmetries:
+                if not isinstance(U, qutip.Qobj) or U.dims != H.dims:
+                    raise ValueError(f"strong symmetries must be Qobjs with the dimensions of H0 {H.dims}")
         if not self.charge_names:
             object.__setattr__(
                 self, "charge_names", tuple(f"q{i + 1}" for i in range(len(self.charges)))
@@ -610,6 +633,7 @@ def custom_model(
     *,
     charge_names: Sequence[str] = (),
     n_sites: int | None = None,
+    **symmetries: Any,
 ) -> OpenSystem:
     """Build a user-defined :class:`OpenSystem` from plain QuTiP objects.
 
@@ -625,29 +649,45 @@ def custom_model(
         Labels of the charges.
     n_sites : int, optional
         Number of sites for densities (default: number of tensor factors).
+    **symmetries
+        ``translation``, ``reflection``, ``strong_symmetries``: declared symmetries (see
+        :class:`OpenSystem`).
 
     Returns
     -------
     OpenSystem
         The validated system.
     """
-    groups = tuple(JumpGroup(name, tuple(ops), float(rate)) for name, ops, rate in jump_groups)
+    groups = []
+    for entry in jump_groups:
+        if not (isinstance(entry, Sequence) and len(entry) == 3 and isinstance(entry[0], str)):
+            raise ValueError(f"a jump group must be a (name, [operators], rate) triple, got {entry!r:.80}")
+        name, ops, rate = entry
+        ops = (ops,) if isinstance(ops, qutip.Qobj) else tuple(ops)
+        try:
+            rate = float(rate)
+        except (TypeError, ValueError):
+            raise ValueError(f"the rate of jump group {name!r} must be a number, got {rate!r}") from None
+        groups.append(JumpGroup(name, ops, rate))
+    charges = (charges,) if isinstance(charges, qutip.Qobj) else tuple(charges)
     return OpenSystem(
         hamiltonian=hamiltonian,
-        charges=tuple(charges),
-        jump_groups=groups,
+        charges=charges,
+        jump_groups=tuple(groups),
         charge_names=tuple(charge_names),
         n_sites=n_sites,
+        **symmetries,
     )
 
 
-def as_open_system(system_or_params: OpenSystem | ChainParameters) -> OpenSystem:
-    """The :class:`OpenSystem` of a model given as an OpenSystem or as the paper's ChainParameters.
+def as_open_system(system_or_params: OpenSystem | ChainParameters | tuple) -> OpenSystem:
+    """The :class:`OpenSystem` of a model given as an OpenSystem, the paper's ChainParameters or a tuple.
 
     Parameters
     ----------
-    system_or_params : OpenSystem or ChainParameters
-        The model.
+    system_or_params : OpenSystem, ChainParameters or tuple
+        The model; a tuple is ``(H0, [charges], [(name, [jump operators], rate), ...])`` of QuTiP
+        objects, optionally followed by the list of charge names (:func:`custom_model`).
 
     Returns
     -------
@@ -656,10 +696,22 @@ def as_open_system(system_or_params: OpenSystem | ChainParameters) -> OpenSystem
     Raises
     ------
     ValueError
-        For any other type.
+        For any other type, or a tuple of the wrong shape or content.
     """
     if isinstance(system_or_params, OpenSystem):
         return system_or_params
     if isinstance(system_or_params, ChainParameters):
         return model_from_parameters(system_or_params)
-    raise ValueError(f"expected an OpenSystem or ChainParameters, got {type(system_or_params).__name__}")
+    if isinstance(system_or_params, tuple | list) and len(system_or_params) in (3, 4):
+        H0, charges, groups, *names = system_or_params
+        if not isinstance(H0, qutip.Qobj):
+            raise ValueError(f"the first entry of a model tuple must be the Hamiltonian Qobj, got {type(H0).__name__}")
+        bad = [type(Q).__name__ for Q in ((charges,) if isinstance(charges, qutip.Qobj) else charges)
+               if not isinstance(Q, qutip.Qobj)]
+        if bad:
+            raise ValueError(f"the charges of a model tuple must be Qobjs, got {', '.join(bad)}")
+        return custom_model(H0, charges, groups, charge_names=tuple(names[0]) if names else ())
+    raise ValueError(
+        "expected an OpenSystem, ChainParameters or a tuple (H0, [charges], [(name, [jumps], rate), ...]), "
+        f"got {type(system_or_params).__name__}"
+    )

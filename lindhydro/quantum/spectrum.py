@@ -23,6 +23,13 @@ import scipy.sparse as sp
 
 from lindhydro.quantum.basis import ChainBasis, locate
 from lindhydro.quantum.model import ChainParameters, OpenSystem, model_from_parameters
+from lindhydro.quantum.symmetries import (
+    SystemMatrices,
+    diagonal_quantities,
+    jump_orbits,
+    lattice_symmetries,
+    system_matrices,
+)
 
 __all__ = [
     "Spectrum",
@@ -32,7 +39,7 @@ __all__ = [
     "DEFAULT_MEMORY_BUDGET",
 ]
 
-SectorMode = Literal["auto", "momentum", "magnetisation", "dense"]
+SectorMode = Literal["auto", "symmetric", "momentum", "magnetisation", "dense"]
 
 #: Largest Hilbert-space dimension accepted by the dense (general OpenSystem) route.
 MAX_DENSE_DIMENSION = 4096
@@ -74,6 +81,9 @@ class Spectrum:
         The route that produced it.
     block_sizes : tuple of int
         Dimensions of the diagonalised blocks (diagnostics).
+    symmetries : dict
+        What the symmetry-resolved route of a user model used (``"sectors"``: the conserved diagonal
+        quantities, ``"translation"``, ``"real"``, ``"jump_representatives"``).
     """
 
     charges: np.ndarray
@@ -85,6 +95,7 @@ class Spectrum:
     parameters: ChainParameters | None
     method: str
     block_sizes: tuple[int, ...] = field(default=(), repr=False)
+    symmetries: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("charges", "energies", "force_elements", "noise_elements"):
@@ -110,6 +121,7 @@ class Spectrum:
             "charge_names": list(self.charge_names),
             "method": self.method,
             "largest_block": max(self.block_sizes) if self.block_sizes else None,
+            **({"symmetries": dict(self.symmetries)} if self.symmetries else {}),
             "parameters": None if self.parameters is None else self.parameters.to_dict(),
         }
 
@@ -459,6 +471,243 @@ def _diagonalize_dense(system: OpenSystem) -> Spectrum:
 
 
 # ----------------------------------------------------------------------------------------------
+# the symmetry-resolved route for any OpenSystem
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class _Structure:
+    """What the generic route uses: sectors of conserved diagonal quantities, translation, jump orbits."""
+
+    mats: SystemMatrices
+    sectors: list[np.ndarray]  # sorted product-state labels of every sector
+    sector_of: np.ndarray  # sector of every product state
+    diagonal: dict[int, np.ndarray]  # charge index -> value on every product state
+    is_h: list[bool]  # charge i equals H0
+    translation: bool
+    jumps: list[tuple[float, sp.csc_matrix]]  # (rate × orbit size, L)
+    symmetries: dict[str, Any]
+
+
+def _structure(system: OpenSystem, translation: bool | None) -> _Structure:
+    mats = system_matrices(system)
+    names = list(system.charge_names)
+    every = np.arange(mats.chain.dim, dtype=np.int64)
+    quantities = []
+    for q in diagonal_quantities(mats, names):  # declared ones first; a hidden one must respect the charges
+        if q[2] and (q[0] in names or all(_keeps(Q, _sector_numbers([q])) for Q in mats.charges)):
+            quantities.append(q)
+    sector_of = _sector_numbers(quantities) if quantities else np.zeros(mats.chain.dim, dtype=np.int64)
+    order = np.argsort(sector_of, kind="stable")
+    bounds = np.searchsorted(sector_of[order], np.arange(sector_of.max() + 2))
+    sectors = [order[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
+    diagonal = {i: np.real(Q.diagonal()).astype(float) for i, Q in enumerate(mats.charges)
+                if any(n == names[i] for n, _, _ in quantities)}
+    H = mats.hamiltonian
+    is_h = [_max_abs_diff(Q, H) <= 1e-10 * mats.scale for Q in mats.charges]
+    use_t, _ = lattice_symmetries(mats, translation=translation, reflection=False, bath=False)
+    reps = None
+    if use_t:
+        reps = jump_orbits(mats.jumps, mats.chain.translate(every, 1), mats.chain.n_sites)
+    if reps is None:
+        reps = [(rate, L, 1) for _, rate, L in mats.jumps]
+    jumps = [(rate * mult, sp.csc_matrix(L)) for rate, L, mult in reps]
+    symmetries = {
+        "sectors": [n for n, _, _ in quantities],
+        "translation": bool(use_t),
+        "real": bool(mats.real),
+        "jump_representatives": len(jumps),
+    }
+    return _Structure(mats, sectors, sector_of, diagonal, is_h, bool(use_t), jumps, symmetries)
+
+
+def _sector_numbers(quantities) -> np.ndarray:
+    keys = np.stack([np.round(v, 8) for _, v, _ in quantities], axis=1)
+    return np.unique(keys, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
+
+
+def _keeps(Q: sp.spmatrix, sector_of: np.ndarray) -> bool:
+    """Whether Q maps every sector into itself."""
+    c = sp.coo_matrix(Q)
+    return bool(np.all(sector_of[c.row] == sector_of[c.col]))
+
+
+def _max_abs_diff(A: sp.spmatrix, B: sp.spmatrix) -> float:
+    D = sp.csr_matrix(A - B)
+    return float(np.abs(D.data).max()) if D.nnz else 0.0
+
+
+def _generic_pieces(st: _Structure, s: int, restricted) -> list:
+    """(P, shifts, C, weight) of every jump piece from sector s into one target sector.
+
+    ``shifts[i]`` is the constant change of a diagonal charge (NaN otherwise) and ``C[i]`` the
+    sparse Q_i P − P Q_i for the other charges (χ_i = C_i ψ = [Q_i, L]ψ).
+    """
+    S = st.sectors[s]
+    k = len(st.mats.charges)
+    pieces = []
+    for weight, L in st.jumps:
+        Lc = L[:, S].tocsr()
+        if Lc.nnz == 0:
+            continue
+        for t in np.unique(st.sector_of[np.nonzero(np.diff(Lc.indptr))[0]]):
+            P = Lc[st.sectors[t]]
+            P.eliminate_zeros()
+            if P.nnz == 0:
+                continue
+            shifts = np.full(k, np.nan)
+            C: list = [None] * k
+            for i in range(k):
+                if i in st.diagonal:
+                    shifts[i] = st.diagonal[i][st.sectors[t][0]] - st.diagonal[i][S[0]]
+                else:
+                    C[i] = (restricted[i][t] @ P - P @ restricted[i][s]).tocsr()
+            pieces.append((P.tocsr(), shifts, C, weight))
+    return pieces
+
+
+def _accumulate_generic(psi: np.ndarray, pieces, F: np.ndarray, Nn: np.ndarray, out_slice) -> None:
+    """Add Σ_pieces w Re⟨φ|χ_i⟩ to F and w Re⟨χ_i|χ_j⟩ to N, φ = Pψ, χ_i = [Q_i, L]ψ."""
+    k = F.shape[1]
+    real_ops = all(P.dtype.kind != "c" and all(c is None or c.dtype.kind != "c" for c in C) for P, _, C, _ in pieces)
+    pairs = np.iscomplexobj(psi) and real_ops
+    x = np.ascontiguousarray(psi).view(np.float64) if pairs else psi
+
+    def dot(a, b):
+        out = np.einsum("ij,ij->j", a.conj(), b).real
+        return out.reshape(-1, 2).sum(axis=1) if pairs else out
+
+    for P, shifts, C, w in pieces:
+        phi = P @ x
+        nphi = dot(phi, phi)
+        chis = {i: C[i] @ x for i in range(k) if C[i] is not None}
+        for i in range(k):
+            F[out_slice, i] += w * (shifts[i] * nphi if i not in chis else dot(phi, chis[i]))
+            for j in range(i, k):
+                if i in chis and j in chis:
+                    v = dot(chis[i], chis[j])
+                elif i in chis:
+                    v = shifts[j] * dot(phi, chis[i])
+                elif j in chis:
+                    v = shifts[i] * dot(phi, chis[j])
+                else:
+                    v = shifts[i] * shifts[j] * nphi
+                Nn[out_slice, i, j] += w * v
+
+
+def _joint_eigh(Hb: np.ndarray, extras: list[np.ndarray], tol: float):
+    """Eigenvalues of H0 and of the extra (non-diagonal) charges, and joint eigenvectors, of a block."""
+    bases = [np.eye(Hb.shape[0], dtype=Hb.dtype)]
+    values: list[list[np.ndarray]] = [[]]
+    for Q in extras:
+        new, new_values = [], []
+        for B, vals in zip(bases, values, strict=True):
+            M = B.conj().T @ Q @ B
+            w, W = np.linalg.eigh(0.5 * (M + M.conj().T))
+            for g in _split_by_values(w, tol * max(1.0, np.abs(w).max(initial=0.0))):
+                new.append(B @ W[:, g])
+                new_values.append([*vals, np.full(g.size, w[g].mean())])
+        bases, values = new, new_values
+    E, V, X = [], [], []
+    for B, vals in zip(bases, values, strict=True):
+        M = B.conj().T @ Hb @ B
+        w, W = np.linalg.eigh(0.5 * (M + M.conj().T))
+        E.append(w)
+        V.append(B @ W)
+        X.append(np.column_stack(vals) if vals else np.zeros((w.size, 0)))
+    return np.concatenate(E), np.concatenate(V, axis=1), np.concatenate(X)
+
+
+def _sector_blocks(st: _Structure, s: int, H_s: sp.csr_matrix):
+    """Yield (U, copies) of the blocks of sector s: momentum states (translation) or the sector itself."""
+    S = st.sectors[s]
+    if not st.translation:
+        yield None, 1
+        return
+    chain = st.mats.chain
+    n = chain.n_sites
+    orbits = chain.translation_orbits(S)
+    kappas = range(n // 2 + 1) if st.mats.real else range(n)
+    for kappa in kappas:
+        U = chain.momentum_states(S, orbits, kappa)
+        if U.shape[1]:
+            real_pair = st.mats.real and not (kappa == 0 or 2 * kappa == n)
+            yield U, 2 if real_pair else 1
+
+
+def _diagonalize_generic(system: OpenSystem, st: _Structure, chunk: int = 512, progress: bool = False) -> Spectrum:
+    mats = st.mats
+    k = len(mats.charges)
+    hams = [mats.hamiltonian[S][:, S].tocsr() for S in st.sectors]
+    restricted = {i: (hams if st.is_h[i] else [Q[S][:, S].tocsr() for S in st.sectors])
+                  for i, Q in enumerate(mats.charges) if i not in st.diagonal}
+    extra = [i for i in restricted if not st.is_h[i]]
+    out: list[tuple] = []
+    blocks = []
+    iterator = range(len(st.sectors))
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(iterator, desc=f"ED of a user model ({mats.chain.dim} states)", unit="sector")
+    for s in iterator:
+        S = st.sectors[s]
+        pieces = _generic_pieces(st, s, restricted)
+        for U, copies in _sector_blocks(st, s, hams[s]):
+            def project(A, U=U):
+                return A.toarray() if U is None else (U.conj().T @ (A @ U)).toarray()
+            E, V, X = _joint_eigh(project(hams[s]), [project(restricted[i][s]) for i in extra], 1e-9)
+            m = E.size
+            q = np.empty((m, k))
+            for i in range(k):
+                q[:, i] = st.diagonal[i][S[0]] if i in st.diagonal else (E if st.is_h[i] else X[:, extra.index(i)])
+            F, Nn = np.zeros((m, k)), np.zeros((m, k, k))
+            for start in range(0, m, chunk):
+                sl = slice(start, min(m, start + chunk))
+                psi = V[:, sl] if U is None else U @ V[:, sl]
+                _accumulate_generic(psi, pieces, F, Nn, sl)
+            out += [(q, E, F, Nn)] * copies
+            blocks += [m] * copies
+    q, E, F, Nn = (np.concatenate([o[j] for o in out]) for j in range(4))
+    iu = np.triu_indices(k, 1)
+    Nn[:, iu[1], iu[0]] = Nn[:, iu[0], iu[1]]
+    return Spectrum(
+        charges=q, energies=E, force_elements=F, noise_elements=Nn, n_sites=int(system.n_sites),
+        charge_names=tuple(system.charge_names), parameters=system.parameters, method="symmetric",
+        block_sizes=tuple(blocks), symmetries=st.symmetries,
+    )
+
+
+def estimate_generic_memory(st_or_system, *, chunk: int = 512) -> int:
+    """Rough peak memory (bytes) of the symmetry-resolved route for a user model.
+
+    Counts the largest dense block (complex, ×4 for ``eigh``), eigenvectors of a chunk expanded in
+    the largest sector (×4 for the jump images), the per-state arrays and the full-space operators.
+
+    Parameters
+    ----------
+    st_or_system : OpenSystem
+        The model (its sectors and lattice symmetries are found first; cheap).
+    chunk : int
+        Eigenvector columns processed at once.
+
+    Returns
+    -------
+    int
+        Bytes.
+    """
+    st = st_or_system if isinstance(st_or_system, _Structure) else _structure(st_or_system, None)
+    n = st.mats.chain.n_sites
+    largest = max(S.size for S in st.sectors)
+    block = -(-largest // n) + 1 if st.translation else largest
+    k = len(st.mats.charges)
+    dense = 4 * 16 * block**2
+    vectors = 6 * 16 * largest * min(chunk, block)
+    states = st.mats.chain.dim * (8 * (k + 1) + 8 * k * (k + 1)) * 2
+    ops = 40 * sum(M.nnz for M in (st.mats.hamiltonian, *st.mats.charges, *(L for _, _, L in st.mats.jumps)))
+    return int(dense + vectors + states + ops)
+
+
+# ----------------------------------------------------------------------------------------------
 # public entry point
 # ----------------------------------------------------------------------------------------------
 
@@ -476,11 +725,16 @@ def diagonalize(
     ----------
     params_or_system : ChainParameters or OpenSystem
         The paper's chain (fast sector-resolved route built directly from bit representations)
-        or a general :class:`~lindhydro.quantum.model.OpenSystem` of user-supplied Qobjs (dense route).
-    sectors : {"auto", "momentum", "magnetisation", "dense"}
-        ``"auto"``: momentum sectors for periodic chains with N ≥ 10, magnetisation sectors
-        otherwise; always ``"dense"`` for an OpenSystem.  ``"dense"`` with ChainParameters builds
-        the QuTiP model of :mod:`lindhydro.quantum.model` and takes the general route (reference).
+        or any :class:`~lindhydro.quantum.model.OpenSystem` of user-supplied Qobjs.
+    sectors : {"auto", "symmetric", "momentum", "magnetisation", "dense"}
+        ChainParameters: ``"auto"`` takes momentum sectors for periodic chains with N ≥ 10,
+        magnetisation sectors otherwise.  An OpenSystem: ``"auto"``/``"symmetric"`` takes the
+        symmetry-resolved route (sectors of the conserved diagonal quantities — diagonal charges and
+        the magnetisation if H0 conserves it — and lattice momentum when translation is a symmetry
+        of H0 and the charges, found in the operators or declared on the system and then checked;
+        only one jump per translation orbit is evaluated).  ``"dense"`` is the brute-force
+        reference (full space; with ChainParameters it builds the QuTiP model); ``"symmetric"``
+        with ChainParameters runs the user-model route on the preset's QuTiP model.
     memory_budget : int, optional
         Bytes the calculation may use (default: half the physical memory).  The need is
         estimated *before* any heavy work (:func:`estimate_memory`).
@@ -500,17 +754,31 @@ def diagonalize(
         rejected by :class:`~lindhydro.quantum.model.ChainParameters` and
         :class:`~lindhydro.quantum.model.OpenSystem` themselves.)
     """
-    if sectors not in ("auto", "momentum", "magnetisation", "dense"):
+    if sectors not in ("auto", "momentum", "magnetisation", "dense", "symmetric"):
         raise ValueError(
-            f"sectors must be 'auto', 'momentum', 'magnetisation' or 'dense', got {sectors!r}"
+            f"sectors must be 'auto', 'symmetric', 'momentum', 'magnetisation' or 'dense', got {sectors!r}"
         )
     if isinstance(params_or_system, OpenSystem):
-        if sectors not in ("auto", "dense"):
+        if sectors == "dense":
+            return _diagonalize_dense(params_or_system)
+        if sectors not in ("auto", "symmetric"):
             raise ValueError(
-                "a general OpenSystem is diagonalised by the dense route only "
-                f"(sectors='auto' or 'dense'), got sectors={sectors!r}"
+                "a general OpenSystem is diagonalised by the symmetry-resolved route (sectors='auto' or "
+                f"'symmetric') or the dense reference (sectors='dense'), got sectors={sectors!r}"
             )
-        return _diagonalize_dense(params_or_system)
+        system = params_or_system
+        st = _structure(system, system.translation)
+        need = estimate_generic_memory(st)
+        budget = DEFAULT_MEMORY_BUDGET if memory_budget is None else int(memory_budget)
+        if need > budget:
+            raise ValueError(
+                f"exact diagonalisation of this {system.dimension}-dimensional model (largest symmetry "
+                f"sector {max(S.size for S in st.sectors)} states) needs about {need / 2**30:.1f} GiB, more "
+                f"than the memory budget of {budget / 2**30:.1f} GiB (pass memory_budget=... or use a smaller N)"
+            )
+        return _diagonalize_generic(system, st, progress=progress)
+    if sectors == "symmetric":
+        return diagonalize(model_from_parameters(params_or_system), memory_budget=memory_budget, progress=progress)
     if not isinstance(params_or_system, ChainParameters):
         raise ValueError(
             f"diagonalize expects ChainParameters or an OpenSystem, got {type(params_or_system).__name__}"
