@@ -12,6 +12,7 @@ reproduces the paper's Fig. 2, or ``"literal"``) is discussed in ``docs/physics.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -103,12 +104,14 @@ class ChainParameters:
     boundary: Literal["periodic", "open"] = "periodic"
 
     def __post_init__(self) -> None:
-        if isinstance(self.n_sites, bool) or int(self.n_sites) != self.n_sites:
+        if isinstance(self.n_sites, bool) or not isinstance(self.n_sites, numbers.Real) or int(self.n_sites) != self.n_sites:
             raise ValueError(f"n_sites must be an integer, got {self.n_sites!r}")
         if self.n_sites < 3:
             raise ValueError(f"n_sites must be at least 3 (the aligning jumps act on 3 sites), got {self.n_sites}")
         for name in ("J", "delta", "jprime", "gamma"):
             value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
             if not math.isfinite(float(value)):
                 raise ValueError(f"{name} must be finite, got {value!r}")
         if not 0.0 <= float(self.gamma) <= 1.0:
