@@ -82,12 +82,15 @@ def test_general_open_system_route_equals_brute_force():
         H, [sum(sz), H],
         [("decay", [p[1] for p in spm], 0.3), ("pump", [p[0] for p in spm], 0.1), ("dephase", sz, 0.5)],
     )
-    ens = GibbsEnsemble(diagonalize(system))
-    assert ens.spectrum.method == "dense"
-    for lam in LAMS:
-        f_bf, N_bf = brute_force(system, lam)
-        np.testing.assert_allclose(forces(ens, lam), f_bf, atol=1e-10)
-        np.testing.assert_allclose(noise_matrix(ens, lam), N_bf, atol=1e-10)
+    symmetric = GibbsEnsemble(diagonalize(system))
+    assert symmetric.spectrum.method == "symmetric"
+    assert symmetric.spectrum.symmetries["translation"] and symmetric.spectrum.symmetries["sectors"] == ["q1"]
+    dense = GibbsEnsemble(diagonalize(system, sectors="dense"))
+    for ens in (symmetric, dense):
+        for lam in LAMS:
+            f_bf, N_bf = brute_force(system, lam)
+            np.testing.assert_allclose(forces(ens, lam), f_bf, atol=1e-10)
+            np.testing.assert_allclose(noise_matrix(ens, lam), N_bf, atol=1e-10)
 
 
 @pytest.mark.parametrize("params", [ChainParameters(n_sites=8), ChainParameters(n_sites=7, gamma=0.6, delta=0.4, jprime=0.3, hopping="literal")],

@@ -1,10 +1,12 @@
 """Fixed points f(q) = 0 of the Gibbs-ensemble hydrodynamics, their stability and flow lines.
 
-Zeros are found in λ space (exact Jacobian ∂f/∂λ = −cov(F, Q)/N) from a grid of starts, deduplicated
-and classified by the eigenvalues of ∂f/∂q = (∂f/∂λ)(∂q/∂λ)⁻¹ (stable: every real part < 0).  Flow
-lines (the red lines of the paper's Fig. 2) integrate dq/dt = f(q) from an unstable point displaced
-along its unstable eigenvectors.  Per unit ε (time in 1/(εJ)); m = ⟨Q1⟩/N, e = ⟨H0⟩/N (J).  JSON:
-a real eigenvalue is a float, a complex one ``[re, im]``.
+Any number k ≥ 1 of charges.  Zeros are found in λ space (exact Jacobian ∂f/∂λ = −cov(F, Q)/N) from
+a grid of starts, deduplicated and classified by the eigenvalues of ∂f/∂q = (∂f/∂λ)(∂q/∂λ)⁻¹
+(stable: every real part < 0).  Flow lines (the red lines of the paper's Fig. 2) integrate
+dq/dt = f(q) from an unstable point displaced along its unstable eigenvectors.  Per unit ε (time in
+1/(εJ)); q_i = ⟨Q_i⟩/N (the paper's chain: m = ⟨Q1⟩/N, e = ⟨H0⟩/N in J).  JSON: generic keys
+``"q"``, ``"lambda"`` per point and ``"charges"`` (names); the paper's charges also give ``"m"``,
+``"e"``; a real eigenvalue is a float, a complex one ``[re, im]``.
 """
 
 
@@ -38,37 +40,53 @@ class FixedPoint:
 
     Parameters
     ----------
-    m, e : float
-        Densities ⟨Q1⟩/N and ⟨H0⟩/N (e in units of J).
+    q : tuple of float
+        Densities q_i = ⟨Q_i⟩/N of the k charges (the paper's chain: (m, e), e in units of J).
     lam : tuple of float
-        Lagrange parameters (λ1, λ2) of its Gibbs state (λ2 in 1/J; negative = hotter than
-        infinite temperature).
+        Lagrange parameters λ_i of its Gibbs state exp(−Σ λ_i Q_i)/Z (the paper's chain: λ2 in 1/J;
+        negative = hotter than infinite temperature).
     stable : bool
         All Jacobian eigenvalues have negative real parts.
     jacobian_eigenvalues : tuple of complex
         Eigenvalues of ∂f/∂q per unit ε (units J), sorted by real part.
-    noise : ndarray, shape (2, 2)
+    noise : ndarray, shape (k, k)
         Noise matrix N_ij per unit ε and unit length at the fixed point.
-    jacobian : ndarray, shape (2, 2)
+    jacobian : ndarray, shape (k, k)
         ∂f_i/∂q_j per unit ε.
     residual : float
         max |f_i| at the solution.
+    charge_names : tuple of str
+        Names of the charges.
     """
 
-    m: float
-    e: float
-    lam: tuple[float, float]
+    q: tuple[float, ...]
+    lam: tuple[float, ...]
     stable: bool
     jacobian_eigenvalues: tuple[complex, ...]
     noise: np.ndarray
     jacobian: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((2, 2)))
     residual: float = 0.0
+    charge_names: tuple[str, ...] = ("magnetisation", "energy")
+
+    @property
+    def m(self) -> float:
+        """The first density q_1 (the paper's chain: m = ⟨Σσᶻ⟩/N)."""
+        return float(self.q[0])
+
+    @property
+    def e(self) -> float:
+        """The second density q_2 (the paper's chain: e = ⟨H0⟩/N); NaN for a single charge."""
+        return float(self.q[1]) if len(self.q) > 1 else float("nan")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: m, e, lambda, stable, jacobian_eigenvalues, noise, jacobian, residual."""
+        """JSON-ready dict: q, lambda, stable, jacobian_eigenvalues, noise, jacobian, residual.
+
+        The paper's charges (magnetisation, energy) also give ``"m"`` and ``"e"``.
+        """
+        paper = tuple(self.charge_names) == ("magnetisation", "energy")
         return {
-            "m": float(self.m),
-            "e": float(self.e),
+            **({"m": float(self.m), "e": float(self.e)} if paper else {}),
+            "q": [float(x) for x in self.q],
             "lambda": [float(x) for x in self.lam],
             "stable": bool(self.stable),
             "jacobian_eigenvalues": [_eig_json(z) for z in self.jacobian_eigenvalues],
@@ -85,15 +103,18 @@ class FixedPointResult:
     Parameters
     ----------
     points : tuple of FixedPoint
-        Sorted by m.
+        Sorted by q (lexicographically).
     paths : tuple of ndarray
-        Flow lines (each of shape (n, 2): columns m, e) from unstable fixed points.
+        Flow lines (each of shape (n, k): densities q) from unstable fixed points along their
+        unstable eigenvectors, both directions, to where they end (a stable fixed point).
     parameters : ChainParameters or None
         The chain, if known.
     n_sites : int
         Chain length N.
     method : str
         Diagonalisation route.
+    charge_names : tuple of str
+        Names of the k charges.
     """
 
     points: tuple[FixedPoint, ...]
@@ -101,6 +122,7 @@ class FixedPointResult:
     parameters: ChainParameters | None
     n_sites: int
     method: str = ""
+    charge_names: tuple[str, ...] = ("magnetisation", "energy")
 
     @property
     def stable(self) -> tuple[FixedPoint, ...]:
@@ -118,11 +140,12 @@ class FixedPointResult:
         return len(self.stable) >= 2
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"parameters": {...}, "fixed_points": [...]}`` (JSON-ready; paths omitted)."""
+        """``{"parameters": {...}, "charges": [names], "fixed_points": [...]}`` (JSON-ready; paths omitted)."""
         params = {} if self.parameters is None else self.parameters.to_dict()
         params = {**params, "n_sites": int(self.n_sites), "units": "per unit eps; J = a = hbar = 1"}
         return {
             "parameters": params,
+            "charges": list(self.charge_names),
             "fixed_points": [p.to_dict() for p in self.points],
         }
 
@@ -154,11 +177,24 @@ def as_ensemble(obj, *, sectors: str = "auto") -> GibbsEnsemble:
     )
 
 
-def _default_starts() -> np.ndarray:
-    l1 = np.array([-2.0, -1.2, -0.6, -0.2, 0.0, 0.2, 0.6, 1.2, 2.0])
-    l2 = np.array([-1.5, -0.8, -0.4, -0.15, 0.0, 0.15, 0.4, 0.8])
-    L1, L2 = np.meshgrid(l1, l2)
-    return np.stack([L1.ravel(), L2.ravel()], axis=1)
+def _default_starts(ens: GibbsEnsemble) -> np.ndarray:
+    """Starting λ of the root search: the paper's grid for its chain, a scaled grid otherwise.
+
+    For a user model λ_i = t / w_i with w_i the half-width of the range of densities q_i, and t on
+    both sides of infinite temperature (λ = 0); 13, 9 × 9 or 7^k points for k = 1, 2, ≥ 3 charges.
+    """
+    k = ens.n_charges
+    if k == 2 and ens.spectrum.parameters is not None:
+        l1 = np.array([-2.0, -1.2, -0.6, -0.2, 0.0, 0.2, 0.6, 1.2, 2.0])
+        l2 = np.array([-1.5, -0.8, -0.4, -0.15, 0.0, 0.15, 0.4, 0.8])
+        L1, L2 = np.meshgrid(l1, l2)
+        return np.stack([L1.ravel(), L2.ravel()], axis=1)
+    q = ens.spectrum.charges / ens.n_sites
+    width = np.maximum(0.5 * (q.max(axis=0) - q.min(axis=0)), 1e-12)
+    t = {1: np.linspace(-3.0, 3.0, 13), 2: np.array([-2.4, -1.2, -0.5, -0.15, 0.0, 0.15, 0.5, 1.2, 2.4])}.get(
+        k, np.array([-2.0, -0.8, -0.25, 0.0, 0.25, 0.8, 2.0]))
+    grids = np.meshgrid(*([t] * k), indexing="ij")
+    return np.stack([g.ravel() for g in grids], axis=1) / width
 
 
 def _classify(ens: GibbsEnsemble, lam: np.ndarray, stability_tol: float) -> FixedPoint:
@@ -168,14 +204,14 @@ def _classify(ens: GibbsEnsemble, lam: np.ndarray, stability_tol: float) -> Fixe
     ev = ev[np.argsort(ev.real)]
     stable = bool(np.all(ev.real < -stability_tol))
     return FixedPoint(
-        m=float(q[0]),
-        e=float(q[1]),
-        lam=(float(lam[0]), float(lam[1])),
+        q=tuple(float(x) for x in q),
+        lam=tuple(float(x) for x in lam),
         stable=stable,
         jacobian_eigenvalues=tuple(complex(z) for z in ev),
         noise=noise_matrix(ens, lam),
         jacobian=Jq,
         residual=float(np.abs(forces(ens, lam)).max()),
+        charge_names=tuple(ens.spectrum.charge_names),
     )
 
 
@@ -196,7 +232,7 @@ def flow_path(
     ----------
     ensemble : GibbsEnsemble
         The ensemble.
-    lam_start : array_like, shape (2,)
+    lam_start : array_like, shape (k,)
         Lagrange parameters of the starting state.
     t_max : float
         Longest integration time (units 1/(εJ)).
@@ -207,8 +243,8 @@ def flow_path(
 
     Returns
     -------
-    ndarray, shape (n, 2)
-        The path in densities (m, e).
+    ndarray, shape (n, k)
+        The path in densities q.
     """
 
     def rhs(_t, lam):
@@ -240,19 +276,20 @@ def find_fixed_points(
     displacement: float = 1e-3,
     sectors: str = "auto",
 ) -> FixedPointResult:
-    """Find the fixed points f(q) = 0 (per unit ε) and classify their stability.
+    """Find the fixed points f(q) = 0 (per unit ε) of k ≥ 1 charges and classify their stability.
 
     Parameters
     ----------
     params : ChainParameters, OpenSystem, Spectrum or GibbsEnsemble
         The system; ChainParameters / OpenSystem are diagonalised first.
-    starts : ndarray, shape (k, 2), optional
-        Starting Lagrange parameters (λ1, λ2) for the root search (default: a 9 × 8 grid with
-        λ1 ∈ [−2, 2], λ2 ∈ [−1.5, 0.8], both sides of infinite temperature).
+    starts : ndarray, shape (n, k), optional
+        Starting Lagrange parameters for the root search (default: for the paper's chain a 9 × 8
+        grid with λ1 ∈ [−2, 2], λ2 ∈ [−1.5, 0.8]; for a user model a grid scaled by the range of
+        every density, both sides of infinite temperature).
     tol : float
-        Root tolerance on max |f_i|.
+        Root tolerance on max |f_i| (relative to the force scale).
     dedup_tol : float
-        Solutions closer than this in (m, e) are the same fixed point.
+        Solutions closer than this in q are the same fixed point.
     stability_tol : float
         Eigenvalues with real part above −stability_tol count as unstable (marginal = unstable).
     paths : bool
@@ -266,13 +303,28 @@ def find_fixed_points(
     Returns
     -------
     FixedPointResult
-        The fixed points sorted by m, with the flow lines and the parameters.
+        The fixed points sorted by q, with the flow lines and the parameters.
     """
     ens = as_ensemble(params, sectors=sectors)
-    if ens.n_charges != 2:
-        raise ValueError("find_fixed_points needs two charges (Q1, H0)")
-    starts = _default_starts() if starts is None else np.asarray(starts, dtype=float).reshape(-1, 2)
-    N = ens.n_sites
+    k = ens.n_charges
+    starts = _default_starts(ens) if starts is None else np.asarray(starts, dtype=float).reshape(-1, k)
+    spec = ens.spectrum
+    scale = spec.parameters.J if spec.parameters else max(1.0, float(np.abs(spec.force_elements).max()) / ens.n_sites)
+    found = _roots(ens, starts, tol * max(1.0, scale), dedup_tol)
+    points = sorted((_classify(ens, lam, stability_tol) for lam in found), key=lambda p: p.q)
+    flow = _flow_lines(ens, points, stability_tol, displacement) if paths else []
+    return FixedPointResult(
+        points=tuple(points),
+        paths=tuple(flow),
+        parameters=spec.parameters,
+        n_sites=ens.n_sites,
+        method=spec.method,
+        charge_names=tuple(spec.charge_names),
+    )
+
+
+def _roots(ens: GibbsEnsemble, starts: np.ndarray, tol: float, dedup_tol: float) -> list[np.ndarray]:
+    """Distinct interior zeros of f in λ space from every start (hybrid Powell, exact Jacobian)."""
 
     def fun(lam):
         return forces(ens, lam), force_jacobian_lambda(ens, lam)
@@ -286,9 +338,9 @@ def find_fixed_points(
             except (np.linalg.LinAlgError, ValueError, FloatingPointError):
                 continue
         lam = sol.x
-        if not np.all(np.isfinite(lam)) or np.abs(lam).max() > 50:
+        if not np.all(np.isfinite(lam)) or np.abs(lam * _lam_scale(ens)).max() > 50:
             continue
-        if np.abs(forces(ens, lam)).max() > tol * max(1.0, ens.spectrum.parameters.J if ens.spectrum.parameters else 1.0):
+        if np.abs(forces(ens, lam)).max() > tol:
             continue
         q = ens.densities(lam)
         # a fixed point must be an interior Gibbs state (not a pure boundary state)
@@ -298,29 +350,34 @@ def find_fixed_points(
             continue
         qs.append(q)
         found.append(lam)
-    points = sorted((_classify(ens, lam, stability_tol) for lam in found), key=lambda p: (p.m, p.e))
+    return found
+
+
+def _lam_scale(ens: GibbsEnsemble) -> np.ndarray:
+    """1 for the paper's chain; the half-width of every density range for a user model (|λ| bound)."""
+    if ens.spectrum.parameters is not None:
+        return np.ones(ens.n_charges)
+    q = ens.spectrum.charges / ens.n_sites
+    return np.maximum(0.5 * (q.max(axis=0) - q.min(axis=0)), 1e-12)
+
+
+def _flow_lines(ens: GibbsEnsemble, points, stability_tol: float, displacement: float) -> list[np.ndarray]:
+    """Flow lines from every unstable point along its real unstable eigenvectors, both directions."""
     flow = []
-    if paths:
-        for p in points:
-            if p.stable:
+    for p in points:
+        if p.stable:
+            continue
+        w, V = np.linalg.eig(p.jacobian)
+        for j in np.nonzero(w.real > stability_tol)[0]:
+            if abs(w[j].imag) > 1e-12:
                 continue
-            w, V = np.linalg.eig(p.jacobian)
-            for k in np.nonzero(w.real > stability_tol)[0]:
-                if abs(w[k].imag) > 1e-12:
+            v = np.real(V[:, j])
+            v = v / np.linalg.norm(v)
+            for sign in (1.0, -1.0):
+                q0 = np.array(p.q) + sign * displacement * v
+                try:
+                    lam0 = ens.lambdas(q0, lam0=np.array(p.lam))
+                except ValueError:
                     continue
-                v = np.real(V[:, k])
-                v = v / np.linalg.norm(v)
-                for sign in (1.0, -1.0):
-                    q0 = np.array([p.m, p.e]) + sign * displacement * v
-                    try:
-                        lam0 = ens.lambdas(q0, lam0=np.array(p.lam))
-                    except ValueError:
-                        continue
-                    flow.append(flow_path(ens, lam0))
-    return FixedPointResult(
-        points=tuple(points),
-        paths=tuple(flow),
-        parameters=ens.spectrum.parameters,
-        n_sites=N,
-        method=ens.spectrum.method,
-    )
+                flow.append(flow_path(ens, lam0))
+    return flow

@@ -597,6 +597,9 @@ def _accumulate_generic(psi: np.ndarray, pieces, F: np.ndarray, Nn: np.ndarray, 
 
 def _joint_eigh(Hb: np.ndarray, extras: list[np.ndarray], tol: float):
     """Eigenvalues of H0 and of the extra (non-diagonal) charges, and joint eigenvectors, of a block."""
+    if not extras:
+        w, W = np.linalg.eigh(0.5 * (Hb + Hb.conj().T))
+        return w, W, np.zeros((w.size, 0))
     bases = [np.eye(Hb.shape[0], dtype=Hb.dtype)]
     values: list[list[np.ndarray]] = [[]]
     for Q in extras:

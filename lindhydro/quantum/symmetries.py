@@ -294,9 +294,15 @@ def diagonal_quantities(mats: SystemMatrices, names) -> list[tuple[str, np.ndarr
     chain = mats.chain
     if chain.n_sites > 1:
         mag = chain.magnetisation(np.arange(chain.dim, dtype=np.int64)).astype(float)
-        if not any(np.allclose(v, mag) or np.allclose(v, -mag) for _, v, _ in out):
+        if not any(_is_function_of(mag, v) for _, v, _ in out):
             out.append(("magnetisation", mag, _changes(mats.hamiltonian, mag, 1.0) <= {0}))
     return out
+
+
+def _is_function_of(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the values a are a function of the values b (b resolves every sector of a)."""
+    kb = np.round(b, 8)
+    return np.unique(np.stack([np.round(a, 8), kb], axis=1), axis=0).shape[0] == np.unique(kb).size
 
 
 def _spacing(values: np.ndarray) -> float | None:
