@@ -1,7 +1,7 @@
 """The built site as a reader sees it: headless Chromium opens the main pages from ``file://``.
 
-For each page (index, getting started, physics, sharp bits, API, and one tutorial per gallery
-section): the math is rendered by the MathJax bundled with the site (every math element holds
+For each main page (index, getting started, physics, sharp bits, API, CLI, every gallery page,
+and the API pages with formulas): the math is rendered by the MathJax bundled with the site (every math element holds
 rendered output, no TeX error, no raw TeX delimiter left in the visible text), every image loaded,
 every internal link resolves to an existing file and anchor, and no request left the machine (only
 ``file:``, ``data:``, ``blob:``, ``about:`` or localhost URLs; the site works offline). The search
@@ -41,8 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("LINDHYDRO_DOCS_HTML", ROOT / "docs" / "_build" / "html"))
 BUILD_COMMAND = "python -m sphinx -W --keep-going -q -b html docs docs/_build/html"
 
-#: Prose pages every reader meets; one tutorial per gallery section is added (first by name).
-MAIN_PAGES = ["index", "getting_started", "physics", "sharp_bits", "api", "auto_examples/index"]
+#: Prose pages every reader meets; every gallery page and the API pages with math are added.
+MAIN_PAGES = ["index", "getting_started", "physics", "sharp_bits", "api", "cli",
+              "auto_examples/index"]
 
 #: Schemes a self-contained page may request; anything else (http, https, ws, ...) is the network.
 LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome", "devtools"}
@@ -69,12 +70,15 @@ def find_chromium() -> str | None:
 
 
 def main_pages(site: Path) -> list[Path]:
-    """The pages opened in the browser: :data:`MAIN_PAGES` and one tutorial per gallery section."""
+    """The pages opened in the browser: :data:`MAIN_PAGES`, every gallery section and tutorial,
+    and the API pages that hold math."""
     pages = [site / f"{name}.html" for name in MAIN_PAGES]
     for section in sorted((site / "auto_examples").glob("[0-9]*")):
-        tutorials = sorted(section.glob("plot_*.html"))
-        if tutorials:
-            pages.append(tutorials[0])
+        pages.append(section / "index.html")
+        pages += sorted(section.glob("plot_*.html"))
+    for api in sorted((site / "generated" / "api").glob("*.html")):
+        if 'class="math' in api.read_text(encoding="utf-8", errors="replace"):
+            pages.append(api)
     return pages
 
 
