@@ -33,6 +33,8 @@ from lindhydro.field.trackers import (
     RunInfo,
     SnapshotTracker,
     SpatialMeansTracker,
+    StopRun,
+    StopTracker,
     Tracker,
     WallCountTracker,
 )
@@ -47,6 +49,8 @@ __all__ = [
     "RunInfo",
     "SnapshotTracker",
     "SpatialMeansTracker",
+    "StopRun",
+    "StopTracker",
     "Tracker",
     "WallCountTracker",
     "SimulationBlowUp",

@@ -35,8 +35,11 @@ scale ``mu = 4 D / dx^2``.  See :func:`lindhydro.field.reference.heun_linear_var
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
+import sys
+import threading
 import time as _time
 import warnings
 from collections.abc import Callable, Sequence
@@ -313,29 +316,52 @@ def _tracker_rows(model: FieldModel, R: int, wall: tuple[float, float], snapshot
 
 
 # ----------------------------------------------------------------------------- the run
+#: Shown on stderr (with a progress bar) when preparing the kernels takes more than a second.
+COMPILE_NOTICE = "compiling the numba kernels (first run only; they are cached afterwards) ..."
+
+
+@contextlib.contextmanager
+def _notice_if_slow(message: str, enabled: bool, after: float = 1.0):
+    """Print ``message`` on stderr if the block is still running after ``after`` seconds."""
+    if not enabled:
+        yield
+        return
+    timer = threading.Timer(after, lambda: print(message, file=sys.stderr, flush=True))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 def _integrate(stepper: HeunStepper, fields: np.ndarray, keys: np.ndarray, runs: list[RunInfo],
-               rows: list[list[Tracker]]) -> tuple[np.ndarray, list[int]]:
+               rows: list[list[Tracker]]) -> tuple[np.ndarray, list[int], str | None]:
     """Advance all rows, handing the fields to the trackers at their intervals.
 
-    Returns the steps done per row (a row that became NaN/inf stops at its last finite state) and
-    the rows that blew up."""
+    Returns the steps done per row (a row that became NaN/inf stops at its last finite state), the
+    rows that blew up, and the reason a tracker stopped the run (:class:`~lindhydro.field.trackers.StopRun`;
+    every tracker still handles the step at which it was raised)."""
     run = runs[0]
     calls = [[(t, t.every or run.record_every) for t in row] for row in rows]
     everys = {e for row in calls for _, e in row}
-    done = 0
-    while done < run.n_steps:
+    done, stopped = 0, None
+    while done < run.n_steps and stopped is None:
         g = run.step_start + done
         nxt = min([run.step_start + run.n_steps] + [(g // e + 1) * e for e in everys])
         got = stepper.advance(fields, keys, g, nxt - g)
         if np.any(got < nxt - g):
-            return done + got, [int(r) for r in np.flatnonzero(got < nxt - g)]
+            return done + got, [int(r) for r in np.flatnonzero(got < nxt - g)], None
         done += nxt - g
         t_now = run.t_start + done * run.dt
         for r, row in enumerate(calls):
             for tracker, every in row:
                 if nxt % every == 0:
-                    tracker.handle(nxt, t_now, fields[r])
-    return np.full(len(rows), done, dtype=np.int64), []
+                    try:
+                        tracker.handle(nxt, t_now, fields[r])
+                    except tracking.StopRun as exc:
+                        stopped = stopped or str(exc) or "stopped"
+    return np.full(len(rows), done, dtype=np.int64), [], stopped
 
 
 def _parameters(model: FieldModel, num: Numerics, origin: _Origin, initial: str, snapshot_every: int,
@@ -424,7 +450,7 @@ def simulate(
         record (``m`` must not be kept without copying).  With ``realisations`` every tracker is
         copied per realisation, a plain callable is shared (called for every realisation).
     progress : bool
-        tqdm progress bar on stderr.
+        tqdm progress bar on stderr, and a notice when the kernels are being compiled (first run).
     threads : int, optional
         numba threads for an ensemble (default: all).
     check_every : int, default 64
@@ -435,7 +461,10 @@ def simulate(
     Returns
     -------
     SimulationResult or list of SimulationResult
-        One result, or one per realisation when ``realisations`` is given.
+        One result, or one per realisation when ``realisations`` is given.  A tracker that raised
+        :class:`~lindhydro.field.trackers.StopRun` (e.g. a :class:`~lindhydro.field.trackers.StopTracker`
+        on Ctrl-C) ends the run early: the results hold everything up to the time reached
+        (``final_state.time``), with ``completed = False`` and ``extra["stopped"]`` the reason.
 
     Raises
     ------
@@ -473,25 +502,28 @@ def _run(model: FieldModel, num: Numerics, origin: _Origin, stepper: HeunStepper
     keys = np.array([np.uint64(k) for k in origin.keys], dtype=np.uint64)
     wall0 = _time.perf_counter()
     with numba_threads(threads):
-        stepper.warm_up(R)
+        with _notice_if_slow(COMPILE_NOTICE, any(isinstance(t, tracking.ProgressTracker) for t in rows[0])):
+            stepper.warm_up(R)
         for run, row in zip(runs, rows, strict=True):
             for t in row:
                 t.start(run)
         try:
-            per_row, bad = _integrate(stepper, fields, keys, runs, rows)
+            per_row, bad, stopped = _integrate(stepper, fields, keys, runs, rows)
         finally:
             records = [{t.name: t.finish() for t in row} for row in rows]
     wall = _time.perf_counter() - wall0
     k_s = stepper.kernel_seconds
     rate = num.n_cells * R * int(min(per_row)) / k_s if k_s > 0 else float("nan")
     extra = {"wall_seconds": wall, "kernel_seconds": k_s, "realisations_in_run": R, "site_updates_per_second": rate}
+    if stopped is not None:
+        extra["stopped"] = stopped
     out = []
     for r in range(R):
         steps = int(per_row[r])
         st = SimulationState(fields[r].copy(), origin.step + steps, origin.time + steps * num.dt, int(origin.keys[r]),
                              num.dx, num.dt)
         p = dict(params, seed=origin.seed_infos[r], key=str(origin.keys[r]))
-        out.append(SimulationResult(p, st, records[r], completed=not bad, extra=dict(extra)))
+        out.append(SimulationResult(p, st, records[r], completed=not bad and stopped is None, extra=dict(extra)))
     return out, bad
 
 

@@ -87,7 +87,8 @@ class Numerics:
     dt : float, default 0.001
         Time step (the paper's value).
     record_every : int or None, default None
-        Steps between records; ``None``: one unit of time, at most ``time/dt``.
+        Steps between records, at most ``time/dt`` (a longer interval would record nothing);
+        ``None``: one unit of time, at most ``time/dt``.
     """
 
     length: float
@@ -105,6 +106,11 @@ class Numerics:
         if r is not None:
             if isinstance(r, bool) or not isinstance(r, numbers.Integral) or r < 1:
                 raise ValueError(f"record_every must be a whole number of steps >= 1, got {r!r}")
+            if r > self.n_steps:
+                raise ValueError(
+                    f"record_every = {r} steps is longer than the run ({self.n_steps} steps = time/dt): nothing "
+                    f"would be recorded; give at most {self.n_steps}"
+                )
             object.__setattr__(self, "record_every", int(r))
 
     @property

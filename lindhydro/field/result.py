@@ -100,7 +100,8 @@ class SimulationResult:
         (:class:`~lindhydro.field.trackers.Correlations`), ``"snapshots"``
         (:class:`~lindhydro.field.trackers.Snapshots`, when stored) and the caller's trackers.
     completed : bool
-        False when the run stopped on a NaN/inf.
+        False when the run stopped on a NaN/inf, or early because a tracker asked it to
+        (``extra["stopped"]`` says why; ``final_state.time`` is the time reached).
     extra : dict
         Timings (``wall_seconds``, ``kernel_seconds``, ``site_updates_per_second``) and bookkeeping.
     """
@@ -172,7 +173,7 @@ class SimulationResult:
             "coarse_graining_length": finite_or_none(self.coarse_graining_length),
             "site_updates_per_second": finite_or_none(self.site_updates_per_second),
             "completed": self.completed,
-        }
+        } | ({"stopped": str(self.extra["stopped"])} if "stopped" in self.extra else {})
 
     def to_dict(self, *, series: bool = True) -> dict:
         """JSON-ready: parameters, summary and (if ``series``) the time series and ``C(r)``."""
@@ -184,11 +185,11 @@ class SimulationResult:
                 d[name] = [finite_or_none(x) for x in getattr(self, name)]
         return d
 
-    def save(self, path) -> None:
-        """Save the standard records to a self-describing ``.npz`` (arrays + JSON ``meta``)."""
+    def _saved(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """The standard records as arrays, and the JSON-ready description of the run."""
         names = ("times", "m_mean", "m2", "wall_count", "wall_density", "r", "correlation", "k",
                  "structure_factor", "snapshot_times")
-        arrays = {name: getattr(self, name) for name in names}
+        arrays = {name: np.asarray(getattr(self, name)) for name in names}
         arrays["steps"] = self.records["means"].steps
         arrays["final_field"] = self.final_state.field
         if self.snapshots is not None:
@@ -200,15 +201,64 @@ class SimulationResult:
             "final_state": {k: v for k, v in self.final_state.to_dict().items() if k != "field"},
             "extra": self.extra,
         }
-        with open(path, "wb") as fh:
-            np.savez_compressed(fh, meta=np.array(json.dumps(meta)), **arrays)
+        return arrays, meta
+
+    def to_xarray(self):
+        """The result as an :class:`xarray.Dataset`: records over ``time``, ``C(r)``, ``S(k)``, the final field.
+
+        Attributes: ``parameters``, ``summary``, ``final_state`` and ``extra`` as JSON, and flat
+        ``completed`` (1/0), ``time_reached``, ``stopped`` (why an incomplete run ended, if it was
+        stopped) and the model's name, ``eps``, ``gamma`` and ``renormalisation``.
+        """
+        import xarray as xr
+
+        a, meta = self._saved()
+        p = self.parameters
+        data = {name: ("time", a[name]) for name in ("m_mean", "m2", "wall_count", "wall_density", "steps")}
+        data |= {"correlation": ("r", a["correlation"]), "structure_factor": ("k", a["structure_factor"]),
+                 "final_field": ("x", a["final_field"])}
+        coords = {"time": a["times"], "r": a["r"], "k": a["k"],
+                  "x": np.arange(a["final_field"].shape[0]) * float(p.get("dx", 1.0))}
+        if "snapshots" in a:
+            data["snapshots"] = (("snapshot_time", "x"), a["snapshots"])
+            coords["snapshot_time"] = a["snapshot_times"]
+        attrs = {key: json.dumps(meta[key]) for key in ("parameters", "summary", "final_state", "extra")}
+        attrs |= {"format": SAVE_FORMAT, "completed": int(self.completed), "time_reached": self.final_state.time}
+        if "stopped" in self.extra:
+            attrs["stopped"] = str(self.extra["stopped"])
+        model = p.get("model", {}) if isinstance(p.get("model"), dict) else {}
+        attrs |= {f"model_{k}": v for k, v in model.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+
+    def save(self, path) -> None:
+        """Save the standard records: netCDF (xarray, :meth:`to_xarray`), or ``.npz`` when ``path`` ends in ``.npz``."""
+        if str(path).lower().endswith(".npz"):
+            arrays, meta = self._saved()
+            with open(path, "wb") as fh:
+                np.savez_compressed(fh, meta=np.array(json.dumps(meta)), **arrays)
+            return
+        self.to_xarray().to_netcdf(path, engine="h5netcdf")
 
     @classmethod
     def load(cls, path) -> SimulationResult:
-        """Inverse of :meth:`save` (the standard records; the caller's trackers are not saved)."""
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            a = {k: z[k] for k in z.files if k != "meta"}
+        """Inverse of :meth:`save` (either format; the caller's trackers are not saved)."""
+        if str(path).lower().endswith(".npz"):
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(str(z["meta"]))
+                a = {k: z[k] for k in z.files if k != "meta"}
+        else:
+            import xarray as xr
+
+            with xr.open_dataset(path, engine="h5netcdf") as ds:
+                meta = {key: json.loads(ds.attrs[key]) for key in ("parameters", "summary", "final_state", "extra")}
+                a = {name: np.asarray(ds[name].values) for name in ds.data_vars}
+                a |= {"times": np.asarray(ds["time"].values), "r": np.asarray(ds["r"].values),
+                      "k": np.asarray(ds["k"].values),
+                      "snapshot_times": np.asarray(ds["snapshot_time"].values) if "snapshot_time" in ds else np.zeros(0)}
+        return cls._from_saved(meta, a)
+
+    @classmethod
+    def _from_saved(cls, meta: dict[str, Any], a: dict[str, np.ndarray]) -> SimulationResult:
         fs, s, p = meta["final_state"], meta["summary"], meta["parameters"]
         state = SimulationState(a["final_field"], int(fs["step"]), float(fs["time"]), int(fs["key"]),
                                 float(fs["dx"]), float(fs["dt"]))

@@ -5,7 +5,10 @@ The integrator knows nothing about what is measured (as py-pde's trackers).  A t
 methods: ``start(run)`` before the first step (``run`` is a :class:`RunInfo`), ``handle(step,
 time, m)`` whenever the global step is a multiple of ``every`` (``m`` is the live field: copy what
 you keep), and ``finish()``, whose return value is stored in ``SimulationResult.records[name]``.
-A plain callable ``f(step, time, m)`` is wrapped in a :class:`CallbackTracker`.
+A plain callable ``f(step, time, m)`` is wrapped in a :class:`CallbackTracker`.  A tracker ends
+the run early by raising :class:`StopRun` from ``handle`` (as py-pde's ``FinishedSimulation``):
+the run returns what it has, marked incomplete; :class:`StopTracker` does so when asked to (e.g. on
+Ctrl-C, from a flag set by a signal handler).
 
 Records taken at global steps after ``RunInfo.average_from_step`` (the second half of the run)
 enter the averages.  ``C(r)`` and ``S(k)`` follow :mod:`lindhydro.analysis.correlations`
@@ -34,12 +37,27 @@ __all__ = [
     "Snapshots",
     "SpatialMeans",
     "SpatialMeansTracker",
+    "StopRun",
+    "StopTracker",
     "Tracker",
     "WallCountTracker",
     "WallCounts",
     "multiples_in",
     "second_half_mean",
 ]
+
+
+#: Site updates between two calls of the trackers that keep the user informed (progress, stop
+#: requests): about a tenth of a second of integration.
+SITE_UPDATES_PER_CALL = 20_000_000
+
+
+class StopRun(Exception):
+    """Raised by :meth:`Tracker.handle` to end the run after the current step.
+
+    Every tracker still handles that step; the run then returns what it has with
+    ``completed = False`` and ``extra["stopped"] = str(exc)``.
+    """
 
 
 def multiples_in(step_start: int, n_steps: int, every: int) -> int:
@@ -462,6 +480,41 @@ class SnapshotTracker(Tracker):
                          self._fields[: len(self._steps)])
 
 
+class StopTracker(Tracker):
+    """Ends the run when ``should_stop()`` returns a reason (checked about every 2e7 site updates).
+
+    Parameters
+    ----------
+    should_stop : callable
+        Called without arguments; a true value (a string: the reason) stops the run
+        (:class:`StopRun`).  Must be cheap (e.g. read a flag set by a signal handler).
+    name : str, default "stop"
+        Record name (the record is the reason, or ``None``).
+    every : int, optional
+        Steps between checks (default: about :data:`SITE_UPDATES_PER_CALL` site updates).
+    """
+
+    def __init__(self, should_stop: Callable[[], Any], name: str = "stop", every: int | None = None) -> None:
+        super().__init__(name, every)
+        self.should_stop, self._every, self.reason = should_stop, every, None
+
+    def start(self, run: RunInfo) -> None:
+        """Choose the interval."""
+        super().start(run)
+        self.every = self._every or max(1, SITE_UPDATES_PER_CALL // max(1, run.n_cells * run.n_realisations))
+
+    def handle(self, step: int, time: float, m: np.ndarray) -> None:
+        """Raise :class:`StopRun` if asked to stop."""
+        reason = self.should_stop()
+        if reason:
+            self.reason = reason if isinstance(reason, str) else "stopped"
+            raise StopRun(self.reason)
+
+    def finish(self) -> str | None:
+        """The reason the run was stopped (None: it was not)."""
+        return self.reason
+
+
 class ProgressTracker(Tracker):
     """A tqdm progress bar on stderr, updated about every 2e7 site-updates.
 
@@ -479,7 +532,7 @@ class ProgressTracker(Tracker):
         from tqdm.auto import tqdm
 
         super().start(run)
-        self.every = max(1, 20_000_000 // max(1, run.n_cells * run.n_realisations))
+        self.every = max(1, SITE_UPDATES_PER_CALL // max(1, run.n_cells * run.n_realisations))
         self._last = run.step_start
         self._bar = tqdm(total=run.n_steps, file=sys.stderr, unit="step", desc="simulate", leave=False,
                          mininterval=0.5)
