@@ -31,3 +31,11 @@ def test_demo_end_to_end(capsys):
 def test_demo_rejects_strong_coupling(capsys):
     assert main(["demo", "--eps", "5"]) == 2
     assert "--eps must lie in (0, 1]" in capsys.readouterr().err
+
+
+def test_demo_explains_a_chain_without_bistability(capsys):
+    """At gamma = 0.3 the reduced force has the single zero m = 0: no walls to count, and the demo says why."""
+    assert main(["demo", "--json", "--sites", "6", "--gamma", "0.3", "--length", "20", "--time", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [p["stable"] for p in out["fixed_points"]] == [True] and abs(out["fixed_points"][0]["m"]) < 1e-9
+    assert out["simulation"]["domain_wall_density"] is None and "no bistability" in out["note"]

@@ -4,13 +4,14 @@ import json
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from lindhydro.cli import main
 from lindhydro.field import SimulationResult, paper_toy_model, simulate
 
 
 def test_simulate_json_matches_library(capsys, tmp_path):
-    out = tmp_path / "run.npz"
+    out = tmp_path / "run.nc"
     rc = main(["simulate", "--model", "paper", "--eps", "0.2", "--length", "100", "--time", "2", "--seed", "4",
                "--no-thermal-noise", "--json", "--out", str(out)])
     assert rc == 0
@@ -19,12 +20,36 @@ def test_simulate_json_matches_library(capsys, tmp_path):
     for key in ("parameters", "m2_mean", "correlation_length", "domain_wall_density", "coarse_graining_length",
                 "site_updates_per_second"):
         assert key in d
-    assert d["parameters"]["model"]["thermal_noise"] == 0.0
+    assert d["parameters"]["model"]["thermal_noise"] == 0.0 and d["parameters"]["model"]["name"] == "paper"
     assert d["parameters"]["averages_from_time"] == 1.0
     lib = simulate(paper_toy_model(0.2, thermal=False), length=100, time=2, seed=4)
     assert d["m2_mean"] == pytest.approx(lib.m2_mean, rel=1e-12)
-    saved = SimulationResult.load(out)
+    saved = SimulationResult.load(out)  # netCDF, the format of every result
     np.testing.assert_array_equal(saved.final_state.field, lib.final_state.field)
+    np.testing.assert_array_equal(saved.m2, lib.m2)
+    assert saved.completed and json.loads(xr.open_dataset(out, engine="h5netcdf").attrs["parameters"])["seed"]
+    # .npz on request, same content
+    npz = tmp_path / "run.npz"
+    assert main(["simulate", "--eps", "0.2", "--length", "100", "--time", "2", "--seed", "4", "--no-thermal-noise",
+                 "--no-progress", "--out", str(npz)]) == 0
+    np.testing.assert_array_equal(SimulationResult.load(npz).final_state.field, lib.final_state.field)
+
+
+def test_a_newcomers_first_run_shows_order(capsys):
+    """The default model is the one with an ordered phase: Wick-ordered with the conserved noise on."""
+    assert main(["simulate", "--eps", "0.2", "--length", "100", "--time", "20", "--seed", "1", "--json",
+                 "--no-progress"]) == 0
+    cap = capsys.readouterr()
+    d = json.loads(cap.out)
+    assert d["parameters"]["model"]["renormalisation"] == "wick" and d["parameters"]["model"]["thermal_noise"] > 0
+    assert d["correlation_length"] is not None and d["correlation_length"] > 1.0
+    assert cap.err == ""
+    # the model as printed is one flag away and says that it has no ordered phase
+    assert main(["simulate", "--eps", "0.2", "--length", "20", "--time", "1", "--seed", "1", "--json",
+                 "--no-progress", "--renormalisation", "none"]) == 0
+    cap = capsys.readouterr()
+    assert json.loads(cap.out)["parameters"]["model"]["renormalisation"] == "none"
+    assert "no ordered phase" in cap.err and len(cap.err.splitlines()) == 1
 
 
 def test_simulate_human_output_and_wick(capsys):
@@ -49,7 +74,7 @@ def test_simulate_quantum_model(capsys):
     assert rc == 0
     d = json.loads(capsys.readouterr().out)
     model = d["parameters"]["model"]
-    assert model["name"] == "first-principles"
+    assert model["name"] == "quantum"  # as spelled on the command line
     assert model["thermal_noise"] == pytest.approx(1.0)  # 2 D chi_T
     assert len(model["force_coeffs"]) >= 2 and model["force_coeffs"][0] > 0  # bistable at gamma = 0.9
 
@@ -81,33 +106,41 @@ def test_simulate_models_and_help_defaults_come_from_the_preset_registry(capsys)
     import inspect
     import re
 
+    from lindhydro.cli.options import DEFAULT_SITES
     from lindhydro.cli.simulate import MODELS
     from lindhydro.experiments.presets import PRESETS, preset, resolve
 
     assert set(MODELS) == {n for n, p in PRESETS.items() if p.simulator == "lindhydro.field:simulate"}
     assert {"paper", "quantum"} <= set(MODELS)
-    with pytest.raises(SystemExit):
-        main(["simulate", "--help"])
+    assert main(["simulate", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
 
     def default(model, key):
         return inspect.signature(resolve(preset(model).builder)).parameters[key].default
 
     assert f"paper {default('paper', 'gamma')}, quantum {default('quantum', 'gamma')}" in text
-    for key, flag in (("sites", "--sites"), ("D", "--D"), ("chi_T", "--chi-T")):
-        quoted = re.search(re.escape(flag) + r" \S+ quantum model: [^(]*\([^)]*default ([0-9.]+)\)", text)
+    assert default("quantum", "sites") == DEFAULT_SITES
+    for key, flag in (("sites", "--sites"), ("D", "--D"), ("delta", "--delta"), ("jprime", "--jprime")):
+        quoted = re.search(re.escape(flag) + r" \S+ quantum model: [^(]*\([^)]*default ([0-9.]+)", text)
         assert quoted and float(quoted.group(1)) == default("quantum", key), flag
-    assert re.search(r"2 D chi_T \(default ([0-9.]+)", text).group(1) == f"{default('paper', 'chi_T_2D'):g}"
+    assert f"quantum {default('quantum', 'chi_T')}" in text
+    # the paper's 2 D chi_T = 1 is chi_T = 0.5 in its units D = 1
+    assert resolve(preset("paper").builder)(0.2).thermal_noise == pytest.approx(1.0)
 
 
-def test_deprecated_build_model_is_the_registry_model():
+def test_deprecated_spellings_still_work(capsys):
     from lindhydro.cli import build_parser
     from lindhydro.cli.simulate import build_model, model_parameters
     from lindhydro.experiments.presets import build_model as registry_build
 
     args = build_parser().parse_args(["simulate", "--eps", "0.2", "--gamma", "0.85", "--length", "10", "--time", "1",
                                       "--seed", "1", "--no-thermal-noise"])
-    assert model_parameters(args) == {"gamma": 0.85, "thermal": False}
+    assert model_parameters(args) == {"gamma": 0.85, "thermal": False, "renormalisation": "none"}
     with pytest.warns(DeprecationWarning, match="presets.build_model"):
         old = build_model(args)
     assert old == registry_build("paper", 0.2, gamma=0.85, thermal=False)
+    # --chi-T-2D (2 D chi_T) is the hidden old spelling of --chi-T, with a note
+    old_args = build_parser().parse_args(["simulate", "--eps", "0.2", "--length", "10", "--time", "1", "--seed", "1",
+                                          "--chi-T-2D", "3"])
+    assert old_args.chi_T == 1.5 and "--chi-T-2D is deprecated" in capsys.readouterr().err
+    assert "--chi-T-2D" not in build_parser()._subparsers._group_actions[0].choices["simulate"].format_help()

@@ -2,7 +2,7 @@
 
 Both diagonalise the paper's chain (sector-resolved exact diagonalisation), build Gibbs
 ensembles exp(−λ1 Q1 − λ2 H0)/Z and evaluate the forces f_i = (1/N)⟨L̂1†(Q_i)⟩ and the noise
-matrix N_ij per unit ε.  Defaults are the paper's Fig. 2 preset.
+matrix N_ij per unit ε.  Defaults are the paper's Fig. 2 preset with N = 8 (the paper's figure: ``--sites 12``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,19 @@ import time
 
 import numpy as np
 
-from lindhydro.cli.options import add_chain_arguments, add_output_arguments, chain_parameters
+from lindhydro.cli.options import (
+    add_chain_arguments,
+    add_output_arguments,
+    chain_parameters,
+    check_diagonalisation_memory,
+)
+from lindhydro.cli.outputs import add_overwrite_argument, output_file, written_atomically
 
 __all__ = ["register"]
 
 _PHYSICS = """\
-physics parameters (defaults: the paper's Fig. 2 preset):
+physics parameters (defaults: the paper's Fig. 2 preset, gamma = 0.9, J = Delta = 1, J' = 0.01, with
+  N = 8 sites as in every subcommand; the paper's Fig. 2 has --sites 12):
   H0 = J sum_j [h (s+_j s-_{j+1} + h.c.) + Delta sz_j sz_{j+1}] + J' sum_j h (s+_j s-_{j+2} + h.c.)
   with h = 2 for --hopping isotropic (J(sx sx + sy sy + Delta sz sz): the reading that reproduces
   Fig. 2) and h = 1 for --hopping literal (the paper's formula taken literally: no bistability).
@@ -32,7 +39,24 @@ def _ensemble(params, sectors: str):
     from lindhydro.quantum.gibbs import GibbsEnsemble
     from lindhydro.quantum.spectrum import diagonalize
 
+    check_diagonalisation_memory(params, sectors)
     return GibbsEnsemble(diagonalize(params, sectors=sectors, progress=sys.stderr.isatty()))
+
+
+def _unordered_note(points, params) -> str | None:
+    """Why only m = 0 was found (None when an ordered fixed point was)."""
+    if any(abs(p.m) > 1e-9 for p in points):
+        return None
+    gamma = params.gamma
+    if gamma >= 1.0:
+        return ("only m = 0, and it is unstable: at gamma = 1 there are no sigma^x jumps (rate J(1-gamma) = 0), so "
+                "the ordered fixed points sit at full polarisation m = +-1, the edge of the reachable region "
+                "(lambda1 infinite), which the search does not include; take gamma < 1 to see them inside")
+    if points and all(p.stable for p in points):
+        hint = ("; with isotropic hopping the chain orders for gamma above a threshold near 0.8"
+                if params.hopping == "isotropic" else "")
+        return f"only m = 0, and it is stable: the chain does not order (bistability) at gamma = {gamma:g}{hint}"
+    return "only m = 0: no ordered fixed point inside the reachable region"
 
 
 def _fmt_eigs(eigs) -> str:
@@ -51,10 +75,13 @@ def _run_fixed_points(args) -> int:
     ens = _ensemble(params, args.sectors)
     res = find_fixed_points(ens, paths=False)
     elapsed = time.perf_counter() - t0
+    note = _unordered_note(res.points, params)
     if args.json:
         out = res.to_dict()
         out["parameters"]["method"] = ens.spectrum.method
         out["parameters"]["jacobian_eigenvalue_format"] = "real number, or [re, im] if complex"
+        if note:
+            out["note"] = note
         print(json.dumps(out))
         return 0
     p = params.to_dict()
@@ -74,14 +101,19 @@ def _run_fixed_points(args) -> int:
         )
     if not res.points:
         print("(no fixed point found)")
+    if note:
+        print(f"note: {note}")
     return 0
 
 
-def _run_force_field(args) -> int:
-    from lindhydro.quantum.fixed_points import find_fixed_points
-    from lindhydro.quantum.hydro import force_field
+def _plot_suffixes() -> tuple[str, ...]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    params = chain_parameters(args)
+    return tuple(f".{ext}" for ext in sorted(FigureCanvasAgg.get_supported_filetypes()))
+
+
+def _force_field_outputs(args) -> None:
+    """Check the grid options and both output files before any work."""
     if args.grid < 2 or args.grid > 2001:
         raise ValueError(f"--grid must be between 2 and 2001, got {args.grid}")
     m_lo, m_hi = args.m_range
@@ -89,18 +121,14 @@ def _run_force_field(args) -> int:
         raise ValueError(f"--m-range must satisfy -1 <= MIN < MAX <= 1, got {args.m_range}")
     if args.e_range is not None and not args.e_range[0] < args.e_range[1]:
         raise ValueError(f"--e-range must satisfy MIN < MAX, got {args.e_range}")
-    if not args.out.endswith((".nc", ".h5", ".nc4")):
-        raise ValueError(f"--out must be a netCDF file name ending in .nc, got {args.out!r}")
-    t0 = time.perf_counter()
-    ens = _ensemble(params, args.sectors)
-    if args.e_range is None:
-        e_lo, e_hi = ens.reachable_vertices[:, 1].min(), ens.reachable_vertices[:, 1].max()
-    else:
-        e_lo, e_hi = args.e_range
-    m = np.linspace(m_lo, m_hi, args.grid)
-    e = np.linspace(e_lo, e_hi, args.grid)
-    ff = force_field(ens, m, e)
-    fps = find_fixed_points(ens, paths=True)
+    out = output_file(args.out, "--out", overwrite=args.overwrite, suffixes=(".nc", ".nc4", ".h5"))
+    plot = output_file(args.plot, "--plot", overwrite=args.overwrite, suffixes=_plot_suffixes() if args.plot else None)
+    if plot is not None and plot.resolve() == out.resolve():
+        raise ValueError(f"--plot {args.plot}: the same file as --out")
+
+
+def _force_field_dataset(ens, ff, fps):
+    """The netCDF dataset: the force field, the fixed points and how they were computed."""
     ds = ff.to_xarray()
     n_fp = len(fps.points)
     ds["fixed_point_m"] = (("fixed_point",), np.array([p.m for p in fps.points]).reshape(n_fp), {"units": "1"})
@@ -108,19 +136,43 @@ def _run_force_field(args) -> int:
     ds["fixed_point_stable"] = (("fixed_point",), np.array([int(p.stable) for p in fps.points], dtype=np.int8).reshape(n_fp), {"long_name": "1 = stable"})
     ds.attrs["method"] = ens.spectrum.method
     ds.attrs["command"] = "lindhydro force-field " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "lindhydro force-field"
-    ds.to_netcdf(args.out, engine="h5netcdf")
+    return ds
+
+
+def _run_force_field(args) -> int:
+    from lindhydro.quantum.fixed_points import find_fixed_points
+    from lindhydro.quantum.hydro import force_field
+
+    params = chain_parameters(args)
+    _force_field_outputs(args)
+    t0 = time.perf_counter()
+    ens = _ensemble(params, args.sectors)
+    if args.e_range is None:
+        e_lo, e_hi = ens.reachable_vertices[:, 1].min(), ens.reachable_vertices[:, 1].max()
+    else:
+        e_lo, e_hi = args.e_range
+    ff = force_field(ens, np.linspace(*args.m_range, args.grid), np.linspace(e_lo, e_hi, args.grid))
+    fps = find_fixed_points(ens, paths=True)
+    with written_atomically(args.out) as tmp:
+        _force_field_dataset(ens, ff, fps).to_netcdf(tmp, engine="h5netcdf")
     if args.plot:
         from lindhydro.plotting.quantum import plot_force_field
 
-        fig = plot_force_field(ff, fps)
-        fig.savefig(args.plot, dpi=150, bbox_inches="tight")
+        with written_atomically(args.plot) as tmp:
+            plot_force_field(ff, fps).savefig(tmp, dpi=150, bbox_inches="tight")
     elapsed = time.perf_counter() - t0
+    reachable = int(np.isfinite(ff.forces[0]).sum())
     print(
         f"wrote {args.out} ({args.grid}x{args.grid} grid, N={params.n_sites}, {ens.spectrum.method} ED, "
-        f"{np.isfinite(ff.forces[0]).sum()} reachable points, {n_fp} fixed points, {elapsed:.1f} s)"
+        f"{reachable} reachable points, {len(fps.points)} fixed points, {elapsed:.1f} s)"
         + (f"; figure {args.plot}" if args.plot else ""),
         file=sys.stderr,
     )
+    if args.json:
+        print(json.dumps({"parameters": params.to_dict() | {"method": ens.spectrum.method}, "out": args.out,
+                          "plot": args.plot, "grid": args.grid, "m_range": list(args.m_range),
+                          "e_range": [float(e_lo), float(e_hi)], "reachable_points": reachable,
+                          "fixed_points": fps.to_dict()["fixed_points"], "seconds": elapsed}))
     return 0
 
 
@@ -161,11 +213,13 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_chain_arguments(q)
-    q.add_argument("--out", required=True, help="output netCDF file (.nc)")
-    q.add_argument("--plot", default=None, help="also draw the field (PNG or PDF by extension)")
+    q.add_argument("--out", required=True, help="output netCDF file (.nc); an existing file needs --overwrite")
+    q.add_argument("--plot", default=None, help="also draw the field (format by the extension: .png, .pdf, .svg, ...)")
+    add_overwrite_argument(q)
     q.add_argument("--grid", type=int, default=101, help="grid points per axis (default 101)")
     q.add_argument("--m-range", type=float, nargs=2, default=(-1.0, 1.0), metavar=("MIN", "MAX"),
                    help="magnetisation range (default -1 1)")
     q.add_argument("--e-range", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
                    help="energy-density range in units of J (default: the reachable range)")
+    add_output_arguments(q)
     q.set_defaults(func=_run_force_field)

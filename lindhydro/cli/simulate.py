@@ -2,10 +2,16 @@
 
 Examples::
 
-    lindhydro simulate --model paper --eps 0.2 --length 1000 --time 200 --seed 1 --json
-    lindhydro simulate --model paper --eps 0.2 --renormalisation wick --length 1000 --time 200 --seed 1
+    lindhydro simulate --eps 0.2 --length 100 --time 20 --seed 1
+    lindhydro simulate --model paper --eps 0.2 --renormalisation none --length 1000 --time 200 --seed 1 --json
     lindhydro simulate --model quantum --sites 8 --gamma 0.9 --eps 0.2 --D 1 --chi-T 0.5 \\
-        --length 500 --time 50 --seed 1 --out run.npz
+        --length 500 --time 50 --seed 1 --out run.nc
+
+The default model has an ordered phase: with the conserved noise on, the force is Wick-ordered
+(``--renormalisation wick``); the force exactly as printed (``--renormalisation none``) is one flag
+away and has no ordered phase on the paper's lattice (a note says so).  Ctrl-C (or SIGTERM) stops the
+run at the next chunk: ``--out`` then holds what was computed, marked incomplete with the time
+reached, and the exit status is 130.
 """
 
 from __future__ import annotations
@@ -16,18 +22,33 @@ import sys
 import warnings
 from typing import Any
 
-from lindhydro.cli.options import add_output_arguments
+from lindhydro.cli.options import DEFAULT_SITES, add_deprecated_alias, add_output_arguments
+from lindhydro.cli.outputs import (
+    add_overwrite_argument,
+    output_file,
+    stop_requests,
+    written_atomically,
+)
 from lindhydro.experiments import presets
-from lindhydro.experiments.presets import PRESETS, preset
+from lindhydro.experiments.presets import (
+    PRESETS,
+    PRINTED_MODEL_NOTE,
+    ordered_renormalisation,
+    preset,
+)
 
-__all__ = ["MODELS", "model_parameters", "register", "run"]
+__all__ = ["MODELS", "MODEL_OPTIONS", "model_parameters", "register", "run"]
 
 
 #: Presets this command runs: those integrated by the field simulator (``ou`` is a sweep test stand-in).
 MODELS = tuple(name for name, p in PRESETS.items() if p.simulator == "lindhydro.field:simulate")
 
-#: Options that are preset parameters of the same name (``None``: not given, the preset's default applies).
-_MODEL_OPTIONS = ("gamma", "chi_T_2D", "renormalisation", "sites", "D", "chi_T")
+#: Preset parameter -> its option (the same spelling as in the other subcommands).
+MODEL_OPTIONS = {"gamma": "--gamma", "sites": "--sites", "delta": "--delta", "jprime": "--jprime",
+                 "hopping": "--hopping", "D": "--D", "chi_T": "--chi-T", "renormalisation": "--renormalisation"}
+
+#: File name endings of --out: netCDF (the format of every result), or .npz on request.
+OUT_SUFFIXES = (".nc", ".nc4", ".h5", ".npz")
 
 
 def register(subparsers) -> None:
@@ -40,46 +61,66 @@ def register(subparsers) -> None:
     """
     p = subparsers.add_parser(
         "simulate",
-        help="integrate the order-parameter SPDE (paper toy model or reduced from the quantum chain)",
+        help="integrate the order-parameter SPDE (the paper's toy model or reduced from the quantum chain)",
         description=(
             "Integrate d_t m = D d^2 m + f(m) + xi + d_r xi_th on a periodic line (Heun, numba). "
             "Units: D = J = a = 1 for the paper's toy model (time in a^2/D, eps means eps J a^2/D); "
             "the quantum model uses J = a = 1 and the given D and chi_T. Model options not given take "
-            "the preset's defaults (lindhydro.experiments.presets). Averages are over the second "
-            "half of the run. A progress bar goes to stderr."
+            "the preset's defaults (lindhydro.experiments.presets); an option of the other model is "
+            "refused. Averages are over the second half of the run. A progress bar goes to stderr. "
+            "Ctrl-C keeps what was computed (--out, marked incomplete; exit 130)."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--model", choices=MODELS, default="paper",
-                   help="paper: Eq. 15 as printed; quantum: f and N11 reduced from exact diagonalisation")
+                   help="paper (default): the toy model of Eq. 15; quantum: f and N11 reduced from exact diagonalisation")
     p.add_argument("--eps", type=float, required=True, help="bath coupling eps (> 0)")
-    p.add_argument("--gamma", type=float, default=None,
-                   help="weight of the aligning jumps (default: the preset's, paper 0.875, quantum 0.9)")
     p.add_argument("--length", type=float, required=True, help="ring length L (units a; a multiple of dx)")
     p.add_argument("--time", type=float, required=True, help="run time T (a multiple of dt)")
-    p.add_argument("--seed", type=int, required=True, help="random seed (SeedSequence entropy)")
+    p.add_argument("--seed", type=int, required=True, help="random seed (>= 0; SeedSequence entropy)")
     p.add_argument("--dt", type=float, default=0.001, help="time step (default 0.001, the paper's)")
     p.add_argument("--dx", type=float, default=0.25, help="cell width (default 0.25, the paper's)")
-    p.add_argument("--no-thermal-noise", action="store_true", help="switch the conserved noise d_r xi_th off")
-    p.add_argument("--chi-T-2D", type=float, default=None, dest="chi_T_2D",
-                   help="paper model: 2 D chi_T (default 1, the paper's)")
-    p.add_argument("--renormalisation", choices=("none", "wick"), default=None,
-                   help="none (default): the force as printed (no ordered phase with conserved noise at "
-                        "dx = 0.25); wick: force Wick-ordered against the lattice conserved-noise variance")
-    p.add_argument("--sites", type=int, default=None, help="quantum model: chain length for the diagonalisation (default 8)")
-    p.add_argument("--D", type=float, default=None, dest="D", help="quantum model: diffusion constant (J a^2; default 1)")
-    p.add_argument("--chi-T", type=float, default=None, dest="chi_T", help="quantum model: chi T (1/a; default 0.5)")
+    p.add_argument("--record-every", type=int, default=None,
+                   help="steps between records (default: one time unit; at most time/dt)")
     p.add_argument("--initial", choices=("random", "plus", "minus", "zero"), default="random",
                    help="initial field (default: small random)")
-    p.add_argument("--ell", type=float, default=None, help="coarse-graining length of the wall count (default: half the wall width)")
-    p.add_argument("--record-every", type=int, default=None, help="steps between records (default: one time unit)")
-    p.add_argument("--out", default=None, help="save the full result (.npz, self-describing)")
+    p.add_argument("--ell", type=float, default=None,
+                   help="coarse-graining length of the wall count (default: half the wall width)")
+    _add_model_arguments(p)
+    p.add_argument("--out", default=None,
+                   help="save the full result: netCDF (.nc, parameters in attributes) or .npz on request")
+    add_overwrite_argument(p)
     add_output_arguments(p, progress=True)
     p.set_defaults(func=run)
 
 
+def _add_model_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model (an option of the other model is refused)")
+    g.add_argument("--gamma", type=float, default=None,
+                   help="weight of the aligning jumps (default: the preset's, paper 0.875, quantum 0.9)")
+    g.add_argument("--chi-T", type=float, default=None, dest="chi_T",
+                   help="chi T (1/a), the conserved noise 2 D chi_T (default 0.5: paper 2 D chi_T = 1, quantum 0.5)")
+    g.add_argument("--no-thermal-noise", action="store_true", help="switch the conserved noise d_r xi_th off")
+    g.add_argument("--renormalisation", choices=("none", "wick"), default=None,
+                   help="wick (default with conserved noise): force Wick-ordered against the lattice conserved-noise "
+                        "variance, the model with an ordered phase; none: the force exactly as printed (no ordered "
+                        "phase with conserved noise at dx = 0.25)")
+    g.add_argument("--sites", type=int, default=None,
+                   help=f"quantum model: chain length of the diagonalisation (default {DEFAULT_SITES})")
+    g.add_argument("--delta", type=float, default=None, help="quantum model: XXZ anisotropy Delta (default 1)")
+    g.add_argument("--jprime", type=float, default=None, help="quantum model: next-nearest hopping J' (default 0.01)")
+    g.add_argument("--hopping", choices=("isotropic", "literal"), default=None,
+                   help="quantum model: hopping normalisation (default isotropic)")
+    g.add_argument("--D", type=float, default=None, dest="D",
+                   help="quantum model: diffusion constant (J a^2; default 1; the paper model has D = 1 as its unit)")
+    add_deprecated_alias(p, "--chi-T-2D", "--chi-T", "chi_T", convert=lambda v: v / 2.0)
+
+
 def model_parameters(args: argparse.Namespace) -> dict[str, Any]:
     """The preset parameters given by the parsed options (an option of another preset is refused).
+
+    ``renormalisation`` not given is :func:`~lindhydro.experiments.presets.ordered_renormalisation`:
+    ``"wick"`` with the conserved noise, the model with an ordered phase.
 
     Parameters
     ----------
@@ -94,15 +135,17 @@ def model_parameters(args: argparse.Namespace) -> dict[str, Any]:
     Raises
     ------
     ValueError
-        An option that the chosen ``--model`` does not take.
+        An option that the chosen ``--model`` does not take (the message lists those it takes).
     """
     allowed = preset(args.model).parameters
-    given = {key: getattr(args, key) for key in _MODEL_OPTIONS if getattr(args, key) is not None}
-    foreign = sorted(k for k in given if k not in allowed)
+    given = {key: getattr(args, key) for key in MODEL_OPTIONS if getattr(args, key, None) is not None}
+    foreign = sorted(MODEL_OPTIONS[k] for k in given if k not in allowed)
     if foreign:
-        names = ", ".join("--" + k.replace("_", "-") for k in foreign)
-        raise ValueError(f"{names}: not an option of --model {args.model} (it takes {sorted(allowed)})")
-    return given | {"thermal": not args.no_thermal_noise}
+        takes = ", ".join([MODEL_OPTIONS[k] for k in MODEL_OPTIONS if k in allowed] + ["--no-thermal-noise"])
+        unit = " (the paper model is in units D = J = a = 1)" if "--D" in foreign else ""
+        raise ValueError(f"{', '.join(foreign)}: not an option of --model {args.model}{unit}; it takes {takes}")
+    thermal = not args.no_thermal_noise
+    return given | {"thermal": thermal, "renormalisation": given.get("renormalisation", ordered_renormalisation(thermal))}
 
 
 def build_model(args):
@@ -110,6 +153,20 @@ def build_model(args):
     warnings.warn("lindhydro.cli.simulate.build_model is deprecated since 0.2 and will be removed in 0.3; use "
                   "lindhydro.experiments.presets.build_model", DeprecationWarning, stacklevel=2)
     return presets.build_model(args.model, args.eps, **model_parameters(args))
+
+
+def _checked(args: argparse.Namespace):
+    """Numerics, output file and model parameters, all checked before any work."""
+    from lindhydro.field import Numerics
+
+    numerics = Numerics(length=args.length, time=args.time, dx=args.dx, dt=args.dt, record_every=args.record_every)
+    if args.seed < 0:
+        raise ValueError(f"--seed must be >= 0, got {args.seed}")
+    output_file(args.out, "--out", overwrite=args.overwrite, suffixes=OUT_SUFFIXES)
+    params = model_parameters(args)
+    if params["renormalisation"] == "none" and params["thermal"]:
+        print(f"lindhydro simulate: note: {PRINTED_MODEL_NOTE}", file=sys.stderr)
+    return numerics, params
 
 
 def run(args) -> int:
@@ -123,40 +180,51 @@ def run(args) -> int:
     Returns
     -------
     int
-        Exit code (0 success, 1 the field blew up: the partial result is still printed/saved).
+        Exit code: 0 success; 1 the field blew up; 130 interrupted (SIGINT/SIGTERM).  In the last two
+        cases the partial result is still printed and saved, marked incomplete.
     """
-    from lindhydro.field import Numerics, SimulationBlowUp, simulate
+    from lindhydro.field import SimulationBlowUp, StopTracker, simulate
 
-    numerics = Numerics(length=args.length, time=args.time, dx=args.dx, dt=args.dt, record_every=args.record_every)
-    model = presets.build_model(args.model, args.eps, **model_parameters(args))
-    try:
-        res = simulate(model, numerics, seed=args.seed, initial=args.initial, snapshot_every=0, ell=args.ell,
-                       progress=not args.no_progress)
-        failed = None
-    except SimulationBlowUp as exc:
-        res, failed = exc.result, str(exc)
+    numerics, params = _checked(args)
+    model = presets.build_model(args.model, args.eps, **params)
+    failed = None
+    with stop_requests() as stop_reason:
+        try:
+            res = simulate(model, numerics, seed=args.seed, initial=args.initial, snapshot_every=0, ell=args.ell,
+                           progress=not args.no_progress, trackers=[StopTracker(stop_reason)])
+        except SimulationBlowUp as exc:
+            res, failed = exc.result, str(exc)
     if args.out:
-        res.save(args.out)
-    d = res.to_dict(series=False)
-    if failed:
-        d["error"] = failed
-    if args.out:
-        d["out"] = args.out
+        with written_atomically(args.out) as tmp:
+            res.save(tmp)
+    d = res.to_dict(series=False) | ({"out": args.out} if args.out else {}) | ({"error": failed} if failed else {})
     if args.json:
         print(json.dumps(d))
     else:
         _print_summary(d, args)
+    return _ending(res, failed, args)
+
+
+def _ending(res, failed: str | None, args: argparse.Namespace) -> int:
+    """One line on stderr for a run that did not complete, and its exit code."""
+    kept = f"; the partial result (marked incomplete) is in {args.out}" if args.out else ""
     if failed:
-        print(f"lindhydro simulate: error: {failed}", file=sys.stderr)
+        print(f"lindhydro simulate: error: {failed}{kept}", file=sys.stderr)
         return 1
+    stopped = res.extra.get("stopped")
+    if stopped:
+        print(f"lindhydro simulate: interrupted ({stopped}) at t = {res.final_state.time:g} of {args.time:g}{kept}",
+              file=sys.stderr)
+        return 130
     return 0
 
 
 def _print_summary(d: dict[str, Any], args: argparse.Namespace) -> None:
     m = d["parameters"]["model"]
-    print(f"model {m['name']} eps={m['eps']} gamma={m['gamma']} renormalisation={m['renormalisation']} "
+    print(f"model {args.model} eps={m['eps']} gamma={m['gamma']} renormalisation={m['renormalisation']} "
           f"thermal_noise={m['thermal_noise']:g}")
-    print(f"L={args.length:g} (n={d['parameters']['n_cells']} cells) T={args.time:g} dx={args.dx:g} dt={args.dt:g} seed={args.seed}")
+    print(f"L={args.length:g} (n={d['parameters']['n_cells']} cells) T={args.time:g} dx={args.dx:g} dt={args.dt:g} "
+          f"seed={args.seed}" + ("" if d["completed"] else f" (incomplete: reached t = {d['final_time']:g})"))
     for key in ("m2_mean", "correlation_length", "domain_wall_density", "coarse_graining_length", "site_updates_per_second"):
         v = d[key]
         print(f"  {key:26s} {'nan' if v is None else format(v, '.6g')}")

@@ -17,7 +17,10 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from lindhydro.cli.options import add_output_arguments
+from lindhydro.cli.outputs import add_overwrite_argument, output_directory, written_atomically
 
 __all__ = ["register"]
 
@@ -35,6 +38,8 @@ def _sweep(args: argparse.Namespace) -> int:
         from lindhydro.sweep.runner import sweep_status
 
         st = sweep_status(config)
+        for note in st["notes"]:
+            print(f"lindhydro sweep: note: {note}", file=sys.stderr)
         print(f"{st['store']}: {st['n_tasks']} tasks: {st['finished']} finished, {st['checkpointed']} "
               f"resume from checkpoints, {st['to_start']} to start, {st['damaged']} damaged (to recompute); "
               f"{st['failed_last_run']} failed in the last run; {st['site_updates_remaining']:.3g} site updates "
@@ -49,27 +54,69 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _analyze(args: argparse.Namespace) -> int:
+#: What ``lindhydro analyze`` writes into its output directory besides the figures.
+ANALYSIS_JSON = "analysis.json"
+
+
+def _analysis_directory(args: argparse.Namespace) -> tuple[Path, bool]:
+    """The output directory (checked) and whether existing files in it may be replaced.
+
+    The default, STORE/analysis, belongs to the store and is refreshed by every run; an explicit
+    ``--out`` keeps its files unless ``--overwrite`` is given.
+    """
+    store = Path(args.store)
+    if not (store / "manifest.json").exists() and not (store / "entries").is_dir():
+        raise ValueError(f"{store} is not a sweep store (no manifest.json or entries/)")
+    if args.out is None:
+        return output_directory(store / "analysis", "analysis directory", overwrite=True), True
+    return output_directory(args.out, "--out", files=[ANALYSIS_JSON], overwrite=args.overwrite), args.overwrite
+
+
+def _write_figures(analysis, out: Path, overwrite: bool) -> list[Path]:
+    """Draw into a temporary directory beside ``out``, then move each figure in (atomic renames)."""
+    import tempfile
+
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no window, whatever the user's default backend
     from lindhydro.plotting.sweep import plot_analysis
+
+    out.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".figures-") as tmp:
+        drawn = plot_analysis(analysis, tmp)
+        clash = [f.name for f in drawn if (out / f.name).exists()]
+        if clash and not overwrite:
+            raise ValueError(f"--out {out}: {', '.join(clash)} exist(s) already (give --overwrite to replace)")
+        for f in drawn:
+            f.replace(out / f.name)
+    return [out / f.name for f in drawn]
+
+
+def _analyze(args: argparse.Namespace) -> int:
     from lindhydro.sweep.analyze import analyze_store
 
-    store = Path(args.store)
-    if not (store / "manifest.json").exists() and not (store / "entries").is_dir():
-        raise ValueError(f"{store} is not a sweep store (no manifest.json or entries/)")
-    analysis = analyze_store(store, t_steady=args.t_steady, n_boot=args.n_boot, exact=not args.no_exact)
-    out = Path(args.out) if args.out else store / "analysis"
-    files = plot_analysis(analysis, out)
+    out, overwrite = _analysis_directory(args)
+    analysis = analyze_store(args.store, t_steady=args.t_steady, n_boot=args.n_boot, exact=not args.no_exact)
+    files = _write_figures(analysis, out, overwrite)
     result = analysis.to_dict() | {"figures": [str(f) for f in files]}
-    (out / "analysis.json").write_text(json.dumps(result, indent=1))
+    with written_atomically(out / ANALYSIS_JSON) as tmp:
+        Path(tmp).write_text(json.dumps(result, indent=1))
+    if analysis.n_finished < analysis.n_expected:
+        print(f"# partial store: {analysis.n_finished} of {analysis.n_expected} tasks finished (the others are "
+              "missing from every average below; run the sweep again to finish them)", file=sys.stderr)
     for cur in analysis.curves:
         _print_curve(cur)
-    print(f"figures and analysis.json written to {out}", file=sys.stderr)
+    print(f"figures and {ANALYSIS_JSON} written to {out}", file=sys.stderr)
     if args.json:
         print(json.dumps(result))
     return 0
+
+
+def _pm(value: float, error: float | None) -> str:
+    """``value ± error``, or the value alone when there is no error bar (one realisation, no bootstrap)."""
+    if error is None or not np.isfinite(error):
+        return f"{value:.4g} (no error bar)"
+    return f"{value:.4g} ± {error:.2g}"
 
 
 def _print_curve(cur) -> None:
@@ -79,11 +126,13 @@ def _print_curve(cur) -> None:
     for e, n, s, k, st in zip(cur.eps, cur.density, cur.density_err, cur.n_realisations, cur.stationarity,
                               strict=True):
         flag = "" if st is None or st.stationary else f"  NOT STATIONARY (z = {st.z_score:.1f})"
-        print(f"  eps={e:<8g} n={n:.5g} ± {s:.2g}  ({k} realisations){flag}", file=sys.stderr)
+        value = f"{n:.5g}  (1 realisation: no error bar)" if k == 1 else f"{_pm(n, s)}  ({k} realisations)"
+        print(f"  eps={e:<8g} n={value}{flag}", file=sys.stderr)
     if cur.fit and "A" in cur.fit:
-        ae, ce = cur.fit.get("A_error"), cur.fit.get("c_error")
-        print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {cur.fit['A']:.4g} ± {ae if ae is None else f'{ae:.2g}'}, "
-              f"c = {cur.fit['c']:.4g} ± {ce if ce is None else f'{ce:.2g}'}", file=sys.stderr)
+        print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {_pm(cur.fit['A'], cur.fit.get('A_error'))}, "
+              f"c = {_pm(cur.fit['c'], cur.fit.get('c_error'))}", file=sys.stderr)
+    elif cur.fit:
+        print(f"  no fit: {cur.fit.get('error')}", file=sys.stderr)
 
 
 def register(subparsers) -> None:
@@ -107,7 +156,8 @@ def register(subparsers) -> None:
     )
     p.add_argument("config", help="sweep configuration (TOML)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                   help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786")
+                   help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786 (refused, exit 2, if "
+                        "not reached within 10 s: lindhydro.sweep.runner.SCHEDULER_TIMEOUT)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes of the local cluster (default: number of cores)")
     add_output_arguments(p, progress=True)
@@ -124,10 +174,13 @@ def register(subparsers) -> None:
         ),
     )
     a.add_argument("store", help="sweep store directory")
-    a.add_argument("--out", default=None, metavar="DIR", help="output directory (default: STORE/analysis)")
+    a.add_argument("--out", default=None, metavar="DIR",
+                   help="output directory (default: STORE/analysis, refreshed by every run); files already in "
+                        "an explicit DIR are kept unless --overwrite")
+    add_overwrite_argument(a)
     a.add_argument("--t-steady", type=float, default=None, metavar="T",
-                   help="average over the records at t > T (default: T = half the run time)")
-    a.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples of the fit")
+                   help="average over the records at t > T >= 0 (default: T = half the run time)")
+    a.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples of the fit (>= 0; default 500)")
     a.add_argument("--no-exact", action="store_true",
                    help="skip the exact transfer-integral curve (equilibrium toy model only)")
     add_output_arguments(a)

@@ -4,7 +4,8 @@ A *preset* is a model family built at a coupling ε by ``build(eps, **parameters
 what ``lindhydro simulate --model NAME`` and a sweep's ``[model] preset = "NAME"`` refer to.
 
 * ``paper`` — the paper's toy model (Eq. 15) in units D = J = a = 1
-  (:func:`lindhydro.field.paper_toy_model`).
+  (:func:`paper_field_model`, :func:`lindhydro.field.paper_toy_model`); the conserved noise is
+  given as ``chi_T`` (``2 D chi_T = 2 chi_T``; the paper's ``2 D chi_T = 1`` is ``chi_T = 0.5``).
 * ``quantum`` — the order-parameter hydrodynamics reduced from the XXZ chain by exact
   diagonalisation (:func:`lindhydro.quantum.reduce.reduce_to_order_parameter`, cached per process
   and chain), made a field model by :meth:`lindhydro.field.FieldModel.from_hydro` at each ε.  Units
@@ -12,20 +13,67 @@ what ``lindhydro simulate --model NAME`` and a sweep's ``[model] preset = "NAME"
 * ``ou`` — independent Ornstein–Uhlenbeck cells with exact statistics
   (:mod:`lindhydro.experiments.ou`), a stand-in that tests sweep machinery in milliseconds.
 
-Builders and simulators are named by ``"module:function"`` strings so that a task can be sent to a
-dask worker as plain data and resolved there (:func:`resolve`).
+A model built by :func:`build_model` carries its preset's name (``model.name == "paper"``), so
+that every output names it as the command line and the configuration spell it.  Builders and
+simulators are named by ``"module:function"`` strings so that a task can be sent to a dask worker as
+plain data and resolved there (:func:`resolve`).
+
+With the conserved noise on, the force exactly as printed (``renormalisation="none"``) has no ordered
+phase on the paper's lattice (``dx = 0.25``); the Wick-ordered force (``"wick"``) has one.  The
+builders keep ``"none"`` as their default (a sweep configuration states what it runs), while the
+command line starts from :func:`ordered_renormalisation`, the model with an ordered phase.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import math
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["PRESETS", "Preset", "build_model", "preset", "quantum_field_model", "resolve"]
+__all__ = [
+    "PRESETS",
+    "PRINTED_MODEL_NOTE",
+    "Preset",
+    "build_model",
+    "check_parameters",
+    "ordered_renormalisation",
+    "paper_field_model",
+    "preset",
+    "quantum_field_model",
+    "quantum_hydro",
+    "resolve",
+]
+
+#: Why the force as printed is not the default with conserved noise (one line for warnings).
+PRINTED_MODEL_NOTE = (
+    "renormalisation none is the force exactly as printed: with the conserved noise it has no ordered "
+    "phase on this lattice (no finite correlation length); renormalisation wick is the model with one"
+)
+
+
+def ordered_renormalisation(thermal: bool) -> str:
+    """The renormalisation of the default model: ``"wick"`` with conserved noise, else ``"none"``.
+
+    With the conserved noise on, only the Wick-ordered force has an ordered phase on the lattice;
+    without it both are the same model and ``"none"`` names it plainly.
+
+    Parameters
+    ----------
+    thermal : bool
+        Whether the conserved noise is on.
+
+    Returns
+    -------
+    str
+        ``"wick"`` or ``"none"``.
+    """
+    return "wick" if thermal else "none"
+
 
 
 @dataclass(frozen=True)
@@ -61,9 +109,9 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     "paper": Preset(
         "paper",
-        builder="lindhydro.field:paper_toy_model",
+        builder="lindhydro.experiments.presets:paper_field_model",
         simulator="lindhydro.field:simulate",
-        parameters={"gamma": float, "thermal": bool, "chi_T_2D": float, "renormalisation": str},
+        parameters={"gamma": float, "thermal": bool, "chi_T": float, "chi_T_2D": float, "renormalisation": str},
         checker="lindhydro.field:check_numerics",
         description="the paper's toy model (Eq. 15), units D = J = a = 1",
     ),
@@ -141,8 +189,53 @@ def resolve(ref: str | Callable) -> Callable:
     return obj
 
 
+#: Names of the parameter types in messages.
+_TYPE_NAMES = {float: "a number", int: "an integer", bool: "true or false", str: "a string"}
+
+
+def check_parameters(name: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of preset ``name``, type-checked (integers given for numbers become floats).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PRESETS`.
+    parameters : dict
+        Model keys besides ε.
+
+    Returns
+    -------
+    dict
+        The same keys with values of the declared types.
+
+    Raises
+    ------
+    ValueError
+        Unknown preset, unknown key, a value of the wrong type or a non-finite number.
+    """
+    p = preset(name)
+    unknown = sorted(set(parameters) - set(p.parameters))
+    if unknown:
+        raise ValueError(f"preset {name!r} takes the parameters {sorted(p.parameters)}; unknown: {unknown}")
+    out = {}
+    for key, value in parameters.items():
+        kind = p.parameters[key]
+        number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if kind is float and number and math.isfinite(value):
+            value = float(value)
+        elif kind is int and number and isinstance(value, numbers.Integral):
+            value = int(value)
+        elif kind not in (float, int) and isinstance(value, kind):
+            pass
+        else:
+            raise ValueError(f"{key} of preset {name!r} must be {_TYPE_NAMES[kind]}"
+                             f"{' (finite)' if kind is float else ''}, got {value!r}")
+        out[key] = value
+    return out
+
+
 def build_model(name: str, eps: float, **parameters: Any) -> Any:
-    """Build the model of preset ``name`` at coupling ``eps``.
+    """Build the model of preset ``name`` at coupling ``eps``, named ``name``.
 
     Parameters
     ----------
@@ -151,27 +244,85 @@ def build_model(name: str, eps: float, **parameters: Any) -> Any:
     eps : float
         Coupling ε (> 0).
     **parameters
-        The preset's parameters (unknown keys are refused).
+        The preset's parameters (unknown keys and wrong types are refused, :func:`check_parameters`).
 
     Returns
     -------
     object
-        The model (a :class:`lindhydro.field.FieldModel` for ``paper`` and ``quantum``).
+        The model (a :class:`lindhydro.field.FieldModel` for ``paper`` and ``quantum``); a dataclass
+        with a ``name`` field carries the preset's name.
 
     Raises
     ------
     ValueError
-        Unknown preset or parameter, or parameters the builder rejects.
+        Unknown preset or parameter, a parameter of the wrong type, or parameters the builder rejects.
     """
-    p = preset(name)
-    unknown = sorted(set(parameters) - set(p.parameters))
-    if unknown:
-        raise ValueError(f"preset {name!r} takes the parameters {sorted(p.parameters)}; unknown: {unknown}")
-    return resolve(p.builder)(eps, **parameters)
+    model = resolve(preset(name).builder)(eps, **check_parameters(name, parameters))
+    if dataclasses.is_dataclass(model) and "name" in {f.name for f in dataclasses.fields(model)}:
+        model = dataclasses.replace(model, name=name)
+    return model
+
+
+def paper_field_model(
+    eps: float,
+    gamma: float = 0.875,
+    *,
+    thermal: bool = True,
+    chi_T: float | None = None,
+    chi_T_2D: float | None = None,
+    renormalisation: str = "none",
+):
+    """The paper's toy model (the ``paper`` preset): :func:`lindhydro.field.paper_toy_model` with ``chi_T``.
+
+    Parameters
+    ----------
+    eps : float
+        ``eps~ = eps J a^2 / D`` (> 0).
+    gamma : float, default 0.875
+        Weight of the aligning jumps, in [0, 1].
+    thermal : bool, default True
+        Include the conserved noise.
+    chi_T : float, optional
+        ``chi T`` (units ``1/a``); the conserved noise has variance ``2 D chi_T = 2 chi_T`` per unit
+        length and time (``D = 1``).  Default 0.5: the paper's ``2 D chi_T = 1``.
+    chi_T_2D : float, optional
+        The older spelling, ``2 D chi_T`` itself (give one of the two).
+    renormalisation : {"none", "wick"}, default "none"
+        As printed, or Wick-ordered against the lattice conserved-noise variance.
+
+    Returns
+    -------
+    lindhydro.field.FieldModel
+    """
+    from lindhydro.field import paper_toy_model
+
+    if chi_T is not None and chi_T_2D is not None:
+        raise ValueError("give chi_T or chi_T_2D (= 2 D chi_T = 2 chi_T), not both")
+    if chi_T is not None:
+        chi_T_2D = 2.0 * chi_T
+    return paper_toy_model(eps, gamma, thermal=thermal, chi_T_2D=1.0 if chi_T_2D is None else chi_T_2D,
+                           renormalisation=renormalisation)
 
 
 @lru_cache(maxsize=16)
-def _hydro(sites: int, gamma: float, delta: float, jprime: float, hopping: str):
+def quantum_hydro(sites: int = 8, gamma: float = 0.9, delta: float = 1.0, jprime: float = 0.01,
+                  hopping: str = "isotropic"):
+    """The order-parameter hydrodynamics of the chain, reduced once per process and chain (cached).
+
+    Parameters
+    ----------
+    sites : int
+        Chain length N of the exact diagonalisation.
+    gamma, delta, jprime : float
+        Bath mixing γ, anisotropy Δ and next-nearest hopping J'/J.
+    hopping : {"isotropic", "literal"}
+        Hopping normalisation.
+
+    Returns
+    -------
+    lindhydro.quantum.reduce.OrderParameterHydro
+        :func:`lindhydro.quantum.reduce.reduce_to_order_parameter` of the chain.
+    """
     # imported here: the registry is read by every command line and sweep configuration, the
     # quantum side (QuTiP) is needed only when this preset is built
     from lindhydro.quantum.model import ChainParameters
@@ -225,5 +376,6 @@ def quantum_field_model(
 
     if isinstance(sites, bool) or not isinstance(sites, numbers.Integral) or sites < 4:
         raise ValueError(f"the quantum preset needs sites >= 4 (a chain with a bistable reduction), got {sites!r}")
-    hydro = _hydro(int(sites), float(gamma), float(delta), float(jprime), str(hopping))
-    return FieldModel.from_hydro(hydro, eps, D=D, chi_T=chi_T, thermal=thermal, renormalisation=renormalisation)
+    hydro = quantum_hydro(int(sites), float(gamma), float(delta), float(jprime), str(hopping))
+    return FieldModel.from_hydro(hydro, eps, D=D, chi_T=chi_T, thermal=thermal, renormalisation=renormalisation,
+                                 name="quantum")

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
+import numbers
 import warnings
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -343,8 +345,14 @@ def analyze_store(path: str | Path, *, t_steady: float | None = None, fit: bool 
     Raises
     ------
     ValueError
-        Empty store, or ``t_steady`` after the last record.
+        A negative or non-finite ``t_steady``, a negative ``n_boot`` (checked before the store is
+        read), an empty store, or ``t_steady`` after the last record.
     """
+    if t_steady is not None and (isinstance(t_steady, bool) or not isinstance(t_steady, numbers.Real)
+                                 or not (math.isfinite(t_steady) and t_steady >= 0)):
+        raise ValueError(f"t_steady must be a finite time >= 0 (or None: half the run), got {t_steady!r}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral) or n_boot < 0:
+        raise ValueError(f"n_boot must be a whole number >= 0 (0: no bootstrap errors), got {n_boot!r}")
     ds = open_store(path)
     example = json.loads(ds.attrs.get("parameters_example", "{}"))
     times = np.asarray(ds["time"].values)

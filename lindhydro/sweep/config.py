@@ -62,7 +62,7 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.experiments.presets import build_model, preset
+from lindhydro.experiments.presets import build_model, check_parameters, preset
 from lindhydro.field.numerics import Numerics, whole_multiple
 
 __all__ = [
@@ -528,7 +528,10 @@ def _model_table(mo: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         raise ValueError(
             f"[model]: unknown key(s) {sorted(bad)} for preset {name!r}; allowed: {sorted(allowed)}"
         )
-    return name, {k: _coerce("model", k, v, allowed[k]) for k, v in mo.items()}
+    try:
+        return name, check_parameters(name, mo)
+    except ValueError as exc:
+        raise ValueError(f"[model] {exc}") from None
 
 
 def _simulation_table(si: dict[str, Any], grid: dict[str, Any]) -> dict[str, Any]:
@@ -619,13 +622,9 @@ def _checked_numerics(s: dict[str, Any]) -> Numerics:
 def _with_record_interval(sim: dict[str, Any], numerics: Numerics) -> dict[str, Any]:
     """``sim`` with an explicit ``record_every`` (so that every chunk records at the same global steps).
 
-    ``time``, ``dt`` and ``record_every`` are never grid axes: ``numerics`` of any grid point serves.
+    ``time``, ``dt`` and ``record_every`` are never grid axes: ``numerics`` of any grid point serves
+    (it refused an interval longer than the run).
     """
-    if numerics.record_steps > numerics.n_steps:
-        raise ValueError(
-            f"[simulation] record_every = {sim['record_every']} steps is longer than the run "
-            f"({numerics.n_steps} steps): nothing would be recorded"
-        )
     return sim | {"record_every": numerics.record_steps}
 
 

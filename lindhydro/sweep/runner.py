@@ -15,7 +15,8 @@
 
 Because the client is the only writer and every write is atomic, the process may be killed at any
 moment: rerunning the same command recomputes nothing that finished, and loses at most the chunks
-that were running.  Results do not depend on the number of workers or the order of execution: every
+that were running.  An interruption (Ctrl-C) ends :func:`run_sweep` with :class:`SweepInterrupted`,
+which says how far it got; an unreachable scheduler is refused within :data:`SCHEDULER_TIMEOUT`.  Results do not depend on the number of workers or the order of execution: every
 task's seed derives from the root seed and its parameters (:attr:`TaskSpec.seed`), and the
 continuation of the simulator is bit-identical, so chunked and unchunked runs agree exactly.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import time as _time
 import traceback
@@ -35,12 +37,43 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.experiments.presets import preset, resolve
+from lindhydro.experiments.presets import PRINTED_MODEL_NOTE, preset, resolve
 from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json, load_config
 from lindhydro.sweep.store import CorruptEntryError, ResultStore
 from lindhydro.sweep.tasks import ChunkOutput, TaskError, chunk_steps, merge_series, run_chunk
 
-__all__ = ["SweepReport", "run_sweep", "start_local_cluster", "sweep_status"]
+__all__ = [
+    "SCHEDULER_TIMEOUT",
+    "SweepInterrupted",
+    "SweepReport",
+    "model_notes",
+    "run_sweep",
+    "start_local_cluster",
+    "sweep_status",
+]
+
+#: Seconds to wait for an existing dask scheduler (``scheduler=``) before giving up.
+SCHEDULER_TIMEOUT = 10.0
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """A sweep stopped by SIGINT/SIGTERM (Ctrl-C); the store is consistent and the sweep resumable.
+
+    Every write to the store is atomic and the client is its only writer, so an interruption leaves
+    finished entries, checkpoints of the chunks that came back and nothing half-written; rerunning
+    the same command resumes.  ``str(exc)`` says how far the sweep got, in one line.
+
+    Parameters
+    ----------
+    message : str
+        One line: tasks finished, tasks that will resume from a checkpoint, how to resume.
+    store : str
+        The store directory.
+    """
+
+    def __init__(self, message: str, store: str):
+        super().__init__(message)
+        self.store = store
 
 
 @dataclass(frozen=True)
@@ -131,15 +164,33 @@ def start_local_cluster(n_workers: int | None = None):
     script (``__main__``) in every worker: a plain script calling :func:`run_sweep` at top level,
     without an ``if __name__ == "__main__":`` guard, would start sweeps recursively.  Workers need
     nothing from ``__main__`` (tasks are pickled by value or imported from lindhydro), so it is
-    hidden from them while they start.
+    hidden from them while they start.  Workers ignore SIGINT: Ctrl-C is the client's to handle.
     """
     from distributed import LocalCluster
 
     n = n_workers or os.cpu_count() or 1
     if n < 1:
         raise ValueError(f"number of workers must be >= 1, got {n}")
-    with _main_hidden_from_spawn():
+    with _main_hidden_from_spawn(), _sigint_ignored_by_workers():
         return _local_cluster(LocalCluster, n)
+
+
+@contextlib.contextmanager
+def _sigint_ignored_by_workers():
+    """Start worker processes with SIGINT ignored (inherited through exec; Python and asyncio then leave it so).
+
+    Ctrl-C reaches the whole process group: the client alone handles it (it stops the sweep and
+    closes the cluster), instead of every worker printing a KeyboardInterrupt traceback.
+    """
+    try:
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 @contextlib.contextmanager
@@ -196,6 +247,30 @@ def _validate_models(tasks: list[TaskSpec], simulate: str | Callable | None) -> 
     refs = {simulate} if simulate is not None else {t.simulator_ref for t in tasks}
     for ref in refs:
         resolve(ref)
+
+
+def model_notes(config: SweepConfig) -> list[str]:
+    """What a user should know about the configuration's model before running it (one line each).
+
+    Today: a model with conserved noise whose ``renormalisation`` is not stated runs the force as
+    printed, which has no ordered phase on the lattice.
+
+    Parameters
+    ----------
+    config : SweepConfig
+        The configuration.
+
+    Returns
+    -------
+    list of str
+    """
+    params = preset(config.preset).parameters
+    model = dict(config.model)
+    if ("renormalisation" in params and "renormalisation" not in model and "renormalisation" not in config.axis_names
+            and model.get("thermal", True)):
+        return [f"[model] renormalisation is not given, so preset {config.preset!r} runs the force as printed: "
+                f"{PRINTED_MODEL_NOTE}; state renormalisation = \"wick\" or \"none\" to choose"]
+    return []
 
 
 def _default_log(msg: str) -> None:
@@ -260,20 +335,24 @@ def sweep_status(config: SweepConfig | str | Path) -> dict[str, Any]:
     dict
         ``n_tasks``, ``finished`` (verified entries), ``damaged`` (entries that would be
         recomputed), ``checkpointed`` (unfinished, with a checkpoint), ``to_start``, ``failed_last_run``,
-        ``site_updates_remaining`` (cells × steps still to integrate) and ``store``.
+        ``site_updates_remaining`` (cells × steps still to integrate), ``store`` and ``notes``
+        (:func:`model_notes`).  It refuses what :func:`run_sweep` refuses before running
+        (a store location that cannot be written, an incompatible or unreadable store, a bad model).
     """
     if not isinstance(config, SweepConfig):
         config = load_config(config)
+    store = ResultStore(config.store)
+    store.check(config)
     tasks = config.tasks()
     _validate_models(tasks, None)
-    store = ResultStore(config.store)
     scan = _scan_store(tasks, store, _quiet, read_only=True)
     failed = {f.get("task_id") for f in store.failures()} if store.path.is_dir() else set()
     return {"store": str(config.store), "n_tasks": len(tasks), "finished": scan.finished,
             "damaged": len(scan.damaged), "checkpointed": scan.resumable,
             "to_start": sum(c is None and t.task_id not in scan.damaged for t, c in scan.todo),
             "failed_last_run": len(failed & {t.task_id for t in tasks}),
-            "site_updates_remaining": sum(t.n_cells * (t.n_steps - (c["step"] if c else 0)) for t, c in scan.todo)}
+            "site_updates_remaining": sum(t.n_cells * (t.n_steps - (c["step"] if c else 0)) for t, c in scan.todo),
+            "notes": model_notes(config)}
 
 
 def run_sweep(
@@ -315,28 +394,36 @@ def run_sweep(
     Raises
     ------
     ValueError
-        Invalid configuration, a model that cannot be built, an incompatible or locked store; raised
-        before any simulation runs.
+        Invalid configuration, a model that cannot be built, a store location that cannot be written,
+        an incompatible or locked store, a scheduler not reached within :data:`SCHEDULER_TIMEOUT`;
+        raised before any simulation runs.
+    SweepInterrupted
+        On SIGINT (or SIGTERM turned into it by the caller); the store is consistent and resumable.
     """
     t_start = _time.perf_counter()
     if not isinstance(config, SweepConfig):
         config = load_config(config)
     log = log or _quiet
+    store = ResultStore(config.store)
+    store.check(config)
     tasks = config.tasks()
     _validate_models(tasks, simulate)
-    store = ResultStore(config.store)
-    store.lock()
-    try:
-        store.prepare(config, tasks)
-        if store.version_note:
-            log(store.version_note)
-        scan = _scan_store(tasks, store, log)
-        done = _Dispatcher(config, store, simulate, log)
-        if scan.todo:
-            with _dask_client(client, scheduler, n_workers, len(scan.todo)) as dask_client:
-                done.run(dask_client, scan, len(tasks), progress)
-    finally:
-        store.unlock()
+    for note in model_notes(config):
+        log(note)
+    with _dask_client(client, scheduler, n_workers) as connection:
+        store.lock()
+        try:
+            store.prepare(config, tasks)
+            if store.version_note:
+                log(store.version_note)
+            scan = _scan_store(tasks, store, log)
+            done = _Dispatcher(config, store, simulate, log)
+            if scan.todo:
+                done.run(connection.client(len(scan.todo)), scan, len(tasks), progress)
+        except KeyboardInterrupt:
+            raise _interrupted(store, tasks) from None
+        finally:
+            store.unlock()
     return SweepReport(
         store=str(store.path), n_tasks=len(tasks), n_already_done=scan.finished, n_computed=done.n_computed,
         n_failed=len(done.failures), n_corrupt=len(scan.damaged), n_resumed=scan.resumable,
@@ -345,24 +432,60 @@ def run_sweep(
     )
 
 
-@contextlib.contextmanager
-def _dask_client(client, scheduler: str | None, n_workers: int | None, n_tasks: int):
-    """``client`` as given, or a new one (on ``scheduler``, or on a new local cluster), closed on exit."""
-    if client is not None:
-        yield client
-        return
-    from distributed import Client
+def _interrupted(store: ResultStore, tasks: list[TaskSpec]) -> SweepInterrupted:
+    """The :class:`SweepInterrupted` of an interrupted sweep, saying how far it got."""
+    finished = sum(store.entry_path(t.task_id).exists() for t in tasks)
+    resumable = sum(store.checkpoint_path(t.task_id).exists() for t in tasks)
+    return SweepInterrupted(
+        f"{finished}/{len(tasks)} tasks finished, {resumable} more resume from checkpoints; the store "
+        f"{store.path} is consistent: rerun the same command to resume", str(store.path))
 
-    cluster = None if scheduler else start_local_cluster(min(n_workers or os.cpu_count() or 1, n_tasks))
-    try:
-        own = Client(scheduler or cluster)
+
+class _Connection:
+    """The dask client of a sweep: the given one, one on ``scheduler`` (connected at once, so that an
+    unreachable address fails before the store is touched) or one on a local cluster started on demand."""
+
+    def __init__(self, client, scheduler: str | None, n_workers: int | None):
+        self._client, self._own, self._cluster, self.n_workers = client, None, None, n_workers
+        if client is None and scheduler:
+            from distributed import Client
+
+            try:
+                self._own = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+            except (OSError, TimeoutError, ValueError, TypeError) as exc:
+                raise ValueError(
+                    f"cannot reach the dask scheduler at {scheduler!r} within {SCHEDULER_TIMEOUT:g} s "
+                    f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'}); "
+                    "is it running and is the address tcp://HOST:PORT?"
+                ) from None
+
+    def client(self, n_tasks: int):
+        """The client (a local cluster of at most ``n_tasks`` workers is started on first use)."""
+        if self._client is None and self._own is None:
+            from distributed import Client
+
+            self._cluster = start_local_cluster(min(self.n_workers or os.cpu_count() or 1, n_tasks))
+            self._own = Client(self._cluster)
+        return self._client or self._own
+
+    def close(self) -> None:
+        """Close what this object opened (a given client is left alone)."""
         try:
-            yield own
+            if self._own is not None:
+                self._own.close()
         finally:
-            own.close()
+            if self._cluster is not None:
+                self._cluster.close()
+
+
+@contextlib.contextmanager
+def _dask_client(client, scheduler: str | None, n_workers: int | None):
+    """A :class:`_Connection`, closed on exit."""
+    connection = _Connection(client, scheduler, n_workers)
+    try:
+        yield connection
     finally:
-        if cluster is not None:
-            cluster.close()
+        connection.close()
 
 
 #: Simulator parameters that describe one chunk, not the task (left out of the entry).

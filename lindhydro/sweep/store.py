@@ -45,8 +45,10 @@ __all__ = [
     "ResultStore",
     "STORE_FORMAT",
     "TaskRecord",
+    "atomic_replace",
     "entry_checksum",
     "open_store",
+    "probe_directory",
     "read_entry",
     "write_entry",
 ]
@@ -88,14 +90,27 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[str]:
+def atomic_replace(path: str | Path) -> Iterator[str]:
     """Yield a temporary file name next to ``path``; on success fsync it and rename it over ``path``.
 
     The rename (:func:`os.replace`) is atomic: readers see the old file or the complete new one.  On
-    an exception the temporary file is removed and ``path`` is untouched.
+    an exception (an interruption included) the temporary file is removed and ``path`` is untouched.
+    Missing parent directories are created.
+
+    Parameters
+    ----------
+    path : path-like
+        The final file name.
+
+    Yields
+    ------
+    str
+        The temporary file to write (it exists, empty).  Its name ends in ``.tmp`` and the suffix of
+        ``path``, so that writers choosing a format by the suffix see the right one.
     """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
     try:
         os.fchmod(fd, _file_mode())
         os.close(fd)
@@ -110,9 +125,34 @@ def _replacing(path: Path) -> Iterator[str]:
     _fsync_dir(path.parent)
 
 
+def probe_directory(directory: str | Path) -> None:
+    """Check that a file can be created in ``directory`` (by creating and removing one).
+
+    Permission bits do not tell (a superuser passes them, ``/proc`` and read-only mounts refuse
+    anyway), so the probe writes.
+
+    Parameters
+    ----------
+    directory : path-like
+        An existing directory.
+
+    Raises
+    ------
+    ValueError
+        One line naming the directory and the reason.
+    """
+    try:
+        fd, name = tempfile.mkstemp(dir=directory, prefix=".lindhydro-probe-")
+    except OSError as exc:
+        raise ValueError(f"cannot write in {directory} ({exc.strerror or exc})") from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (:func:`_replacing`)."""
-    with _replacing(path) as tmp:
+    """Write ``data`` to ``path`` atomically (:func:`atomic_replace`)."""
+    with atomic_replace(path) as tmp:
         Path(tmp).write_bytes(data)
 
 
@@ -205,7 +245,7 @@ def write_entry(path: Path, spec: TaskSpec, arrays: dict[str, np.ndarray], info:
         else:
             data_vars[name] = (tuple(f"{name}_dim{i}" for i in range(a.ndim)), a)
     ds = xr.Dataset(data_vars, coords={"time": (("t",), arrays["time"])}, attrs={**attrs, "checksum_sha256": checksum})
-    with _replacing(path) as tmp:
+    with atomic_replace(path) as tmp:
         ds.to_netcdf(tmp, engine="h5netcdf")
 
 
@@ -309,19 +349,10 @@ class ResultStore:
         Raises
         ------
         ValueError
-            The directory exists and is not a sweep store, or belongs to an incompatible sweep.
+            What :meth:`check` refuses.
         """
-        old = self._existing_manifest()
+        old = self.check(config)
         new_fixed = json.loads(canonical_json(config.fixed_parameters()))
-        if old is not None:
-            old_fixed = old.get("fixed_parameters", {})
-            diff = sorted(k for k in set(old_fixed) | set(new_fixed) if old_fixed.get(k) != new_fixed.get(k))
-            if diff:
-                raise ValueError(
-                    f"store {self.path} belongs to a sweep with different fixed parameters ({', '.join(diff)}): "
-                    f"was {canonical_json({k: old_fixed.get(k) for k in diff})}, now "
-                    f"{canonical_json({k: new_fixed.get(k) for k in diff})}. Use a new store path."
-                )
         self.version_note = None
         if old is not None and old.get("lindhydro_version") != _version():
             self.version_note = (
@@ -342,10 +373,66 @@ class ResultStore:
         }
         for sub in ("entries", "checkpoints", "failed"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
-            for stale in (self.path / sub).glob(".*.tmp"):  # left by a kill during a write
+            for stale in (self.path / sub).glob(".*.tmp*"):  # left by a kill during a write
                 with contextlib.suppress(OSError):
                     stale.unlink()
         _atomic_write_bytes(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+    def check(self, config: SweepConfig) -> dict[str, Any] | None:
+        """Everything :meth:`prepare` would refuse, checked without changing anything.
+
+        ``lindhydro sweep --dry-run`` calls it, so that it refuses exactly what the real run refuses.
+
+        Parameters
+        ----------
+        config : SweepConfig
+            The configuration that wants to write to the store.
+
+        Returns
+        -------
+        dict or None
+            The existing manifest (``None`` for a new store).
+
+        Raises
+        ------
+        ValueError
+            The location cannot hold a store (:meth:`check_location`), the directory is not a sweep
+            store, its manifest is unreadable, or it belongs to a sweep with other fixed parameters.
+        """
+        self.check_location()
+        old = self._existing_manifest()
+        if old is None:
+            return None
+        new_fixed = json.loads(canonical_json(config.fixed_parameters()))
+        old_fixed = old.get("fixed_parameters", {})
+        diff = sorted(k for k in set(old_fixed) | set(new_fixed) if old_fixed.get(k) != new_fixed.get(k))
+        if diff:
+            raise ValueError(
+                f"store {self.path} belongs to a sweep with different fixed parameters ({', '.join(diff)}): "
+                f"was {canonical_json({k: old_fixed.get(k) for k in diff})}, now "
+                f"{canonical_json({k: new_fixed.get(k) for k in diff})}. Use a new store path."
+            )
+        return old
+
+    def check_location(self) -> None:
+        """Check that the store directory exists and is writable, or can be created.
+
+        Raises
+        ------
+        ValueError
+            The path is a file, lies under a file, or no file can be written there (e.g. ``/proc``,
+            a read-only file system).
+        """
+        path = self.path.absolute()
+        if path.exists() and not path.is_dir():
+            raise ValueError(f"store path {self.path} exists and is not a directory")
+        existing = path if path.exists() else next(a for a in path.parents if a.exists())
+        if not existing.is_dir():
+            raise ValueError(f"store path {self.path}: {existing} is a file, not a directory")
+        try:
+            probe_directory(existing)
+        except ValueError as exc:
+            raise ValueError(f"store path {self.path}: {exc}") from None
 
     def _existing_manifest(self) -> dict[str, Any] | None:
         """The manifest of an existing store; ``None`` for a new (or empty) directory."""
