@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import qutip
 
 from lindhydro.lindblad.secular import secular_sector, secular_steady_state
 from lindhydro.lindblad.steady_state import symmetric_steady_state
 from lindhydro.lindblad.symmetry import x_sector
-from lindhydro.quantum.model import ChainParameters, model_from_parameters
+from lindhydro.quantum.model import ChainParameters, custom_model, model_from_parameters
 
 
 def _trace_distance(a, b):
@@ -81,15 +82,93 @@ def test_unital_bath_secular_state_is_infinite_temperature():
 
 
 def test_secular_bad_input():
-    with pytest.raises(ValueError, match="N=14"):
-        secular_steady_state(ChainParameters(n_sites=14))
+    with pytest.raises(ValueError, match="N=17"):
+        secular_steady_state(ChainParameters(n_sites=17))
+    with pytest.raises(ValueError, match="dense secular route is allowed up to N=13"):
+        secular_steady_state(ChainParameters(n_sites=14), method="dense")
+    with pytest.raises(ValueError, match="GiB"):
+        secular_steady_state(ChainParameters(n_sites=12), memory_limit=1e6)
+    with pytest.raises(ValueError, match="method"):
+        secular_steady_state(ChainParameters(n_sites=5), method="sparse")
+    with pytest.raises(ValueError, match="periodic chain"):
+        secular_steady_state(ChainParameters(n_sites=5, boundary="open"), method="momentum")
     with pytest.raises(ValueError, match="degeneracy_tol"):
         secular_steady_state(ChainParameters(n_sites=5), degeneracy_tol=0.0)
 
 
+@pytest.mark.parametrize(("n", "jprime"), [(6, 0.01), (8, 1.0), (9, 1.0)])
+def test_momentum_route_equals_dense_route(n, jprime):
+    """(Q1, k) sectors with one jump per orbit and folded k ↔ −k partners against dense
+    eigenvectors of the X sectors.  J' = 1 has exactly degenerate levels of equal momentum in
+    different |Q1| blocks (N = 8: |Q1| = 2 and 6; N = 9: 5 and 7) whose coherences are fed by the
+    bath: both routes keep them."""
+    params = ChainParameters(n_sites=n, jprime=jprime)
+    dense = secular_steady_state(params, method="dense")
+    fast = secular_steady_state(params, method="momentum")
+    if jprime == 1.0:
+        assert all(s.n_coherent_blocks > 0 for s in fast.by_sector)
+    for a, b in zip(dense.by_sector, fast.by_sector, strict=True):
+        assert b.method == "momentum" and b.residual < 1e-12
+        assert b.energy_density == pytest.approx(a.energy_density, abs=1e-11)
+        assert b.m_rms == pytest.approx(a.m_rms, abs=1e-11)
+        for k, p in a.q1_distribution.items():
+            assert b.q1_distribution[k] == pytest.approx(p, abs=1e-11)
+        for k, e in a.energy_density_given_abs_q1.items():
+            assert b.energy_density_given_abs_q1[k] == pytest.approx(e, abs=1e-10)
+        assert np.sort(b.energies) == pytest.approx(np.sort(a.energies), abs=1e-10)
+
+
+def test_momentum_route_unital_bath_is_infinite_temperature():
+    res = secular_steady_state(ChainParameters(n_sites=9, gamma=0.0), method="momentum")
+    for sec in res.by_sector:
+        assert sec.populations.size == 2**8
+        assert np.allclose(sec.populations, 1 / 2**8, atol=1e-12)
+        assert sec.m_rms == pytest.approx(1 / 3, abs=1e-12)
+
+
+def _field_chain(n: int, field_strength: float):
+    """The paper's chain with a longitudinal field h Q1: X = Πσˣ is no longer a symmetry."""
+    system = model_from_parameters(ChainParameters(n_sites=n, gamma=0.85, jprime=0.3))
+    H = system.hamiltonian + field_strength * system.charges[0]
+    groups = [(g.name, g.operators, g.rate) for g in system.jump_groups]
+    return custom_model(H, [system.charges[0], H], groups)
+
+
+def test_secular_state_without_x_symmetry_is_the_eps_to_zero_limit():
+    """Whole-space route (no strong symmetry, every jump, coherences in every degenerate level)
+    against qutip.steadystate of the full Liouvillian: trace distance O(ε)."""
+    system = _field_chain(5, 0.37)
+    res = secular_steady_state(system)
+    assert len(res.by_sector) == 1 and res.by_sector[0].parity == 0
+    rho0 = res.by_sector[0].block_matrix()
+    d = []
+    for eps in (1e-4, 1e-5):
+        exact = qutip.steadystate(system.hamiltonian, system.collapse_operators(eps)).full()
+        d.append(_trace_distance(exact, rho0))
+    assert d[1] < 1e-3
+    assert 7.0 < d[0] / d[1] < 13.0
+    H = system.hamiltonian.full()
+    assert np.max(np.abs(H @ rho0 - rho0 @ H)) < 1e-10
+    assert sum(res.q1_distribution.values()) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_user_model_with_x_symmetry_equals_the_preset():
+    """The paper's chain rebuilt from its QuTiP operators (no parameters, so no translation
+    shortcut) is solved per X sector and gives the preset's state."""
+    params = ChainParameters(n_sites=6, jprime=0.2)
+    system = model_from_parameters(params)
+    user = custom_model(system.hamiltonian, system.charges, [(g.name, g.operators, g.rate) for g in system.jump_groups])
+    a, b = secular_steady_state(params), secular_steady_state(user)
+    assert b.parameters is None and len(b.by_sector) == 2
+    assert b.energy_density == pytest.approx(a.energy_density, abs=1e-11)
+    assert b.m_rms == pytest.approx(a.m_rms, abs=1e-11)
+    assert b.to_dict()["parameters"] is None
+
+
 @pytest.mark.slow
-def test_secular_reaches_n12():
-    res = secular_steady_state(ChainParameters(n_sites=12))
+@pytest.mark.parametrize("n", [12, 14])
+def test_secular_reaches_large_n(n):
+    res = secular_steady_state(ChainParameters(n_sites=n))
     for sec in res.by_sector:
         assert sec.residual < 1e-10
         assert sum(sec.q1_distribution.values()) == pytest.approx(1.0, abs=1e-10)

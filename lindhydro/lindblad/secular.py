@@ -1,9 +1,13 @@
-"""The ε → 0 limit of the Lindblad steady state: the secular (degenerate-block) rate equation, per X sector.
+"""The ε → 0 limit of the Lindblad steady state: the secular (degenerate-block) rate equation.
 
 To zeroth order in ε the steady state commutes with H0; it is fixed by P0 L̂1 ρ0 = 0, P0 the
 projection onto block-diagonal operators in the degenerate eigenspaces of H0.  Coherences are kept
-between exactly degenerate levels (``degeneracy_tol``) of equal momentum and Z parity.  Derivation
-and validity (corrections O(εr/δ), δ the smallest spacing the bath couples): ``docs/physics.md``.
+between exactly degenerate levels (``degeneracy_tol``); with the lattice symmetries of the paper's
+chain only between levels of equal momentum (and Z parity).  Routes: ``"dense"`` (dense eigenvectors
+per strong X = Πσˣ sector, or of the whole space for a model without that symmetry; any
+:class:`~lindhydro.quantum.model.OpenSystem`, N ≤ 13) and ``"momentum"`` (the paper's periodic
+chain in (Q1, k) sectors, :mod:`~lindhydro.lindblad.secular_momentum`, N ≤ 16).  Derivation and
+validity (corrections O(εr/δ), δ the smallest spacing the bath couples): ``docs/physics.md``.
 Energies in J; the result does not depend on ε (rates per unit ε).
 """
 
@@ -18,27 +22,44 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
+from lindhydro.quantum.basis import ChainBasis
 from lindhydro.quantum.model import ChainParameters, OpenSystem, as_open_system
+from lindhydro.quantum.spectrum import DEFAULT_MEMORY_BUDGET
 
 from .observables import EqualMixture, q1_resolved, sector_summary
+from .secular_momentum import estimate_momentum_secular_memory, momentum_secular_sector
 from .symmetry import XSector, chain_size, jump_signature, x_sector
 
-__all__ = ["SecularSteadyState", "SecularResult", "secular_steady_state", "secular_sector", "MAX_SECULAR_SITES"]
+__all__ = [
+    "SecularSteadyState",
+    "SecularResult",
+    "secular_steady_state",
+    "secular_sector",
+    "estimate_secular_memory",
+    "MAX_SECULAR_SITES",
+    "MAX_DENSE_SECULAR_SITES",
+]
 
-#: Largest chain handled (dense eigenvectors of a 2^(N−1) sector; N = 13 takes ~2 min, ~2 GB).
-MAX_SECULAR_SITES = 13
+#: Largest chain of the momentum route (the paper's periodic chain; N = 16: ≈ 2.7 GiB per X sector).
+MAX_SECULAR_SITES = 16
+
+#: Largest chain of the dense route (dense eigenvectors of a 2^(N−1) sector; N = 13 ≈ 2 min, 2 GB).
+MAX_DENSE_SECULAR_SITES = 13
+
+#: Largest Hilbert-space dimension of the dense route without a strong X symmetry.
+MAX_DENSE_SECULAR_DIMENSION = 2**12
 
 
 @dataclass(frozen=True)
 class SecularSteadyState:
-    """ε → 0 steady state of one X sector.
+    """ε → 0 steady state of one X sector (or of the whole space of a model without X symmetry).
 
     Attributes
     ----------
     parity : int
-        X eigenvalue s.
+        X eigenvalue s; 0 for the whole space of a model without the strong X symmetry.
     energy_density, m_rms : float
-        ⟨H0⟩/N (J) and ⟨Q1²⟩^{1/2}/N.
+        ⟨H0⟩/N (J) and ⟨Q1²⟩^{1/2}/N, Q1 = Σ_j σᶻ_j (for local dimension d: Σ_j (d − 1 − 2k_j)).
     q1_distribution : dict[int, float]
         P(Q1 = M).
     energy_density_given_abs_q1 : dict[int, float]
@@ -54,11 +75,17 @@ class SecularSteadyState:
     residual : float
         ‖P0 L̂1 ρ0‖ in the unknowns (per unit ε).
     eigenvectors : numpy.ndarray or None
-        Eigenvectors of H0 (columns) in the block basis |ã⟩.
+        Eigenvectors of H0 (columns) in the block basis |ã⟩ (dense route; None for the momentum
+        route, which keeps them per (Q1, k) block only).
     blocks : tuple of numpy.ndarray
-        Eigenvector indices of every coherent block (degenerate, equal momentum and Z parity).
+        Eigenvector indices of the coherent blocks (degenerate, equal momentum and Z parity; the
+        dense route lists every level, the momentum route only blocks of size > 1).
     block_densities : tuple of numpy.ndarray
         ρ0 on every coherent block, in the eigenbasis.
+    abs_q1, momentum : numpy.ndarray or None
+        |Q1| and κ (k = 2πκ/N) of every eigenstate (momentum route).
+    method : str
+        ``"dense"`` or ``"momentum"``.
     """
 
     parity: int
@@ -74,10 +101,15 @@ class SecularSteadyState:
     eigenvectors: np.ndarray | None = field(default=None, repr=False)
     blocks: tuple[np.ndarray, ...] = field(default=(), repr=False)
     block_densities: tuple[np.ndarray, ...] = field(default=(), repr=False)
+    abs_q1: np.ndarray | None = field(default=None, repr=False)
+    momentum: np.ndarray | None = field(default=None, repr=False)
+    method: str = "dense"
 
     def block_matrix(self) -> np.ndarray:
-        """Dense ρ0 on the X-sector block basis |ã⟩ (2^(N−1) square; small N)."""
+        """Dense ρ0 on the X-sector block basis |ã⟩ (2^(N−1) square; dense route, small N)."""
         V = self.eigenvectors
+        if V is None:
+            raise ValueError("the momentum route keeps no dense eigenvectors: use method='dense' (N <= 13)")
         dim = V.shape[0]
         if dim > 2**12:
             raise ValueError("dense block matrix too large")
@@ -94,6 +126,7 @@ class SecularSteadyState:
             "n_coherent_blocks": int(self.n_coherent_blocks),
             "min_splitting": float(self.min_splitting),
             "residual": float(self.residual),
+            "method": self.method,
         }
 
 
@@ -103,23 +136,24 @@ class SecularResult(EqualMixture):
 
     Attributes
     ----------
-    parameters : ChainParameters
-        The chain.
+    parameters : ChainParameters or None
+        The chain (None for a user model).
     by_sector : tuple of SecularSteadyState
-        X = +1 and X = −1.
+        X = +1 and X = −1, or the whole space of a model without the strong X symmetry.
     timings : dict
         Seconds spent.
     """
 
-    parameters: ChainParameters
+    parameters: ChainParameters | None
     by_sector: tuple[SecularSteadyState, ...]
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
+        mixture = "equal weights 1/2 per X sector" if len(self.by_sector) == 2 else "the whole space (no strong X symmetry)"
         return {
-            "parameters": self.parameters.to_dict(),
-            "mixture": "equal weights 1/2 per X sector",
+            "parameters": None if self.parameters is None else self.parameters.to_dict(),
+            "mixture": mixture,
             **self.mixture_summary(),
         }
 
@@ -197,15 +231,25 @@ class _Eigenbasis:
     z_parity: np.ndarray  # n_down mod 2 for even N, else 0
     abs_q1: np.ndarray
     block_cols: list  # (rows, columns) of every |Q1| block
+    labels_conserved: bool = True  # False: one block, abs_q1 carries no information
 
 
-def _eigenbasis(sector: XSector, use_translation: bool, degeneracy_tol: float) -> _Eigenbasis:
-    """Diagonalise H0 per |Q1| block; degenerate levels are rotated into momentum eigenstates."""
-    n, dim = sector.n_sites, sector.dim
-    absM = np.abs(sector.magnetisation)
-    zpar = (sector.block_basis.n_down() % 2) if n % 2 == 0 else np.zeros(dim, dtype=np.int64)
-    H = sector.hamiltonian.tocsr()
-    T = sector.block_basis.translation(1).matrix(complex) if use_translation else None
+def _conserved_labels(H: sp.spmatrix, labels: np.ndarray) -> np.ndarray:
+    """``labels`` if H never connects states of different labels, else one label for all."""
+    C = H.tocoo()
+    if np.any(labels[C.row] != labels[C.col]):
+        return np.zeros_like(labels)
+    return labels
+
+
+def _eigenbasis(H: sp.spmatrix, labels: np.ndarray, z_parity: np.ndarray, T, n: int, degeneracy_tol: float) -> _Eigenbasis:
+    """Diagonalise H0 per block of ``labels`` (|Q1|; one block if H0 does not conserve them);
+    with a translation T, degenerate levels are rotated into momentum eigenstates."""
+    dim = H.shape[0]
+    H = H.tocsr()
+    absM = _conserved_labels(H, labels)
+    if not np.array_equal(absM, labels):
+        z_parity = np.zeros(dim, dtype=np.int64)  # Z need not be a symmetry either
     V = np.zeros((dim, dim), dtype=complex)
     E = np.zeros(dim)
     tau = np.ones(dim, dtype=complex)
@@ -216,8 +260,6 @@ def _eigenbasis(sector: XSector, use_translation: bool, degeneracy_tol: float) -
     for mval in np.unique(absM):
         rows = np.nonzero(absM == mval)[0]
         Hb = H[rows][:, rows].toarray()
-        if np.max(np.abs(Hb - Hb.conj().T), initial=0) > 1e-10:
-            raise ValueError("the sector Hamiltonian does not conserve |Q1|")
         if np.max(np.abs(Hb.imag), initial=0) == 0:
             Hb = Hb.real  # real symmetric: ~4x cheaper
         w, U = scipy.linalg.eigh(Hb, driver="evd")
@@ -229,7 +271,7 @@ def _eigenbasis(sector: XSector, use_translation: bool, degeneracy_tol: float) -
             tau[sl] = np.einsum("ij,ij->j", U.conj(), Tb @ U)
         V[rows, sl] = U
         E[sl] = w
-        zstate[sl] = zpar[rows[0]]
+        zstate[sl] = z_parity[rows[0]]
         absM_state[sl] = absM[rows[0]]
         block_cols.append((rows, np.arange(col, col + w.size)))
         col += w.size
@@ -237,7 +279,7 @@ def _eigenbasis(sector: XSector, use_translation: bool, degeneracy_tol: float) -
         kq = np.round(np.angle(tau) / (2 * np.pi) * n).astype(np.int64) % n
     else:
         kq = np.zeros(dim, dtype=np.int64)
-    return _Eigenbasis(V, E, kq, zstate, absM_state, block_cols)
+    return _Eigenbasis(V, E, kq, zstate, absM_state, block_cols, bool(np.array_equal(absM, labels)))
 
 
 def _coherent_blocks(eig: _Eigenbasis, degeneracy_tol: float) -> tuple[list[np.ndarray], float]:
@@ -257,20 +299,15 @@ def _coherent_blocks(eig: _Eigenbasis, degeneracy_tol: float) -> tuple[list[np.n
     return blocks, min_split
 
 
-def _secular_generator(sector: XSector, eig: _Eigenbasis, blocks, use_translation: bool):
+def _secular_generator(jumps, reps, eig: _Eigenbasis, blocks):
     """P0 L̂1 on the unknowns ρ_pq (p, q in one coherent block): the matrix S and the indices P, Q.
 
-    (P0 L̂1 ρ)_pq = Σ_k r_k (L_k ρ L_k†)_pq − ½({Γ, ρ})_pq with Γ = Σ_k r_k L_k†L_k; for periodic
-    chains one jump per translation orbit enters with its multiplicity.
+    (P0 L̂1 ρ)_pq = Σ_k r_k (L_k ρ L_k†)_pq − ½({Γ, ρ})_pq with Γ = Σ_k r_k L_k†L_k; ``reps`` are
+    (rate, L, multiplicity): one jump per translation orbit on periodic chains, else every jump.
     """
     V = eig.vectors
-    reps = None
-    if use_translation:
-        reps = _translation_representatives(sector, sector.block_basis.translation(1).matrix())
-    if reps is None:
-        reps = [(r, L, 1) for r, L in sector.jumps]
     Lt = [(r * mult, _to_eigenbasis(L.tocsr(), V, eig.block_cols)) for r, L, mult in reps]
-    Gam = sum(r * (L.conj().T @ L) for r, L in sector.jumps)
+    Gam = sum(r * (L.conj().T @ L) for r, L in jumps)
     Gamma_blocks = [V[:, b].conj().T @ (Gam @ V[:, b]) for b in blocks]
     P = np.concatenate([np.repeat(b, b.size) for b in blocks])
     Q = np.concatenate([np.tile(b, b.size) for b in blocks])
@@ -306,32 +343,32 @@ def _solve_with_trace(S: np.ndarray, P: np.ndarray, Q: np.ndarray) -> tuple[np.n
     return x, float(np.linalg.norm(S @ x))
 
 
-def secular_sector(
-    sector: XSector, *, degeneracy_tol: float = 1e-8, use_translation: bool | None = None
-) -> SecularSteadyState:
-    """Secular (ε → 0) steady state of one X sector.
+@dataclass(frozen=True)
+class _BlockState:
+    """ρ0 in the eigenbasis: populations and the density of every coherent block."""
 
-    Parameters
-    ----------
-    sector : XSector
-        One strong-symmetry sector (:func:`~lindhydro.lindblad.symmetry.x_sector`).
-    degeneracy_tol : float
-        Levels closer than this (J) are degenerate: coherences between them are kept.
-    use_translation : bool, optional
-        Resolve degeneracies by momentum and use one jump per translation orbit (default: periodic).
+    eig: _Eigenbasis
+    populations: np.ndarray
+    blocks: list
+    densities: list
+    residual: float
+    min_splitting: float
 
-    Returns
-    -------
-    SecularSteadyState
-    """
-    n, dim = sector.n_sites, sector.dim
-    if use_translation is None:
-        use_translation = sector.boundary == "periodic"
-    eig = _eigenbasis(sector, use_translation, degeneracy_tol)
+    def product_diagonal(self) -> np.ndarray:
+        """⟨x|ρ0|x⟩ on the basis states of H0's matrix (product or X-block states)."""
+        V = self.eig.vectors
+        out = np.zeros(V.shape[0])
+        for b, rb in zip(self.blocks, self.densities, strict=True):
+            Vb = V[:, b]
+            out += np.einsum("xa,ab,xb->x", Vb, rb, Vb.conj()).real
+        return out
+
+
+def _solve_secular(jumps, reps, eig: _Eigenbasis, degeneracy_tol: float) -> _BlockState:
     blocks, min_split = _coherent_blocks(eig, degeneracy_tol)
-    S, P, Q = _secular_generator(sector, eig, blocks, use_translation)
+    S, P, Q = _secular_generator(jumps, reps, eig, blocks)
     x, residual = _solve_with_trace(S, P, Q)
-    pops = np.zeros(dim)
+    pops = np.zeros(eig.energies.size)
     diag = P == Q
     pops[P[diag]] = x[diag].real
     rho_blocks = []
@@ -341,37 +378,196 @@ def secular_sector(
         rb = x[off : off + d * d].reshape(d, d)
         rho_blocks.append((rb + rb.conj().T) / 2)
         off += d * d
-    E, absM = eig.energies, eig.abs_q1
-    q2 = float(np.sum(absM.astype(float) ** 2 * pops))
-    dist, cond = q1_resolved(pops, absM, lambda sel: np.sum(E[sel] * pops[sel]), n)
+    return _BlockState(eig, pops, blocks, rho_blocks, residual, min_split if math.isfinite(min_split) else float("nan"))
+
+
+def _sector_observables(st: _BlockState, magnetisation: np.ndarray, n: int) -> dict[str, Any]:
+    """Energy density, m_rms and the Q1 distribution of an X-sector state (|Q1| of the block states)."""
+    E, pops = st.eig.energies, st.populations
+    if st.eig.labels_conserved:
+        weights, absM = pops, st.eig.abs_q1
+        energy_weight = lambda sel: np.sum(E[sel] * pops[sel])  # noqa: E731
+    else:  # |Q1| is not a quantum number of the eigenstates: read it off the block-state diagonal
+        weights, absM = st.product_diagonal(), np.abs(magnetisation)
+        energy_weight = lambda sel: np.nan  # noqa: E731
+    dist, cond = q1_resolved(weights, absM, energy_weight, n)
+    q2 = float(np.sum(absM.astype(float) ** 2 * weights))
+    return {
+        "energy_density": float(np.sum(E * pops)) / n,
+        "m_rms": math.sqrt(max(q2, 0.0)) / n,
+        "q1_distribution": dist,
+        "energy_density_given_abs_q1": {k: v for k, v in cond.items() if math.isfinite(v)},
+    }
+
+
+def _steady_state_record(st: _BlockState, parity: int, obs: dict[str, Any]) -> SecularSteadyState:
     return SecularSteadyState(
-        parity=sector.parity,
+        parity=parity,
+        energies=st.eig.energies,
+        populations=st.populations,
+        n_coherent_blocks=int(sum(b.size > 1 for b in st.blocks)),
+        min_splitting=st.min_splitting,
+        residual=st.residual,
+        eigenvectors=st.eig.vectors,
+        blocks=tuple(st.blocks),
+        block_densities=tuple(st.densities),
+        **obs,
+    )
+
+
+def secular_sector(
+    sector: XSector, *, degeneracy_tol: float = 1e-8, use_translation: bool | None = None
+) -> SecularSteadyState:
+    """Secular (ε → 0) steady state of one X sector (dense eigenvectors).
+
+    Parameters
+    ----------
+    sector : XSector
+        One strong-symmetry sector (:func:`~lindhydro.lindblad.symmetry.x_sector`).
+    degeneracy_tol : float
+        Levels closer than this (J) are degenerate: coherences between them are kept.
+    use_translation : bool, optional
+        Resolve degeneracies by momentum and use one jump per translation orbit (default: periodic).
+        Only for translation-invariant models (the paper's chain); a user model keeps every jump.
+
+    Returns
+    -------
+    SecularSteadyState
+    """
+    n, dim = sector.n_sites, sector.dim
+    if use_translation is None:
+        use_translation = sector.boundary == "periodic"
+    T = sector.block_basis.translation(1).matrix(complex) if use_translation else None
+    zpar = (sector.block_basis.n_down() % 2) if n % 2 == 0 else np.zeros(dim, dtype=np.int64)
+    eig = _eigenbasis(sector.hamiltonian, np.abs(sector.magnetisation), zpar, T, n, degeneracy_tol)
+    reps = None
+    if use_translation:
+        reps = _translation_representatives(sector, sector.block_basis.translation(1).matrix())
+    if reps is None:
+        reps = [(r, L, 1) for r, L in sector.jumps]
+    st = _solve_secular(sector.jumps, reps, eig, degeneracy_tol)
+    return _steady_state_record(st, sector.parity, _sector_observables(st, sector.magnetisation, n))
+
+
+def _whole_space_state(system: OpenSystem, degeneracy_tol: float) -> SecularSteadyState:
+    """Secular state of a model without the strong X symmetry: dense eigenvectors of the whole
+    space, coherences inside every degenerate level; Q1 = Σ_j (d − 1 − 2k_j) of the product states."""
+    dims = system.hamiltonian.dims[0]
+    if len(set(dims)) != 1:
+        raise ValueError(f"the secular solver needs equal local dimensions, got dims {dims}")
+    n, dim = len(dims), system.dimension
+    M = ChainBasis(n, local_dim=dims[0]).magnetisation(np.arange(dim, dtype=np.int64))
+    H = sp.csr_matrix(system.hamiltonian.data.as_scipy())
+    jumps = [(g.rate, sp.csr_matrix(L.data.as_scipy())) for g in system.jump_groups if g.rate > 0 for L in g.operators]
+    eig = _eigenbasis(H, M, np.zeros(dim, dtype=np.int64), None, n, degeneracy_tol)
+    st = _solve_secular(jumps, [(r, L, 1) for r, L in jumps], eig, degeneracy_tol)
+    weights = st.product_diagonal()
+    E = st.eig.energies
+    dist = {int(v): float(np.sum(weights[M == v])) for v in range(int(M.min()), int(M.max()) + 1, 2)}
+    cond = {}
+    if st.eig.labels_conserved:
+        for am in np.unique(np.abs(M)):
+            sel = np.abs(eig.abs_q1) == am
+            w = float(np.sum(st.populations[sel]))
+            if w > 1e-300:
+                cond[int(am)] = float(np.sum(E[sel] * st.populations[sel])) / w / n
+    obs = {
+        "energy_density": float(np.sum(E * st.populations)) / n,
+        "m_rms": math.sqrt(max(float(np.sum(M.astype(float) ** 2 * weights)), 0.0)) / n,
+        "q1_distribution": dist,
+        "energy_density_given_abs_q1": cond,
+    }
+    return _steady_state_record(st, 0, obs)
+
+
+def _momentum_state(params: ChainParameters, parity: int, degeneracy_tol: float) -> SecularSteadyState:
+    st = momentum_secular_sector(params, parity, degeneracy_tol=degeneracy_tol)
+    n = params.n_sites
+    E, pops = st.energies, st.populations
+    dist, cond = q1_resolved(pops, st.abs_q1, lambda sel: np.sum(E[sel] * pops[sel]), n)
+    return SecularSteadyState(
+        parity=parity,
         energy_density=float(np.sum(E * pops)) / n,
-        m_rms=math.sqrt(max(q2, 0.0)) / n,
+        m_rms=math.sqrt(max(float(np.sum(st.abs_q1.astype(float) ** 2 * pops)), 0.0)) / n,
         q1_distribution=dist,
         energy_density_given_abs_q1=cond,
         energies=E,
         populations=pops,
-        n_coherent_blocks=int(sum(b.size > 1 for b in blocks)),
-        min_splitting=min_split if math.isfinite(min_split) else float("nan"),
-        residual=residual,
-        eigenvectors=eig.vectors,
-        blocks=tuple(blocks),
-        block_densities=tuple(rho_blocks),
+        n_coherent_blocks=len(st.blocks),
+        min_splitting=st.min_splitting,
+        residual=st.residual,
+        blocks=st.blocks,
+        block_densities=st.block_densities,
+        abs_q1=st.abs_q1,
+        momentum=st.momentum,
+        method="momentum",
     )
 
 
-def secular_steady_state(
-    params: ChainParameters | OpenSystem, *, degeneracy_tol: float = 1e-8
-) -> SecularResult:
-    """ε → 0 steady states of both X sectors of the paper's chain.
+def estimate_secular_memory(n_sites: int, method: str = "momentum") -> int:
+    """Estimated peak memory (bytes) of one X sector of :func:`secular_steady_state`.
 
     Parameters
     ----------
-    params : ChainParameters or OpenSystem
-        The chain (N ≤ :data:`MAX_SECULAR_SITES`).
+    n_sites : int
+        Chain length N.
+    method : {"momentum", "dense"}
+        Route.  Dense: eigenvectors and two dense jump matrices of the 2^(N−1) sector, complex.
+
+    Returns
+    -------
+    int
+        Bytes (momentum route, N = 14: 0.3 GiB; N = 16: 2.9 GiB; N = 18: 42 GiB).
+    """
+    if method == "momentum":
+        return estimate_momentum_secular_memory(n_sites)
+    if method == "dense":
+        dim = 2 ** (int(n_sites) - 1)
+        return int(16 * dim * dim * 5)
+    raise ValueError(f"method must be 'momentum' or 'dense', got {method!r}")
+
+
+def _route(model, method: str) -> tuple[str, ChainParameters | None]:
+    """The route for a model: the momentum route needs the paper's periodic chain."""
+    n, boundary = chain_size(model)
+    params = model if isinstance(model, ChainParameters) else model.parameters
+    chain = params is not None and boundary == "periodic"
+    if method == "auto":
+        method = "momentum" if chain and n > 12 else "dense"
+    if method == "momentum" and not chain:
+        raise ValueError("the momentum route needs the paper's periodic chain (ChainParameters); use method='dense'")
+    limit = MAX_SECULAR_SITES if method == "momentum" else MAX_DENSE_SECULAR_SITES
+    if n > limit:
+        raise ValueError(
+            f"the {method} secular route is allowed up to N={limit}, got N={n}"
+            + ("" if method == "momentum" else " (the momentum route of the periodic chain reaches 16)")
+        )
+    return method, params
+
+
+def secular_steady_state(
+    model: ChainParameters | OpenSystem,
+    *,
+    degeneracy_tol: float = 1e-8,
+    method: str = "auto",
+    memory_limit: float | None = None,
+) -> SecularResult:
+    """ε → 0 steady states of both X sectors, or of the whole space of a model without X symmetry.
+
+    Parameters
+    ----------
+    model : ChainParameters or OpenSystem
+        The paper's chain, or any open system (spins 1/2 with the strong symmetry X = Πσˣ are
+        solved per X sector; other models on the whole space, dimension ≤ 4096).
     degeneracy_tol : float
         Degeneracy tolerance (J).
+    method : {"auto", "dense", "momentum"}
+        ``"momentum"``: the periodic paper chain in (Q1, k) sectors, N ≤ :data:`MAX_SECULAR_SITES`;
+        ``"dense"``: dense eigenvectors, N ≤ :data:`MAX_DENSE_SECULAR_SITES`; ``"auto"``: momentum
+        for the periodic chain with N > 12, dense otherwise.
+    memory_limit : float, optional
+        Refuse when :func:`estimate_secular_memory` exceeds this many bytes (default: half the
+        physical memory).
 
     Returns
     -------
@@ -380,18 +576,36 @@ def secular_steady_state(
     Raises
     ------
     ValueError
-        N above :data:`MAX_SECULAR_SITES` (checked before any work).
+        Bad tolerance or method, N above the route's limit, or too much memory (checked before any
+        work).
     """
-    n, _ = chain_size(params)
-    if n > MAX_SECULAR_SITES:
-        raise ValueError(
-            f"the secular solver keeps dense eigenvectors of a 2^(N-1) = {2 ** (n - 1)}-dimensional sector; "
-            f"allowed up to N={MAX_SECULAR_SITES}, got N={n}"
-        )
     if not (degeneracy_tol > 0 and math.isfinite(degeneracy_tol)):
         raise ValueError(f"degeneracy_tol must be positive and finite, got {degeneracy_tol!r}")
+    if method not in ("auto", "dense", "momentum"):
+        raise ValueError(f"method must be 'auto', 'dense' or 'momentum', got {method!r}")
+    method, params = _route(model, method)
+    n, _ = chain_size(model)
+    need = estimate_secular_memory(n, method)
+    limit = DEFAULT_MEMORY_BUDGET if memory_limit is None else memory_limit
+    if need > limit:
+        raise ValueError(
+            f"the {method} secular state of N={n} needs an estimated {need / 2**30:.1f} GiB "
+            f"(limit {limit / 2**30:.1f} GiB)"
+        )
     t0 = time.perf_counter()
-    system = as_open_system(params)
-    out = tuple(secular_sector(x_sector(system, s), degeneracy_tol=degeneracy_tol) for s in (1, -1))
-    pr = system.parameters if system.parameters is not None else params
-    return SecularResult(parameters=pr, by_sector=out, timings={"total": time.perf_counter() - t0})
+    if method == "momentum":
+        out = tuple(_momentum_state(params, s, degeneracy_tol) for s in (1, -1))
+        return SecularResult(parameters=params, by_sector=out, timings={"total": time.perf_counter() - t0})
+    system = as_open_system(model)
+    try:
+        sectors = [x_sector(system, s) for s in (1, -1)]
+    except ValueError:  # no strong X symmetry (or not spins 1/2): the whole space
+        sectors = None
+    if sectors is None:
+        if system.dimension > MAX_DENSE_SECULAR_DIMENSION:
+            raise ValueError(f"the dense secular route without X symmetry needs dimension <= {MAX_DENSE_SECULAR_DIMENSION}")
+        out = (_whole_space_state(system, degeneracy_tol),)
+    else:
+        translation = None if params is not None else False  # user models: no translation shortcut
+        out = tuple(secular_sector(sec, degeneracy_tol=degeneracy_tol, use_translation=translation) for sec in sectors)
+    return SecularResult(parameters=params, by_sector=out, timings={"total": time.perf_counter() - t0})
