@@ -150,7 +150,7 @@ def written_atomically(path: str | Path) -> contextlib.AbstractContextManager[st
     """
     from lindhydro.sweep.store import atomic_replace
 
-    return atomic_replace(path)
+    return atomic_replace(path, suffix=Path(path).suffix)
 
 
 @contextlib.contextmanager

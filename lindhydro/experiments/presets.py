@@ -5,7 +5,8 @@ what ``lindhydro simulate --model NAME`` and a sweep's ``[model] preset = "NAME"
 
 * ``paper`` — the paper's toy model (Eq. 15) in units D = J = a = 1
   (:func:`paper_field_model`, :func:`lindhydro.field.paper_toy_model`); the conserved noise is
-  given as ``chi_T`` (``2 D chi_T = 2 chi_T``; the paper's ``2 D chi_T = 1`` is ``chi_T = 0.5``).
+  given as ``chi_T`` (``2 D chi_T = 2 chi_T``; the paper's ``2 D chi_T = 1`` is ``chi_T = 0.5``);
+  ``convention = "as-run"`` halves the site noise (the paper's stated temperature).
 * ``quantum`` — the order-parameter hydrodynamics reduced from the XXZ chain by exact
   diagonalisation (:func:`lindhydro.quantum.reduce.reduce_to_order_parameter`, cached per process
   and chain), made a field model by :meth:`lindhydro.field.FieldModel.from_hydro` at each ε.  Units
@@ -111,7 +112,8 @@ PRESETS: dict[str, Preset] = {
         "paper",
         builder="lindhydro.experiments.presets:paper_field_model",
         simulator="lindhydro.field:simulate",
-        parameters={"gamma": float, "thermal": bool, "chi_T": float, "chi_T_2D": float, "renormalisation": str},
+        parameters={"gamma": float, "thermal": bool, "chi_T": float, "chi_T_2D": float, "renormalisation": str,
+                    "convention": str},
         checker="lindhydro.field:check_numerics",
         description="the paper's toy model (Eq. 15), units D = J = a = 1",
     ),
@@ -271,6 +273,7 @@ def paper_field_model(
     chi_T: float | None = None,
     chi_T_2D: float | None = None,
     renormalisation: str = "none",
+    convention: str = "derived",
 ):
     """The paper's toy model (the ``paper`` preset): :func:`lindhydro.field.paper_toy_model` with ``chi_T``.
 
@@ -289,6 +292,9 @@ def paper_field_model(
         The older spelling, ``2 D chi_T`` itself (give one of the two).
     renormalisation : {"none", "wick"}, default "none"
         As printed, or Wick-ordered against the lattice conserved-noise variance.
+    convention : {"derived", "as-run"}, default "derived"
+        ``"as-run"``: half the printed site noise, temperature ``eps J (1 - gamma)`` as the paper
+        states (our reconstruction of what it ran; :func:`lindhydro.field.paper_toy_model`).
 
     Returns
     -------
@@ -299,9 +305,11 @@ def paper_field_model(
     if chi_T is not None and chi_T_2D is not None:
         raise ValueError("give chi_T or chi_T_2D (= 2 D chi_T = 2 chi_T), not both")
     if chi_T is not None:
+        if not (math.isfinite(chi_T) and chi_T >= 0):
+            raise ValueError(f"chi_T must be a finite number >= 0, got {chi_T!r}")
         chi_T_2D = 2.0 * chi_T
     return paper_toy_model(eps, gamma, thermal=thermal, chi_T_2D=1.0 if chi_T_2D is None else chi_T_2D,
-                           renormalisation=renormalisation)
+                           renormalisation=renormalisation, convention=convention)
 
 
 @lru_cache(maxsize=16)

@@ -90,7 +90,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_replace(path: str | Path) -> Iterator[str]:
+def atomic_replace(path: str | Path, *, suffix: str = "") -> Iterator[str]:
     """Yield a temporary file name next to ``path``; on success fsync it and rename it over ``path``.
 
     The rename (:func:`os.replace`) is atomic: readers see the old file or the complete new one.  On
@@ -101,16 +101,19 @@ def atomic_replace(path: str | Path) -> Iterator[str]:
     ----------
     path : path-like
         The final file name.
+    suffix : str
+        Appended to the temporary name after ``.tmp`` (e.g. ``".png"`` for writers that choose the
+        format by the suffix).  The store's temporary files end in ``.tmp``: a listing of
+        ``entries/*.nc`` never sees them.
 
     Yields
     ------
     str
-        The temporary file to write (it exists, empty).  Its name ends in ``.tmp`` and the suffix of
-        ``path``, so that writers choosing a format by the suffix see the right one.
+        The temporary file to write (it exists, empty).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{suffix}")
     try:
         os.fchmod(fd, _file_mode())
         os.close(fd)
