@@ -297,3 +297,17 @@ def test_the_library_refuses_the_same_before_any_work(tmp_path):
         with pytest.raises(ValueError) as info:
             call()
         assert "\n" not in str(info.value)
+
+
+def test_an_unreachable_scheduler_is_refused_within_the_stated_timeout(workdir, capsys, monkeypatch):
+    from lindhydro.sweep import runner
+
+    assert main(["sweep", "--help"]) == 0  # the help states the timeout
+    assert f"within {runner.SCHEDULER_TIMEOUT:g} s" in " ".join(capsys.readouterr().out.split())
+    monkeypatch.setattr(runner, "SCHEDULER_TIMEOUT", 1.0)
+    toml = workdir / "unreachable.toml"
+    toml.write_text(OU_TOML.format(store="unreachable.store", noise=1.0, delay=0.0))
+    assert main(["sweep", str(toml), "--scheduler", "tcp://127.0.0.1:1", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "cannot reach the dask scheduler" in err and "within 1 s" in err
+    assert not (workdir / "unreachable.store").exists()  # refused before the store was touched

@@ -144,3 +144,20 @@ def test_deprecated_spellings_still_work(capsys):
                                           "--chi-T-2D", "3"])
     assert old_args.chi_T == 1.5 and "--chi-T-2D is deprecated" in capsys.readouterr().err
     assert "--chi-T-2D" not in build_parser()._subparsers._group_actions[0].choices["simulate"].format_help()
+
+
+def test_a_notice_instead_of_a_stalled_bar_while_the_kernels_compile(capsys, monkeypatch):
+    """When preparing the kernels takes more than a second (numba compiling), stderr says so first."""
+    import time
+
+    from lindhydro.field.stepper import HeunStepper
+
+    warm_up = HeunStepper.warm_up
+    monkeypatch.setattr(HeunStepper, "warm_up", lambda self, n: (time.sleep(1.5), warm_up(self, n)))
+    assert main(["simulate", "--eps", "0.2", "--length", "10", "--time", "0.1", "--seed", "1", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "compiling the numba kernels (first run only" in err
+    assert err.index("compiling") < err.index("simulate:")  # before the progress bar
+    monkeypatch.setattr(HeunStepper, "warm_up", warm_up)
+    assert main(["simulate", "--eps", "0.2", "--length", "10", "--time", "0.1", "--seed", "1", "--json"]) == 0
+    assert "compiling" not in capsys.readouterr().err  # cached: no notice
