@@ -3,28 +3,41 @@
 Equation: the paper's toy model (Eq. 15) at eps = 0.2, gamma = 0.875, 2 D chi_T = 1, dx = 0.25,
 dt = 0.001, on a ring of L = 10000 (40000 cells): d_t m = d^2 m + f(m) + xi + d_r xi_th.
 
-* ``lindhydro 1 thread``: :func:`lindhydro.field.kernels.heun_run` (Heun, inline counter-based
-  normals, one normal per cell for both noises).
-* ``lindhydro ensemble``: :func:`lindhydro.field.kernels.heun_run_ensemble`, 2 realisations,
-  with 1 and with all numba threads (both cores busy).
+Rows (all measured in the same run, repetitions interleaved so that a change of load hits every
+row alike; the best repetition of each row is kept):
+
+* ``lindhydro float32`` / ``float64``: :func:`lindhydro.field.kernels.heun_advance` (Heun,
+  Philox4x32-10 normals, one per cell and step for both noises; tiles with halos), one ring, on 1
+  and on 2 threads (the ring split into two blocks), and an ensemble of 2 rings on 1 and 2
+  threads.  float32 is the precision of the whole step (state, normals, arithmetic).
+* ``lindhydro float64 SplitMix``: :func:`lindhydro.field.kernels.heun_run` and
+  ``heun_run_ensemble``, the kernels of the current release (SplitMix64 normals).
 * ``naive NumPy``: the same Heun step written with whole-array NumPy operations and
   ``numpy.random.Generator.standard_normal`` (one normal per cell) -- the
   :mod:`lindhydro.field.reference` step.
 * ``py-pde``: ``pde.PDE`` with the same force and site noise, Euler-Maruyama, numba backend
   (py-pde has no conserved noise built in, so it does less work).  Skipped if not installed
   (``pip install lindhydro[bench]``).
+* ``--widths``: the float32 row again with 256-bit and 512-bit vectors (subprocesses with
+  ``LINDHYDRO_VECTOR_WIDTH`` and a fresh numba cache), and, on an AVX-512 host, an AVX2 build
+  (``NUMBA_CPU_NAME=znver3``, AVX-512 features off) as a stand-in for an AVX2 machine.
 
-Prints site-updates per second (wall clock and CPU time of the process), the load average
-(measurements on a loaded machine are noisy), and the projected one-core cost of the paper's
-Fig. 5: 12 eps x 10 realisations x L = 10000 (dx = 0.25, dt = 0.001) for a run time T.
+Rates are site-updates per second of wall clock, and per CPU second (thread CPU time for one
+thread: robust against a loaded machine; process CPU time for two threads, whose ratio to the
+one-thread rate is the parallel efficiency).  The projected cost of the paper's Fig. 5 is
+12 eps x 10 realisations x L = 10000 (dx = 0.25, dt = 0.001) for run times T = 1e3 .. 1e5 (the
+paper does not state T).
 
-Run: ``python benchmarks/bench_spde.py [--steps N] [--quick]``.
+Run: ``python benchmarks/bench_spde.py [--steps N] [--reps R] [--quick] [--widths]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
+import tempfile
 import time
 
 import numba
@@ -33,59 +46,81 @@ import numpy as np
 from lindhydro.field import kernels as K
 from lindhydro.field import paper_toy_model
 from lindhydro.field.reference import heun_step_reference
+from lindhydro.field.simd import VECTOR_WIDTH
 
 EPS, GAMMA, DX, DT, LENGTH = 0.2, 0.875, 0.25, 0.001, 10000.0
+THREADS = sorted({1, min(2, numba.config.NUMBA_NUM_THREADS)})
 
 
-def _timed(fn, n_updates):
-    w0, c0 = time.perf_counter(), time.process_time()
-    fn()
-    w, c = time.perf_counter() - w0, time.process_time() - c0
-    return n_updates / w, n_updates / c
+class Case:
+    """One benchmark row: a callable doing ``updates`` site-updates on ``threads`` numba threads."""
+
+    def __init__(self, name, fn, updates, threads=1):
+        self.name, self.fn, self.updates, self.threads = name, fn, updates, threads
+        self.best = (0.0, 0.0)
+
+    def run(self):
+        old = numba.get_num_threads()
+        numba.set_num_threads(self.threads)
+        clock = time.thread_time if self.threads == 1 else time.process_time
+        try:
+            w0, c0 = time.perf_counter(), clock()
+            self.fn()
+            w, c = time.perf_counter() - w0, clock() - c0
+        finally:
+            numba.set_num_threads(old)
+        self.best = max(self.best, (self.updates / w, self.updates / max(c, 1e-9)))
 
 
-def bench_lindhydro(n_cells, steps, coeffs, a, b):
-    m = np.random.default_rng(0).normal(0, 0.1, n_cells)
-    K.heun_run(m, coeffs, 1.0, DX, DT, a, b, np.uint64(1), 0, 10, 64)  # compile / load cache
-    best = (0.0, 0.0)
-    for rep in range(3):
-        r = _timed(lambda rep=rep: K.heun_run(m, coeffs, 1.0, DX, DT, a, b, np.uint64(1), 10 + rep * steps, steps, 64),
-                   n_cells * steps)
-        best = max(best, r)
-    return best
-
-
-def bench_ensemble(n_cells, steps, coeffs, a, b, threads, realisations=2):
-    fields = np.random.default_rng(0).normal(0, 0.1, (realisations, n_cells))
-    keys = np.arange(1, realisations + 1, dtype=np.uint64)
-    done = np.zeros(realisations, dtype=np.int64)
-    old = numba.get_num_threads()
-    numba.set_num_threads(threads)
-    try:
-        K.heun_run_ensemble(fields, coeffs, 1.0, DX, DT, a, b, keys, 0, 10, 64, done)
-        best = (0.0, 0.0)
-        for rep in range(2):
-            r = _timed(lambda rep=rep: K.heun_run_ensemble(fields, coeffs, 1.0, DX, DT, a, b, keys, 10 + rep * steps,
-                                                           steps, 64, done), realisations * n_cells * steps)
-            best = max(best, r)
-    finally:
-        numba.set_num_threads(old)
-    return best
-
-
-def bench_numpy(n_cells, steps, coeffs, a, b):
+def lindhydro_cases(n_cells, steps, coeffs, a, b):
+    """Rows of the blocked kernel (float32, float64) and of the release kernel (float64 SplitMix)."""
+    cases = []
     rng = np.random.default_rng(0)
+    state = {"step": 10}
+
+    def next_steps():
+        state["step"] += steps
+        return state["step"]
+
+    for dtype in (np.float32, np.float64):
+        name = f"lindhydro {np.dtype(dtype).name}"
+        for rows in (1, 2):
+            f = rng.normal(0, 0.1, (rows, n_cells)).astype(dtype)
+            keys = np.arange(1, rows + 1, dtype=np.uint64)
+            K.heun_advance(f, coeffs, 1.0, DX, DT, a, b, keys, 0, 10)  # compile / load the cache
+            for th in THREADS:
+                label = f"{name}, {'one ring' if rows == 1 else 'ensemble of 2'}, {th} thread{'s' * (th > 1)}"
+                cases.append(Case(label, lambda f=f, keys=keys: K.heun_advance(
+                    f, coeffs, 1.0, DX, DT, a, b, keys, next_steps(), steps), rows * n_cells * steps, th))
     m = rng.normal(0, 0.1, n_cells)
+    K.heun_run(m, coeffs, 1.0, DX, DT, a, b, np.uint64(1), 0, 10, 64)
+    cases.append(Case("lindhydro float64 SplitMix (release), one ring, 1 thread", lambda: K.heun_run(
+        m, coeffs, 1.0, DX, DT, a, b, np.uint64(1), next_steps(), steps, 64), n_cells * steps))
+    fields = rng.normal(0, 0.1, (2, n_cells))
+    keys = np.arange(1, 3, dtype=np.uint64)
+    done = np.zeros(2, dtype=np.int64)
+    K.heun_run_ensemble(fields, coeffs, 1.0, DX, DT, a, b, keys, 0, 10, 64, done)
+    for th in THREADS:
+        cases.append(Case(f"lindhydro float64 SplitMix (release), ensemble of 2, {th} thread{'s' * (th > 1)}",
+                          lambda: K.heun_run_ensemble(fields, coeffs, 1.0, DX, DT, a, b, keys, next_steps(), steps,
+                                                      64, done), 2 * n_cells * steps, th))
+    return cases
+
+
+def numpy_case(n_cells, steps, coeffs, a, b):
+    rng = np.random.default_rng(0)
+    state = {"m": rng.normal(0, 0.1, n_cells)}
 
     def run():
-        nonlocal m
+        m = state["m"]
         for _ in range(steps):
             m = heun_step_reference(m, rng.standard_normal(n_cells), coeffs, 1.0, DX, DT, a, b)
+        state["m"] = m
 
-    return _timed(run, n_cells * steps)
+    return Case("naive NumPy Heun (np.random)", run, n_cells * steps)
 
 
-def bench_pypde(n_cells, steps, model):
+def pypde_case(n_cells, steps, model):
     try:
         import pde
     except ImportError:
@@ -95,52 +130,71 @@ def bench_pypde(n_cells, steps, model):
     state = pde.ScalarField.random_normal(grid, std=0.1, rng=np.random.default_rng(0))
     eq = pde.PDE({"m": f"laplace(m) + {c1!r} * m + {c3!r} * m**3"}, noise=model.site_noise,
                  rng=np.random.default_rng(1))
-    solver = pde.ExplicitSolver(eq, scheme="euler", backend="numba")
+    solver = pde.EulerSolver(eq, backend="numba") if hasattr(pde, "EulerSolver") else \
+        pde.ExplicitSolver(eq, scheme="euler", backend="numba")
     stepper = solver.make_stepper(state, dt=DT)  # compiled once, reused (no per-call set-up cost)
-    t = stepper(state, 0.0, 10 * DT)
-    return _timed(lambda: stepper(state, t, t + steps * DT), n_cells * steps)
+    clock = {"t": stepper(state, 0.0, 10 * DT)}
+
+    def run():
+        clock["t"] = stepper(state, clock["t"], clock["t"] + steps * DT)
+
+    return Case("py-pde Euler-Maruyama, numba, site noise only", run, n_cells * steps)
 
 
-def bench_avx512(steps):
-    """The 1-thread kernel with 512-bit vectors preferred (subprocess, separate numba cache)."""
-    import subprocess
-    import sys
-    import tempfile
+_WIDTH_CODE = """
+import time, numpy as np
+from lindhydro.field import kernels as K, paper_toy_model
+model = paper_toy_model({eps}, {gamma}); a, b = model.noise_coefficients({dx}, {dt}); c = model.force_coeffs
+f = np.random.default_rng(0).normal(0, 0.1, (1, {n})).astype(np.float32); keys = np.ones(1, np.uint64)
+K.heun_advance(f, c, 1.0, {dx}, {dt}, a, b, keys, 0, 10)
+best = (0.0, 0.0)
+for rep in range({reps}):
+    w0, c0 = time.perf_counter(), time.thread_time()
+    K.heun_advance(f, c, 1.0, {dx}, {dt}, a, b, keys, 10 + rep * {steps}, {steps})
+    best = max(best, ({n} * {steps} / (time.perf_counter() - w0), {n} * {steps} / (time.thread_time() - c0)))
+print(best[0], best[1])
+"""
 
-    try:
-        import llvmlite.binding as ll
 
-        feats = ll.get_host_cpu_features().flatten()
-    except Exception:  # pragma: no cover
-        return None
-    if "+avx512f" not in feats:
-        return None
-    code = (
-        "import numpy as np, time\n"
-        "from lindhydro.field import kernels as K, paper_toy_model\n"
-        f"m_ = paper_toy_model({EPS}, {GAMMA}); a, b = m_.noise_coefficients({DX}, {DT}); c = m_.force_coeffs\n"
-        f"n = {int(LENGTH / DX)}; m = np.random.default_rng(0).normal(0, 0.1, n)\n"
-        f"K.heun_run(m, c, 1.0, {DX}, {DT}, a, b, np.uint64(1), 0, 10, 64)\n"
-        "best = (0, 0)\n"
-        "for rep in range(3):\n"
-        "    w0, c0 = time.perf_counter(), time.process_time()\n"
-        f"    K.heun_run(m, c, 1.0, {DX}, {DT}, a, b, np.uint64(1), 10 + rep * {steps}, {steps}, 64)\n"
-        f"    best = max(best, (n * {steps} / (time.perf_counter() - w0), n * {steps} / (time.process_time() - c0)))\n"
-        "print(best[0], best[1])\n"
-    )
-    with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, NUMBA_CPU_FEATURES=feats + ",-prefer-256-bit", NUMBA_CACHE_DIR=cache)
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        return None
-    w, c = out.stdout.split()
-    return float(w), float(c)
+def width_rows(n_cells, steps, reps):
+    """The float32 one-thread row compiled in subprocesses: 256- and 512-bit vectors, and an AVX2 build."""
+    import llvmlite.binding as ll
+
+    feats = ll.get_host_cpu_features().flatten()
+    variants = [("256-bit vectors", {"LINDHYDRO_VECTOR_WIDTH": "256"}),
+                ("512-bit vectors", {"LINDHYDRO_VECTOR_WIDTH": "512"})]
+    if "+avx512f" in feats:
+        variants.append(("AVX2 build (znver3, AVX-512 off)", {
+            "NUMBA_CPU_NAME": "znver3", "NUMBA_CPU_FEATURES": feats.replace("+avx512", "-avx512")}))
+    code = _WIDTH_CODE.format(eps=EPS, gamma=GAMMA, dx=DX, dt=DT, n=n_cells, steps=steps, reps=reps)
+    rows = []
+    for label, env in variants:
+        with tempfile.TemporaryDirectory() as cache:
+            out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, NUMBA_CACHE_DIR=cache, **env),
+                                 capture_output=True, text=True)
+        if out.returncode == 0:
+            w, c = (float(v) for v in out.stdout.split()[-2:])
+            rows.append((f"lindhydro float32, one ring, 1 thread, {label}", w, c))
+    return rows
+
+
+def print_projection(rate_one, rate_two):
+    n_cells = int(LENGTH / DX)
+    print("\nProjected cost of the paper's Fig. 5 (12 eps x 10 realisations x L = 10000, dx = 0.25, dt = 0.001)")
+    print(f"at the default kernel's measured rates: {rate_one:.3g}/s per core (one thread, CPU time) and")
+    print(f"{rate_two:.3g}/s on 2 threads (ensemble, wall); the paper does not state its run time T:")
+    for T in (1e3, 1e4, 1e5):
+        updates = 12 * 10 * n_cells * T / DT
+        print(f"  T = {T:8.0f}: {updates:.2e} site-updates -> {updates / rate_one / 3600:8.1f} core-hours, "
+              f"{updates / rate_two / 3600:8.1f} h on 2 cores")
 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--steps", type=int, default=1000, help="time steps per measurement (default 1000)")
+    p.add_argument("--reps", type=int, default=5, help="interleaved repetitions; the best is kept (default 5)")
     p.add_argument("--quick", action="store_true", help="fewer steps for the slow peers")
+    p.add_argument("--widths", action="store_true", help="also 256/512-bit and AVX2 builds (subprocesses)")
     args = p.parse_args(argv)
     model = paper_toy_model(EPS, GAMMA)
     n_cells = int(LENGTH / DX)
@@ -149,40 +203,30 @@ def main(argv=None) -> None:
     slow_steps = max(10, args.steps // (20 if args.quick else 5))
 
     print(f"equation: paper toy model eps={EPS} gamma={GAMMA} 2DchiT=1, L={LENGTH:g} ({n_cells} cells), dx={DX}, dt={DT}")
-    print(f"numba {numba.__version__}, numpy {np.__version__}, {os.cpu_count()} CPUs, numba threads {numba.config.NUMBA_NUM_THREADS}")
+    print(f"numba {numba.__version__}, numpy {np.__version__}, {os.cpu_count()} CPUs, numba threads "
+          f"{numba.config.NUMBA_NUM_THREADS}, threading layer {numba.config.THREADING_LAYER}, "
+          f"preferred vector width {VECTOR_WIDTH or 'LLVM default'}")
     print(f"load average before: {os.getloadavg()}")
-    rows = []
-    w, c = bench_lindhydro(n_cells, args.steps, coeffs, a, b)
-    rows.append(("lindhydro kernel, 1 thread", w, c))
-    one = c  # CPU-time rate: the work of one busy core, robust against a loaded machine
-    for th in sorted({1, numba.config.NUMBA_NUM_THREADS}):
-        w, c = bench_ensemble(n_cells, args.steps // 2, coeffs, a, b, th)
-        rows.append((f"lindhydro ensemble of 2, {th} thread(s)", w, c))
-    w, c = bench_numpy(n_cells, slow_steps, coeffs, a, b)
-    rows.append(("naive NumPy Heun (np.random)", w, c))
-    r = bench_pypde(n_cells, slow_steps, model)
-    if r is None:
+    cases = lindhydro_cases(n_cells, args.steps, coeffs, a, b) + [numpy_case(n_cells, slow_steps, coeffs, a, b)]
+    py = pypde_case(n_cells, slow_steps, model)
+    if py is not None:
+        cases.append(py)
+    for _ in range(args.reps):
+        for case in cases:
+            case.run()
+    rows = [(c.name, *c.best) for c in cases]
+    if py is None:
         rows.append(("py-pde: not installed (pip install py-pde)", float("nan"), float("nan")))
-    else:
-        rows.append(("py-pde Euler-Maruyama, numba, site noise only", *r))
-    r512 = bench_avx512(args.steps)
-    if r512 is not None:
-        rows.insert(1, ("lindhydro kernel, 1 thread, 512-bit vectors (*)", *r512))
-    print(f"\n{'method':48s} {'site-updates/s (wall)':>22s} {'(CPU time)':>12s}")
+    if args.widths:
+        rows += width_rows(n_cells, args.steps, args.reps)
+    numpy_rate = next(c.best for c in cases if c.name.startswith("naive NumPy"))
+    print(f"\n{'method':66s} {'site-updates/s':>15s} {'per CPU s':>10s} {'x NumPy':>8s}  (wall rates)")
     for name, w, c in rows:
-        print(f"{name:48s} {w:22.3g} {c:12.3g}")
+        print(f"{name:66s} {w:15.3g} {c:10.3g} {w / numpy_rate[0]:8.1f}")
     print(f"load average after: {os.getloadavg()}")
-    if r512 is not None:
-        print("(*) same kernel compiled in a subprocess with NUMBA_CPU_FEATURES=<host features>,-prefer-256-bit "
-              "(LLVM otherwise prefers 256-bit vectors on this CPU); an opt-in for users, not the default")
-
-    print("\nProjected one-core cost of the paper's Fig. 5 (12 eps x 10 realisations x L = 10000, dx = 0.25, dt = 0.001)")
-    print(f"at the measured 1-thread CPU-time rate {one:.3g}/s (divide by the number of cores for an ensemble);")
-    print("the paper does not state its run time T:")
-    for T in (1e3, 1e4, 1e5):
-        updates = 12 * 10 * n_cells * T / DT
-        s = updates / one
-        print(f"  T = {T:8.0f}: {updates:.2e} site-updates -> {s / 3600:8.1f} h on one core ({s / 3600 / 24:.2f} days)")
+    best = {c.name: c.best for c in cases}
+    two = f"lindhydro float32, ensemble of 2, {THREADS[-1]} thread{'s' * (THREADS[-1] > 1)}"
+    print_projection(best["lindhydro float32, one ring, 1 thread"][1], best[two][0])
 
 
 if __name__ == "__main__":

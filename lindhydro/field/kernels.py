@@ -367,9 +367,9 @@ def _ring_copy(src, u, start, n):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _ring_normals(Z, W, j0, j1, start, L, key, group):
-    """``Z[:, j]`` = normals of cell ``(start + j) mod L`` in step group ``group``, ``j0 <= j < j1``."""
-    c = (start + j0) % L
+def _ring_normals(Z, W, j0, j1, cell0, L, key, group):
+    """``Z[:, j]`` = normals of cell ``(cell0 + j) mod L`` in step group ``group``, ``j0 <= j < j1``."""
+    c = (cell0 + j0) % L
     j = j0
     while j < j1:
         m = min(j1 - j, L - c)
@@ -379,26 +379,28 @@ def _ring_normals(Z, W, j0, j1, start, L, key, group):
 
 
 @njit(cache=True, error_model="numpy")
-def _advance_tile(src, dst, s, T, step, S, coeffs, g, dt, hdt, a, b, key, buf, Z, W):
+def _advance_tile(src, dst, s, T, step, S, coeffs, prm, key, off, Lg, buf, Z, W):
     """``dst[s:s+T]`` = cells ``s .. s+T-1`` of the ring ``src`` advanced ``S`` steps from global ``step``.
 
     The tile is copied with a halo of ``2 S`` cells on each side (the Heun step reaches two cells
     out) and advanced in the scratch ``buf`` (rows: state, next state, predictor, partial sum); the
     valid range shrinks by two cells per side and step.  Every cell goes through the same
-    operations as in a step of the whole ring, so the result does not depend on the tiling.
+    operations as in a step of the whole ring, so the result does not depend on the tiling.  Cell
+    ``i`` of ``src`` is cell ``(off + i) mod Lg`` of the ring whose normals it draws (``src`` may
+    be a segment of that ring: its wrapped ends are then garbage that never reaches ``dst``).
     """
     prefer_host_vector_width()
+    g, dt, hdt, a, b = prm
     h = 2 * S
     n = T + 2 * h
     start = s - h
     u, v, mp, part = buf[0], buf[1], buf[2], buf[3]
     _ring_copy(src, u, start, n)
-    L = src.shape[0]
     for k in range(S):
         glob = step + k
         lo, hi = 2 * k, n - 2 * k  # valid input cells [lo, hi)
         if k == 0 or glob % 4 == 0:
-            _ring_normals(Z, W, lo, hi - 1, start, L, key, np.uint64(glob // 4))
+            _ring_normals(Z, W, lo, hi - 1, off + start, Lg, key, np.uint64(glob // 4))
         z = Z[glob % 4]
         _predict(u[lo : hi - 2], u[lo + 1 : hi - 1], u[lo + 2 : hi], z[lo + 1 : hi - 1], z[lo : hi - 2],
                  mp[lo + 1 : hi - 1], part[lo + 1 : hi - 1], coeffs, g, dt, hdt, a, b)
@@ -415,21 +417,16 @@ def _sweep_length(step, remaining):
 
 
 @njit(cache=True, error_model="numpy")
-def _advance_cells(src, dst, lo, hi, step, S, coeffs, g, dt, hdt, a, b, key):
-    """One sweep: cells ``lo .. hi-1`` of ``src`` advanced ``S <= TILE_STEPS`` steps into ``dst``."""
+def _advance_ring(src, dst, tmp, step, n_steps, coeffs, prm, key, off, Lg):
+    """The ring ``src`` advanced ``n_steps`` steps into ``dst`` by sweeps over its tiles (``tmp``: scratch ring).
+
+    ``src`` is kept; cell ``i`` draws the normals of cell ``(off + i) mod Lg`` (see :func:`_advance_tile`).
+    """
     prefer_host_vector_width()
+    L = src.shape[0]
     buf = np.empty((4, _WIDTH_MAX), dtype=src.dtype)
     Z = np.empty((4, _WIDTH_MAX), dtype=src.dtype)
     W = np.empty((4, CHUNK), dtype=np.uint32)
-    for s in range(lo, hi, TILE):
-        _advance_tile(src, dst, s, min(TILE, hi - s), step, S, coeffs, g, dt, hdt, a, b, key, buf, Z, W)
-
-
-@njit(cache=True, error_model="numpy")
-def _advance_ring(src, dst, tmp, step, n_steps, coeffs, g, dt, hdt, a, b, key):
-    """The whole ring ``src`` advanced ``n_steps`` steps into ``dst`` (``tmp``: scratch ring; ``src`` kept)."""
-    prefer_host_vector_width()
-    L = src.shape[0]
     sweeps = 0
     k = 0
     while k < n_steps:
@@ -437,86 +434,60 @@ def _advance_ring(src, dst, tmp, step, n_steps, coeffs, g, dt, hdt, a, b, key):
         sweeps += 1
     if sweeps == 0:
         dst[:] = src
-        return
     cur = src
     k = 0
-    for i in range(sweeps):
+    for i in range(sweeps):  # ping-pong between tmp and dst, ending in dst
         out = dst if (sweeps - 1 - i) % 2 == 0 else tmp
         S = _sweep_length(step + k, n_steps - k)
-        _advance_cells(cur, out, 0, L, step + k, S, coeffs, g, dt, hdt, a, b, key)
+        for s in range(0, L, TILE):
+            _advance_tile(cur, out, s, min(TILE, L - s), step + k, S, coeffs, prm, key, off, Lg, buf, Z, W)
         cur = out
         k += S
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _region_item(item, src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
+def _region_item(item, src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys):
+    """Item ``item`` of a region: a whole ring (``n_blocks == 1``) or one block of a ring with its halo."""
     prefer_host_vector_width()
     r = rows[item // n_blocks]
+    L = src.shape[1]
     if n_blocks == 1:
-        _advance_ring(src[r], dst[r], tmp[r], step, n_steps, coeffs, g, dt, hdt, a, b, keys[r])
-    else:
-        L = src.shape[1]
-        nt = (L + TILE - 1) // TILE
-        blk = item % n_blocks
-        lo = (blk * nt // n_blocks) * TILE
-        hi = min(((blk + 1) * nt // n_blocks) * TILE, L)
-        _advance_cells(src[r], dst[r], lo, hi, step, n_steps, coeffs, g, dt, hdt, a, b, keys[r])
+        _advance_ring(src[r], dst[r], tmp[r], step, n_steps, coeffs, prm, keys[r], 0, L)
+        return
+    blk = item % n_blocks
+    nt = (L + TILE - 1) // TILE
+    lo = (blk * nt // n_blocks) * TILE
+    hi = min(((blk + 1) * nt // n_blocks) * TILE, L)
+    h = 2 * n_steps  # cells of the neighbours that reach the block in n_steps steps
+    M = hi - lo + 2 * h
+    work = seg[item]
+    _ring_copy(src[r], work[0, :M], lo - h, M)
+    _advance_ring(work[0, :M], work[1, :M], work[2, :M], step, n_steps, coeffs, prm, keys[r], lo - h, L)
+    dst[r, lo:hi] = work[1, h : h + hi - lo]
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _region_threads(src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
+def _region_threads(src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys):
     """:func:`_region_item` for every (row, block) item, in parallel."""
     for item in prange(rows.shape[0] * n_blocks):
-        _region_item(item, src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys)
+        _region_item(item, src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys)
 
 
 @njit(cache=True, error_model="numpy")
-def _region_serial(src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
+def _region_serial(src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys):
     """:func:`_region_item` for every (row, block) item, one after the other."""
     prefer_host_vector_width()
     for item in range(rows.shape[0] * n_blocks):
-        _region_item(item, src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys)
+        _region_item(item, src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys)
 
 
 @njit(cache=True, error_model="numpy")
-def _region(src, dst, tmp, rows, n_blocks, step, n_steps, threads, coeffs, g, dt, hdt, a, b, keys):
-    if threads:
-        _region_threads(src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys)
-    else:
-        _region_serial(src, dst, tmp, rows, n_blocks, step, n_steps, coeffs, g, dt, hdt, a, b, keys)
-
-
-@njit(cache=True, error_model="numpy")
-def _interval(fields, nxt, tmp, rows, n_blocks, step, n_steps, threads, coeffs, g, dt, hdt, a, b, keys):
-    """Rows ``rows`` of ``fields`` advanced ``n_steps`` steps into ``nxt`` (``fields`` kept)."""
-    prefer_host_vector_width()
-    if n_blocks == 1:  # a ring per item: no synchronisation inside the interval
-        _region(fields, nxt, tmp, rows, 1, step, n_steps, threads, coeffs, g, dt, hdt, a, b, keys)
-        return
-    sweeps = 0
-    k = 0
-    while k < n_steps:
-        k += _sweep_length(step + k, n_steps - k)
-        sweeps += 1
-    if sweeps == 0:
-        for r in rows:
-            nxt[r] = fields[r]
-    cur = fields
-    k = 0
-    for i in range(sweeps):  # blocks of one ring on several threads: synchronise after each sweep
-        out = nxt if (sweeps - 1 - i) % 2 == 0 else tmp
-        S = _sweep_length(step + k, n_steps - k)
-        _region(cur, out, tmp, rows, n_blocks, step + k, S, threads, coeffs, g, dt, hdt, a, b, keys)
-        cur = out
-        k += S
-
-
-@njit(cache=True, error_model="numpy")
-def _replay(fields, nxt, tmp, r, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
+def _replay(fields, nxt, tmp, r, step, n_steps, coeffs, prm, keys):
     """Advance row ``r`` of ``fields`` step by step while it stays finite; return the steps done (<= n_steps)."""
     prefer_host_vector_width()
+    L = fields.shape[1]
     for k in range(n_steps):
-        _advance_ring(fields[r], nxt[r], tmp[r], step + k, 1, coeffs, g, dt, hdt, a, b, keys[r])
+        _advance_ring(fields[r], nxt[r], tmp[r], step + k, 1, coeffs, prm, keys[r], 0, L)
         if not _finite(nxt[r]):
             return k
         fields[r] = nxt[r]
@@ -524,25 +495,30 @@ def _replay(fields, nxt, tmp, r, step, n_steps, coeffs, g, dt, hdt, a, b, keys):
 
 
 @njit(cache=True, error_model="numpy")
-def _heun_blocked(fields, coeffs, g, dt, hdt, a, b, keys, step0, n_steps, check_every, done, n_blocks, threads):
-    """Driver of :func:`heun_advance` (parameters already in the dtype of ``fields``)."""
+def _heun_blocked(fields, coeffs, prm, keys, step0, n_steps, sync_steps, done, n_blocks, threads):
+    """Driver of :func:`heun_advance`: regions of ``sync_steps`` steps, each followed by a NaN/inf check."""
     prefer_host_vector_width()
-    R = fields.shape[0]
+    R, L = fields.shape
     nxt = np.empty_like(fields)
     tmp = np.empty_like(fields)
+    m_seg = 1 if n_blocks == 1 else L // n_blocks + TILE + 4 * sync_steps
+    seg = np.empty((R * n_blocks if n_blocks > 1 else 1, 3, m_seg), dtype=fields.dtype)
     active = np.ones(R, dtype=np.bool_)
     k = 0
     while k < n_steps:
         rows = np.nonzero(active)[0]
         if rows.shape[0] == 0:
             break
-        c = min(check_every, n_steps - k)
-        _interval(fields, nxt, tmp, rows, n_blocks, step0 + k, c, threads, coeffs, g, dt, hdt, a, b, keys)
+        c = min(sync_steps, n_steps - k)
+        if threads:
+            _region_threads(fields, nxt, tmp, seg, rows, n_blocks, step0 + k, c, coeffs, prm, keys)
+        else:
+            _region_serial(fields, nxt, tmp, seg, rows, n_blocks, step0 + k, c, coeffs, prm, keys)
         for r in rows:
             if _finite(nxt[r]):
                 fields[r] = nxt[r]
             else:  # replay from the checkpoint (fields[r]) to the last finite state
-                done[r] = k + _replay(fields, nxt, tmp, r, step0 + k, c, coeffs, g, dt, hdt, a, b, keys)
+                done[r] = k + _replay(fields, nxt, tmp, r, step0 + k, c, coeffs, prm, keys)
                 active[r] = False
         k += c
     for r in range(R):
@@ -558,8 +534,9 @@ def heun_advance(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, check_ev
     cut into tiles of :data:`TILE` cells, each advanced up to :data:`TILE_STEPS` steps from a
     snapshot with a halo of two cells per step, so the numbers do not depend on the tiling or on
     the number of threads.  With ``numba.get_num_threads() > 1`` the rows run in parallel, and
-    when the rows do not divide evenly among the threads each ring is also split into blocks of
-    tiles (synchronised after every sweep of ``TILE_STEPS`` steps).
+    when the rows do not divide evenly among the threads each ring is also split into blocks,
+    each advanced with a halo of two cells per step between synchronisations (every
+    ``check_every`` steps, fewer for short blocks: the halo is kept below 1/64 of the block).
 
     Parameters
     ----------
@@ -609,9 +586,13 @@ def heun_advance(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, check_ev
     typ = fields.dtype.type
     threads = numba.get_num_threads()
     n_blocks = 1
+    sync = int(check_every)
     if threads > 1 and R % threads:
         n_blocks = max(1, min(threads // math.gcd(R, threads), -(-L // TILE)))
+    if n_blocks > 1:  # halo 2 sync cells per side: at most 1/64 of a block of cells
+        sync = min(sync, max(TILE_STEPS, L // n_blocks // 128))
+    prm = (typ(D / (dx * dx)), typ(dt), typ(0.5 * dt), typ(a), typ(b))
+    coeffs = tuple(typ(c) for c in coeffs)
     done = np.zeros(R, dtype=np.int64)
-    _heun_blocked(fields, tuple(typ(c) for c in coeffs), typ(D / (dx * dx)), typ(dt), typ(0.5 * dt), typ(a), typ(b),
-                  keys, int(step0), int(n_steps), int(check_every), done, n_blocks, threads > 1)
+    _heun_blocked(fields, coeffs, prm, keys, int(step0), int(n_steps), sync, done, n_blocks, threads > 1)
     return done

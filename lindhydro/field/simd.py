@@ -64,7 +64,20 @@ VECTOR_WIDTH = host_vector_width()
 
 @intrinsic
 def prefer_host_vector_width(typingctx):
-    """Mark the numba function being compiled with the host's preferred vector width (see module doc)."""
+    """Mark the numba function being compiled with the host's preferred vector width (see module doc).
+
+    Called with no arguments inside a numba function: ``prefer_host_vector_width()``.
+
+    Parameters
+    ----------
+    typingctx : numba typing context
+        Supplied by numba.
+
+    Returns
+    -------
+    tuple
+        The intrinsic's signature (``none()``) and code generator, for numba.
+    """
 
     def codegen(context, builder, signature, args):
         if VECTOR_WIDTH is not None:
