@@ -22,7 +22,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "CommandParser", "build_parser", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "build_parser", "main"]
 
 #: Exit status of bad input (argument errors included).
 EXIT_BAD_INPUT = 2
