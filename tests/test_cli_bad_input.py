@@ -61,6 +61,7 @@ CASES = [
     (["simulate", *RUN, "--model", "nope"], "invalid choice: 'nope'"),
     (["simulate", *RUN, "--sites", "6", "--D", "5"], "--D, --sites: not an option of --model paper"),
     (["simulate", *RUN, "--model", "quantum", "--sites", "3"], "sites >= 4"),
+    (["simulate", *RUN, "--model", "quantum", "--sites", "40"], "--sites 40: the exact diagonalisation"),
     (["simulate", *RUN, "--gamma", "1.5"], "gamma must lie in [0, 1]"),
     (["simulate", *RUN, "--chi-T", "-1"], "chi_T must be a finite number >= 0"),
     (["simulate", *RUN, "--initial", "sideways"], "invalid choice: 'sideways'"),

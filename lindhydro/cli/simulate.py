@@ -4,6 +4,7 @@ Examples::
 
     lindhydro simulate --eps 0.2 --length 100 --time 20 --seed 1
     lindhydro simulate --model paper --eps 0.2 --renormalisation none --length 1000 --time 200 --seed 1 --json
+    lindhydro simulate --eps 0.2 --convention as-run --length 2000 --time 1000 --seed 1
     lindhydro simulate --model quantum --sites 8 --gamma 0.9 --eps 0.2 --D 1 --chi-T 0.5 \\
         --length 500 --time 50 --seed 1 --out run.nc
 
@@ -22,7 +23,12 @@ import sys
 import warnings
 from typing import Any
 
-from lindhydro.cli.options import DEFAULT_SITES, add_deprecated_alias, add_output_arguments
+from lindhydro.cli.options import (
+    DEFAULT_SITES,
+    add_deprecated_alias,
+    add_output_arguments,
+    check_diagonalisation_memory,
+)
 from lindhydro.cli.outputs import (
     add_overwrite_argument,
     output_file,
@@ -45,7 +51,8 @@ MODELS = tuple(name for name, p in PRESETS.items() if p.simulator == "lindhydro.
 
 #: Preset parameter -> its option (the same spelling as in the other subcommands).
 MODEL_OPTIONS = {"gamma": "--gamma", "sites": "--sites", "delta": "--delta", "jprime": "--jprime",
-                 "hopping": "--hopping", "D": "--D", "chi_T": "--chi-T", "renormalisation": "--renormalisation"}
+                 "hopping": "--hopping", "D": "--D", "chi_T": "--chi-T", "renormalisation": "--renormalisation",
+                 "convention": "--convention"}
 
 #: File name endings of --out: netCDF (the format of every result), or .npz on request.
 OUT_SUFFIXES = (".nc", ".nc4", ".h5", ".npz")
@@ -105,6 +112,10 @@ def _add_model_arguments(p: argparse.ArgumentParser) -> None:
                    help="wick (default with conserved noise): force Wick-ordered against the lattice conserved-noise "
                         "variance, the model with an ordered phase; none: the force exactly as printed (no ordered "
                         "phase with conserved noise at dx = 0.25)")
+    g.add_argument("--convention", choices=("derived", "as-run"), default=None,
+                   help="paper model: derived (default): the printed site noise 4 eps (1 - gamma), temperature "
+                        "2 eps (1 - gamma); as-run: half of it, the paper's stated T_eff = eps (1 - gamma) (our "
+                        "reconstruction of the paper's runs; compare domain_wall_density_paper_units)")
     g.add_argument("--sites", type=int, default=None,
                    help=f"quantum model: chain length of the diagonalisation (default {DEFAULT_SITES})")
     g.add_argument("--delta", type=float, default=None, help="quantum model: XXZ anisotropy Delta (default 1)")
@@ -164,6 +175,10 @@ def _checked(args: argparse.Namespace):
         raise ValueError(f"--seed must be >= 0, got {args.seed}")
     output_file(args.out, "--out", overwrite=args.overwrite, suffixes=OUT_SUFFIXES)
     params = model_parameters(args)
+    if "sites" in preset(args.model).parameters:  # a model reduced from the chain: its diagonalisation fits?
+        from lindhydro.quantum.model import ChainParameters
+
+        check_diagonalisation_memory(ChainParameters(n_sites=params.get("sites", DEFAULT_SITES)))
     if params["renormalisation"] == "none" and params["thermal"]:
         print(f"lindhydro simulate: note: {PRINTED_MODEL_NOTE}", file=sys.stderr)
     return numerics, params
@@ -221,12 +236,14 @@ def _ending(res, failed: str | None, args: argparse.Namespace) -> int:
 
 def _print_summary(d: dict[str, Any], args: argparse.Namespace) -> None:
     m = d["parameters"]["model"]
+    convention = (m.get("metadata") or {}).get("convention")
     print(f"model {args.model} eps={m['eps']} gamma={m['gamma']} renormalisation={m['renormalisation']} "
-          f"thermal_noise={m['thermal_noise']:g}")
+          f"thermal_noise={m['thermal_noise']:g}" + (f" convention={convention}" if convention else ""))
     print(f"L={args.length:g} (n={d['parameters']['n_cells']} cells) T={args.time:g} dx={args.dx:g} dt={args.dt:g} "
           f"seed={args.seed}" + ("" if d["completed"] else f" (incomplete: reached t = {d['final_time']:g})"))
-    for key in ("m2_mean", "correlation_length", "domain_wall_density", "coarse_graining_length", "site_updates_per_second"):
+    for key in ("m2_mean", "correlation_length", "domain_wall_density", "domain_wall_density_paper_units",
+                "coarse_graining_length", "site_updates_per_second"):
         v = d[key]
-        print(f"  {key:26s} {'nan' if v is None else format(v, '.6g')}")
+        print(f"  {key:32s} {'nan' if v is None else format(v, '.6g')}")
     if args.out:
         print(f"saved {args.out}")
