@@ -36,6 +36,8 @@ __all__ = [
     "secular_steady_state",
     "secular_sector",
     "estimate_secular_memory",
+    "SecularProblem",
+    "secular_problem",
     "MAX_SECULAR_SITES",
     "MAX_DENSE_SECULAR_SITES",
 ]
@@ -415,6 +417,77 @@ def _steady_state_record(st: _BlockState, parity: int, obs: dict[str, Any]) -> S
     )
 
 
+@dataclass(frozen=True, eq=False)
+class SecularProblem:
+    """The ε → 0 structure of one X sector: the eigenbasis of H0 and the secular generator.
+
+    Attributes
+    ----------
+    eigenvectors : numpy.ndarray
+        Eigenvectors of H0 (columns) in the block basis |ã⟩, block-diagonal over |Q1|.
+    energies : numpy.ndarray
+        Their energies (J).
+    q1_blocks : tuple of (numpy.ndarray, numpy.ndarray)
+        (block states, eigenvector columns) of every |Q1| block.
+    blocks : tuple of numpy.ndarray
+        Eigenvector indices of the coherent (degenerate) blocks, every level in one.
+    generator : numpy.ndarray
+        S = P0 L̂1 P0 on the unknowns ρ_pq, p, q in one block (per unit ε, complex).
+    rows, cols : numpy.ndarray
+        (p, q) of every unknown.
+    decay : numpy.ndarray
+        Γ_pp = Σ_k r_k ⟨p|L_k†L_k|p⟩ of every eigenstate (per unit ε).
+    """
+
+    eigenvectors: np.ndarray
+    energies: np.ndarray
+    q1_blocks: tuple
+    blocks: tuple
+    generator: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    decay: np.ndarray
+
+
+def secular_problem(
+    sector: XSector, *, degeneracy_tol: float = 1e-8, use_translation: bool | None = None
+) -> SecularProblem:
+    """The eigenbasis of H0 and the secular generator of one X sector (dense; N ≤ 13).
+
+    Parameters
+    ----------
+    sector, degeneracy_tol, use_translation
+        As in :func:`secular_sector`.
+
+    Returns
+    -------
+    SecularProblem
+    """
+    eig, reps = _sector_eigenbasis(sector, degeneracy_tol, use_translation)
+    blocks, _ = _coherent_blocks(eig, degeneracy_tol)
+    S, P, Q = _secular_generator(sector.jumps, reps, eig, blocks)
+    V = eig.vectors
+    Gam = sum(r * (L.conj().T @ L) for r, L in sector.jumps)
+    decay = np.einsum("ij,ij->j", V.conj(), Gam @ V).real
+    return SecularProblem(V, eig.energies, tuple(eig.block_cols), tuple(blocks), S, P, Q, decay)
+
+
+def _sector_eigenbasis(sector: XSector, degeneracy_tol: float, use_translation: bool | None):
+    """Eigenbasis of one X sector and the jumps that enter the rates (one per translation orbit)."""
+    n, dim = sector.n_sites, sector.dim
+    if use_translation is None:
+        use_translation = sector.boundary == "periodic"
+    T = sector.block_basis.translation(1).matrix(complex) if use_translation else None
+    zpar = (sector.block_basis.n_down() % 2) if n % 2 == 0 else np.zeros(dim, dtype=np.int64)
+    eig = _eigenbasis(sector.hamiltonian, np.abs(sector.magnetisation), zpar, T, n, degeneracy_tol)
+    reps = None
+    if use_translation:
+        reps = _translation_representatives(sector, sector.block_basis.translation(1).matrix())
+    if reps is None:
+        reps = [(r, L, 1) for r, L in sector.jumps]
+    return eig, reps
+
+
 def secular_sector(
     sector: XSector, *, degeneracy_tol: float = 1e-8, use_translation: bool | None = None
 ) -> SecularSteadyState:
@@ -434,19 +507,9 @@ def secular_sector(
     -------
     SecularSteadyState
     """
-    n, dim = sector.n_sites, sector.dim
-    if use_translation is None:
-        use_translation = sector.boundary == "periodic"
-    T = sector.block_basis.translation(1).matrix(complex) if use_translation else None
-    zpar = (sector.block_basis.n_down() % 2) if n % 2 == 0 else np.zeros(dim, dtype=np.int64)
-    eig = _eigenbasis(sector.hamiltonian, np.abs(sector.magnetisation), zpar, T, n, degeneracy_tol)
-    reps = None
-    if use_translation:
-        reps = _translation_representatives(sector, sector.block_basis.translation(1).matrix())
-    if reps is None:
-        reps = [(r, L, 1) for r, L in sector.jumps]
+    eig, reps = _sector_eigenbasis(sector, degeneracy_tol, use_translation)
     st = _solve_secular(sector.jumps, reps, eig, degeneracy_tol)
-    return _steady_state_record(st, sector.parity, _sector_observables(st, sector.magnetisation, n))
+    return _steady_state_record(st, sector.parity, _sector_observables(st, sector.magnetisation, sector.n_sites))
 
 
 def _whole_space_state(system: OpenSystem, degeneracy_tol: float) -> SecularSteadyState:
