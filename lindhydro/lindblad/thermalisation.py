@@ -41,6 +41,8 @@ class EigenstateScatter:
         The Gibbs state whose weights are used (λ1 ≥ 0 and its mirror image are averaged).
     n_states : int
         Eigenstates of the spectrum.
+    details : dict
+        Free-form extras.
     """
 
     n_sites: int
