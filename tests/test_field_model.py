@@ -140,7 +140,8 @@ def test_the_force_its_potential_and_its_wall_have_one_home():
         toy = paper_toy_model(eps, g)
         assert toy.m0 == pytest.approx(np.sqrt(5 - 4 / g), rel=1e-12)
         assert toy.wall_width == pytest.approx(np.sqrt(8 / (5 * g - 4)) / np.sqrt(eps), rel=1e-12)
-        assert toy.coarse_graining_length == pytest.approx(0.5 * toy.wall_width)
+        # without conserved noise the default ell is half a wall width (tests/test_as_run.py: with it)
+        assert paper_toy_model(eps, g, thermal=False).coarse_graining_length == pytest.approx(0.5 * toy.wall_width)
         assert toy.wall_threshold == pytest.approx(0.5 * toy.m0)
     flat = paper_toy_model(0.2, 0.7)
     assert flat.m0 is flat.wall_width is flat.coarse_graining_length is flat.wall_threshold is None

@@ -39,7 +39,7 @@ from lindhydro.experiments import presets
 from lindhydro.experiments.presets import (
     PRESETS,
     PRINTED_MODEL_NOTE,
-    ordered_renormalisation,
+    default_renormalisation,
     preset,
 )
 
@@ -130,8 +130,8 @@ def _add_model_arguments(p: argparse.ArgumentParser) -> None:
 def model_parameters(args: argparse.Namespace) -> dict[str, Any]:
     """The preset parameters given by the parsed options (an option of another preset is refused).
 
-    ``renormalisation`` not given is :func:`~lindhydro.experiments.presets.ordered_renormalisation`:
-    ``"wick"`` with the conserved noise, the model with an ordered phase.
+    ``renormalisation`` not given is :func:`~lindhydro.experiments.presets.default_renormalisation`:
+    ``"wick"`` for the paper's model with the conserved noise, the model with an ordered phase.
 
     Parameters
     ----------
@@ -156,7 +156,7 @@ def model_parameters(args: argparse.Namespace) -> dict[str, Any]:
         unit = " (the paper model is in units D = J = a = 1)" if "--D" in foreign else ""
         raise ValueError(f"{', '.join(foreign)}: not an option of --model {args.model}{unit}; it takes {takes}")
     thermal = not args.no_thermal_noise
-    return given | {"thermal": thermal, "renormalisation": given.get("renormalisation", ordered_renormalisation(thermal))}
+    return given | {"thermal": thermal, "renormalisation": given.get("renormalisation", default_renormalisation(args.model, thermal))}
 
 
 def build_model(args):
@@ -179,7 +179,7 @@ def _checked(args: argparse.Namespace):
         from lindhydro.quantum.model import ChainParameters
 
         check_diagonalisation_memory(ChainParameters(n_sites=params.get("sites", DEFAULT_SITES)))
-    if params["renormalisation"] == "none" and params["thermal"]:
+    if params["renormalisation"] != default_renormalisation(args.model, params["thermal"]) == "wick":
         print(f"lindhydro simulate: note: {PRINTED_MODEL_NOTE}", file=sys.stderr)
     return numerics, params
 

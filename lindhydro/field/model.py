@@ -20,6 +20,13 @@ conserved noise (:func:`heun_counterterm_variance`), ``f_R(m) = sum_k c_k :m^(2k
 the average force on a cell is ``f`` at its mean; ``"none"`` is the model as printed, which has no
 ordered phase at the paper's conserved noise.  Derivation and measurements: ``docs/physics.md``
 (*The conserved noise is UV-dominated*).
+
+The paper's toy model comes in two conventions (:data:`CONVENTIONS`, :func:`paper_toy_model`):
+``"derived"`` keeps the printed site noise ``4 a J eps (1 - gamma)`` (temperature ``2 J eps (1 -
+gamma)`` by fluctuation-dissipation); ``"as-run"`` halves it, so that the temperature is the paper's
+stated ``T_eff = eps J (1 - gamma)``: our reconstruction of what the paper ran (``docs/physics.md``,
+*The paper's Figs. 5 and 6 as run*).  Wall densities in *paper units* are walls per cell of the
+paper's ``dx = 0.25`` (:data:`PAPER_CELL`, :func:`density_in_paper_units`).
 """
 
 from __future__ import annotations
@@ -36,10 +43,14 @@ from lindhydro.field.numerics import positive_number
 
 __all__ = [
     "COARSE_GRAINING_FRACTION",
+    "CONVENTIONS",
+    "NOISE_AVERAGING_FACTOR",
+    "PAPER_CELL",
     "RENORMALISATIONS",
     "THRESHOLD_FRACTION",
     "FieldModel",
     "conserved_noise_variance",
+    "density_in_paper_units",
     "heun_counterterm_variance",
     "noise_ma_coefficients",
     "paper_toy_model",
@@ -57,6 +68,34 @@ RENORMALISATIONS = ("none", "wick")
 COARSE_GRAINING_FRACTION = 0.5
 #: Default hysteresis threshold of the wall count, in units of ``m0``.
 THRESHOLD_FRACTION = 0.5
+#: ``kappa`` of the default coarse-graining length with conserved noise,
+#: ``ell >= kappa chi_T / threshold^2``: the box average of the noise's white part (variance
+#: ``chi_T / ell``) stays below ``threshold^2 / kappa`` (:attr:`FieldModel.coarse_graining_length`).
+NOISE_AVERAGING_FACTOR = 2.0
+#: Conventions of the paper's toy model (:func:`paper_toy_model`).
+CONVENTIONS = ("derived", "as-run")
+#: The paper's cell width ``dx = 0.25 a``: a wall density in *paper units* is walls per such cell.
+PAPER_CELL = 0.25
+
+
+def density_in_paper_units(density):
+    """A wall density per unit length (``1/a``) in the paper's units: walls per cell of ``dx = 0.25 a``.
+
+    The paper's Figs. 5 and 6 are reproduced by our densities times :data:`PAPER_CELL` (a factor
+    4 below walls per unit length); see ``docs/physics.md``, *The paper's Figs. 5 and 6 as run*.
+
+    Parameters
+    ----------
+    density : float or array_like
+        Walls per unit length (``nan``/``None`` pass through as ``nan``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``density * PAPER_CELL``.
+    """
+    n = np.asarray(np.nan if density is None else density, dtype=float) * PAPER_CELL
+    return float(n) if n.ndim == 0 else n
 
 
 def odd_polynomial(coeffs, m, *, derivative: int = 0):
@@ -392,13 +431,23 @@ class FieldModel:
 
     @property
     def coarse_graining_length(self) -> float | None:
-        """Default coarse-graining length of the wall count, ``COARSE_GRAINING_FRACTION * w``.
+        """Default coarse-graining length of the wall count: ``max(w / 2, kappa chi_T / (m0 / 2)^2)``.
 
-        Half a wall width keeps a noiseless wall intact (its smoothed profile still crosses
-        ``+-m0/2``) while averaging out fluctuations shorter than a wall.  None without a wall.
+        Half a wall width (:data:`COARSE_GRAINING_FRACTION`) keeps a noiseless wall intact (its
+        smoothed profile still crosses ``+-m0/2``) while averaging out fluctuations shorter than a
+        wall.  With conserved noise every cell also carries a white part of variance
+        ``chi_T / dx``, whose box average over ``ell`` has variance ``chi_T / ell``; the second
+        term (``kappa =`` :data:`NOISE_AVERAGING_FACTOR`, threshold ``m0 / 2``) keeps it below
+        ``threshold^2 / kappa`` so that noise crossings are not counted as walls (measured in
+        ``docs/physics.md``, *Counting domain walls*).  None without a wall.
         """
         w = self.wall_width
-        return None if w is None else COARSE_GRAINING_FRACTION * w
+        if w is None:
+            return None
+        ell = COARSE_GRAINING_FRACTION * w
+        if self.chi_T > 0:
+            ell = max(ell, NOISE_AVERAGING_FACTOR * self.chi_T / self.wall_threshold**2)
+        return ell
 
     @property
     def wall_threshold(self) -> float | None:
@@ -575,13 +624,21 @@ def paper_toy_model(
     thermal: bool = True,
     chi_T_2D: float = 1.0,
     renormalisation: str = "none",
+    convention: str = "derived",
 ) -> FieldModel:
-    r"""The paper's toy model (Eq. 15) in units ``D = J = a = 1``, exactly as printed.
+    r"""The paper's toy model (Eq. 15) in units ``D = J = a = 1``, as printed or as run.
 
     ``f(m) = eps J (gamma/4 (1 - m^2) - (1 - gamma)) m``, ``<xi xi> = 4 a J eps (1 - gamma)``,
     ``<xi_th xi_th> = 2 D chi_T = chi_T_2D`` (paper: 1).  Bistable for ``gamma > 4/5`` with
     ``m0 = sqrt(5 - 4/gamma)`` and the noiseless wall ``m0 tanh(r sqrt(eps) / x0)``,
     ``x0 = sqrt(8 D / ((5 gamma - 4) J))``.
+
+    ``convention="as-run"`` halves the site noise to ``2 a J eps (1 - gamma)``: the model A
+    temperature ``site_noise / 2`` is then the paper's stated ``T_eff = eps J (1 - gamma)`` (with
+    the printed noise it is ``2 J eps (1 - gamma)``).  With walls counted per cell of ``dx = 0.25``
+    (:func:`density_in_paper_units`) this reproduces the paper's Figs. 5 and 6; see
+    ``docs/physics.md``, *The paper's Figs. 5 and 6 as run*.  The convention is recorded in
+    ``metadata["convention"]``.
 
     Parameters
     ----------
@@ -596,11 +653,15 @@ def paper_toy_model(
     renormalisation : {"none", "wick"}, default "none"
         ``"none"``: as printed (no ordered phase with the conserved noise, see the module
         docstring); ``"wick"``: force Wick-ordered against the lattice conserved-noise variance.
+    convention : {"derived", "as-run"}, default "derived"
+        Site noise as printed (``"derived"``) or half of it (``"as-run"``, :data:`CONVENTIONS`).
 
     Returns
     -------
     FieldModel
     """
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
     eps = positive_number(eps, "eps")
     if not (0.0 <= gamma <= 1.0):
         raise ValueError(f"gamma must lie in [0, 1], got {gamma!r}")
@@ -611,10 +672,11 @@ def paper_toy_model(
     return FieldModel(
         force_coeffs=(c1, c3),
         D=1.0,
-        site_noise=4.0 * eps * (1.0 - gamma),
+        site_noise=(2.0 if convention == "as-run" else 4.0) * eps * (1.0 - gamma),
         thermal_noise=float(chi_T_2D) if thermal else 0.0,
         renormalisation=renormalisation,
         eps=float(eps),
         gamma=float(gamma),
         name="paper-toy",
+        metadata={"convention": convention},
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.field.model import density_in_paper_units
 from lindhydro.field.trackers import Correlations, Snapshots, SpatialMeans, WallCounts
 
 __all__ = ["SimulationBlowUp", "SimulationResult", "SimulationState", "finite_or_none"]
@@ -165,11 +166,13 @@ class SimulationResult:
 
     # ------------------------------------------------------------------ export
     def summary(self) -> dict:
-        """The scalar results (JSON-ready)."""
+        """The scalar results (JSON-ready); ``domain_wall_density_paper_units`` is the density per cell
+        of the paper's ``dx = 0.25`` (:func:`lindhydro.field.model.density_in_paper_units`)."""
         return {
             "m2_mean": finite_or_none(self.m2_mean),
             "correlation_length": finite_or_none(self.correlation_length),
             "domain_wall_density": finite_or_none(self.domain_wall_density),
+            "domain_wall_density_paper_units": finite_or_none(density_in_paper_units(self.domain_wall_density)),
             "coarse_graining_length": finite_or_none(self.coarse_graining_length),
             "site_updates_per_second": finite_or_none(self.site_updates_per_second),
             "completed": self.completed,
