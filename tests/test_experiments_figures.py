@@ -51,3 +51,13 @@ def test_figures_4_and_5_small():
     assert set(r5.alternative_fits) == {"1", "eps^1/4", "eps^1/4+eps^3/4"}
     json.dumps(r5.to_dict())
     plt.close(pf.plot_figure(r5))
+
+
+def test_figure4_panels_run_from_independent_streams():
+    kw = dict(length=50.0, t_wait=1.0, t_show=2.0, n_snapshots=4)
+    own = figures.figure4((0.2, 0.2), **kw)
+    shared = figures.figure4((0.2, 0.2), independent_seeds=False, **kw)
+    np.testing.assert_array_equal(shared.panels[0].fields, shared.panels[1].fields)  # one seed: the same run twice
+    assert not np.allclose(own.panels[0].fields, own.panels[1].fields)
+    assert own.parameters["panel_seeds"] == [{"entropy": 1, "spawn_key": [0]}, {"entropy": 1, "spawn_key": [1]}]
+    json.dumps(own.to_dict())

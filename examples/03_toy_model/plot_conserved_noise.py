@@ -43,11 +43,13 @@ args, _ = parser.parse_known_args()
 # ---------------------------------
 # ``⟨m⟩(t)/m0`` on a ring of length 500.  As printed, the order decays within a few time units at
 # every ε; without the conserved noise, or with the Wick-ordered force, it survives (it decays
-# only through rare domain nucleation on much longer times).
-fig, ax = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
+# only through rare domain nucleation on much longer times).  The three models at one ε share a
+# seed (the same noise, so their differences are the models'); the three ε panels share it too,
+# which is harmless here: each panel is compared with itself, not with its neighbours.
+fig, ax = plt.subplots(1, 3, figsize=(8, 3.2), sharey=True, layout="constrained")
 for j, eps in enumerate((0.2, 0.3, 0.4)):
     for label, model in (("as printed", paper_toy_model(eps)),
-                         ("without ξ^th", paper_toy_model(eps, thermal=False)),
+                         (r"without $\xi^{\mathrm{th}}$", paper_toy_model(eps, thermal=False)),
                          ("Wick-ordered", paper_toy_model(eps, renormalisation="wick"))):
         r = simulate(model, length=500, time=15.0, seed=3, initial="plus", record_every=250)
         m = r.m_mean / model.m0
@@ -57,28 +59,30 @@ for j, eps in enumerate((0.2, 0.3, 0.4)):
             t_e = r.times[below[0]] if below.size else float("nan")
             print(f"eps = {eps}: the literal model's <m> falls below m0/e at t = {t_e:.2f}")
     ax[j].axhline(np.exp(-1), color="k", lw=0.5, ls=":")
-    ax[j].set(xlabel="t", title=f"ε = {eps}")
+    ax[j].set(xlabel=r"$t$", title=rf"$\tilde\varepsilon$ = {eps}")
 ax[0].set_ylabel(r"$\langle m\rangle / m_0$")
-ax[0].legend(fontsize=8)
-fig.tight_layout()
+fig.legend(*ax[0].get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False)
 
 # %%
 # 2. Kymographs
 # -------------
 # The raw field is dominated by the white lattice-scale noise; the images show it averaged over
 # half a wall width (the wall count's coarse-graining length).  The literal model shows only
-# short-lived patches, the Wick-ordered one domains.
+# short-lived patches, the Wick-ordered one domains.  Both panels share one seed and one colour
+# scale (``±m0``, the bar).
 from lindhydro.analysis.walls import default_coarse_graining_length, smooth  # noqa: E402
 
-fig, ax = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
+fig, ax = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True, layout="constrained")
 eps = 0.2
+ell = default_coarse_graining_length(paper_toy_model(eps))
 for a, (label, ren) in zip(ax, (("as printed", "none"), ("Wick-ordered", "wick")), strict=True):
     model = paper_toy_model(eps, renormalisation=ren)
     r = simulate(model, length=500, time=150.0, seed=1, record_every=500)
-    ell = default_coarse_graining_length(paper_toy_model(eps))
-    plot_kymograph(smooth(r.snapshots, dx=0.25, ell=ell), dx=0.25, times=r.snapshot_times, ax=a,
-                   m_scale=paper_toy_model(eps).m0, title=f"{label}, ε = {eps} (smoothed over ℓ = {ell:.1f})")
-fig.tight_layout()
+    im = plot_kymograph(smooth(r.snapshots, dx=0.25, ell=ell), dx=0.25, times=r.snapshot_times, ax=a,
+                        m_scale=paper_toy_model(eps).m0, title=label)
+ax[1].label_outer()
+fig.colorbar(im, ax=ax, label=r"$m$", shrink=0.9)
+fig.suptitle(rf"$\tilde\varepsilon$ = {eps}, field averaged over $\ell$ = {ell:.1f}", fontsize="medium")
 
 # %%
 # 3. Convergence as dx → 0
@@ -117,20 +121,31 @@ for ren in ("wick", "none"):
               f"cell <m^2> = {rows[-1][5]:.3f}")
     results[ren] = np.array(rows)
 
-fig, ax = plt.subplots(1, 4, figsize=(16, 3.6))
-for ren, style in (("wick", "o-"), ("none", "s--")):
+import matplotlib.ticker as mticker  # noqa: E402
+
+fig, ax = plt.subplots(2, 2, figsize=(8, 6), sharex=True, layout="constrained")
+ax = ax.ravel()
+names = {"wick": "Wick-ordered", "none": "as printed"}
+for ren, style, color in (("wick", "o-", "C0"), ("none", "s--", "C3")):
     a = results[ren]
-    ax[0].plot(a[:, 0], a[:, 1], style, label=f"{ren}, r = 5")
-    ax[0].plot(a[:, 0], a[:, 2], style, mfc="none", label=f"{ren}, r = 10")
-    ax[1].plot(a[:, 0], a[:, 3], style, label=ren)
-    ax[2].plot(a[:, 0], a[:, 4], style, label=ren)
-    ax[3].plot(a[:, 0], a[:, 5], style, label=ren)
-ax[0].set(xlabel="dx", ylabel="C(r)", xscale="log")
-ax[1].set(xlabel="dx", ylabel=r"$\langle \bar m^2\rangle$ (boxes of 2)", xscale="log")
-ax[2].set(xlabel="dx", ylabel="walls per unit length (ℓ = 5)", xscale="log")
-ax[3].set(xlabel="dx", ylabel=r"cell $\langle m^2\rangle$ (∝ 1/dx: the white noise)", xscale="log", yscale="log")
+    ax[0].plot(a[:, 0], a[:, 1], style, color=color, label=f"{names[ren]}, $r$ = 5")
+    ax[0].plot(a[:, 0], a[:, 2], style, color=color, mfc="none", label=f"{names[ren]}, $r$ = 10")
+    for k in (1, 2, 3):
+        ax[k].plot(a[:, 0], a[:, k + 2], style, color=color, label=names[ren])
+ax[0].set(ylabel=r"$C(r)$", title="correlations at fixed $r$")
+ax[1].set(ylabel=r"$\langle \bar m^2\rangle$", title="field averaged over boxes of 2")
+ax[2].set(ylabel="walls per unit length", title=r"hysteresis count at $\ell$ = 5")
+ax[3].set(ylabel=r"cell $\langle m^2\rangle$", yscale="log", title=r"one cell ($\propto 1/dx$: the white noise)")
 for a in ax:
-    a.legend(title="renormalisation", fontsize=7)
-fig.suptitle(f"ε = {eps}, L = {L:g}, T = {T:g}, {R} realisation(s) per point")
-fig.tight_layout()
+    a.set_xscale("log")
+    a.xaxis.set_major_locator(mticker.FixedLocator(dxs))  # the three dx, no colliding log labels
+    a.xaxis.set_major_formatter(mticker.FormatStrFormatter("%g"))
+    a.xaxis.set_minor_locator(mticker.NullLocator())
+for a in ax[2:]:
+    a.set_xlabel(r"$dx$")
+ax[3].yaxis.set_major_formatter(mticker.FormatStrFormatter("%g"))
+ax[3].yaxis.set_minor_formatter(mticker.FormatStrFormatter("%g"))
+fig.legend(*ax[0].get_legend_handles_labels(), loc="outside lower center", ncol=2, frameon=False)
+fig.suptitle(rf"$\tilde\varepsilon$ = {eps}, $L$ = {L:g}, $T$ = {T:g}, {R} realisations per $dx$",
+             fontsize="medium")
 plt.show()

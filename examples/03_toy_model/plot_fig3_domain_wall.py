@@ -6,7 +6,7 @@ Without noise the toy model (Eq. 15) has the domain-wall solution
 :math:`m(r) = m_0 \\tanh(r\\sqrt{\\varepsilon}/x_0)` with :math:`m_0 = \\sqrt{5 - 4/\\gamma}` and
 :math:`x_0 = \\sqrt{8D/((5\\gamma-4)J)}` (Eq. 16).  We start a ring with two sharp walls, let the
 noiseless lattice dynamics (the paper's :math:`dx = 0.25`, :math:`dt = 0.001`, Heun) relax it,
-and compare the wall with Eq. (16) for several :math:`\\tilde\\varepsilon`.  The inset shows that
+and compare the wall with Eq. (16) for several :math:`\\tilde\\varepsilon`.  The right panel shows that
 all walls collapse onto :math:`\\tanh` when lengths are measured in units of the wall width
 :math:`x_0/\\sqrt{\\varepsilon}`.
 """

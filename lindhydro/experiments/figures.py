@@ -178,6 +178,8 @@ class Kymograph:
         Hysteresis wall density averaged over the shown records.
     correlation_length : float
         ``xi`` of the second half of the shown window.
+    seed : dict or None
+        The panel's random stream: ``numpy.random.SeedSequence(entropy, spawn_key=spawn_key)``.
     """
 
     eps: float
@@ -188,18 +190,20 @@ class Kymograph:
     smoothing_length: float | None
     wall_density: float
     correlation_length: float
+    seed: dict | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready summary (without the images)."""
         return {"eps": self.eps, "wall_density": self.wall_density, "correlation_length": self.correlation_length,
-                "smoothing_length": self.smoothing_length}
+                "smoothing_length": self.smoothing_length, "seed": self.seed}
 
 
 @dataclass(frozen=True, eq=False)
 class Figure4Result:
     """Result of :func:`figure4`.
 
-    Each panel is one kymograph; all panels come from the same seed (as in the paper).
+    Each panel is one kymograph, from its own random stream (``Kymograph.seed``) unless
+    ``parameters["independent_seeds"]`` is False (one seed for all panels, as in the paper).
 
     Attributes
     ----------
@@ -229,6 +233,7 @@ def figure4(
     t_show: float = 400.0,
     n_snapshots: int = 200,
     seed: int = 1,
+    independent_seeds: bool = True,
     thermal: bool = True,
     literal: bool = False,
     fraction: float = 1.0,
@@ -236,7 +241,12 @@ def figure4(
     dx: float = 0.25,
     dt: float = 0.001,
 ) -> Figure4Result:
-    """Fig. 4: kymographs ``m(r, t)`` after a waiting time, one panel per ``eps`` (same seed).
+    """Fig. 4: kymographs ``m(r, t)`` after a waiting time, one panel per ``eps``.
+
+    Panel ``i`` runs from ``SeedSequence(seed, spawn_key=(i,))`` (independent noise, as the scans
+    of :func:`lindhydro.experiments.scans.scan_wall_density`): panels that share one seed share
+    their early pattern, which hides the ``eps`` dependence the figure is there to show.  The paper
+    used one seed for all panels (``independent_seeds=False``).
 
     With conserved noise every cell carries a white lattice-scale fluctuation of variance
     ``chi_T / dx = 2`` that hides the domains; the images therefore show the field averaged over
@@ -253,7 +263,9 @@ def figure4(
     n_snapshots : int
         Rows of each image.
     seed : int
-        The same for all panels (as in the paper).
+        Root seed of the panels.
+    independent_seeds : bool, default True
+        One child stream per panel; False: ``seed`` itself for every panel (as in the paper).
     thermal, literal : bool
         Model choice (:func:`lindhydro.experiments.scans.toy_model`).
     fraction : float
@@ -271,17 +283,21 @@ def figure4(
         raise ValueError(f"fraction must be in (0, 1], got {fraction!r}")
     every = max(1, int(round(t_show / dt / n_snapshots)))
     panels = []
-    for eps in eps_values:
+    for i, eps in enumerate(eps_values):
         model = toy_model(eps, gamma=gamma, thermal=thermal, literal=literal)
-        first = simulate(model, length=length, time=t_wait, dx=dx, dt=dt, seed=seed, snapshot_every=0)
+        key = (i,) if independent_seeds else ()
+        first = simulate(model, length=length, time=t_wait, dx=dx, dt=dt, snapshot_every=0,
+                         seed=np.random.SeedSequence(seed, spawn_key=key) if key else seed)
         res = simulate(model, length=length, time=t_show, dx=dx, dt=dt, state=first.final_state,
                        record_every=every, snapshot_every=every)
         ell = None if smooth_fraction is None or model.wall_width is None else smooth_fraction * model.wall_width
         snaps = res.snapshots if ell is None else smooth(res.snapshots, dx=dx, ell=ell)
         panels.append(Kymograph(float(eps), res.snapshot_times, snaps, dx, model.m0 or 1.0, ell,
-                                float(np.mean(res.wall_density)), res.correlation_length))
+                                float(np.mean(res.wall_density)), res.correlation_length,
+                                {"entropy": seed, "spawn_key": list(key)}))
     params = {"eps_values": list(eps_values), "gamma": gamma, "length": length, "t_wait": t_wait, "t_show": t_show,
-              "n_snapshots": n_snapshots, "seed": seed, "thermal": thermal, "literal": literal,
+              "n_snapshots": n_snapshots, "seed": seed, "independent_seeds": independent_seeds,
+              "panel_seeds": [p.seed for p in panels], "thermal": thermal, "literal": literal,
               "smooth_fraction": smooth_fraction, "dx": dx, "dt": dt}
     return Figure4Result(params, tuple(panels), fraction)
 

@@ -65,6 +65,26 @@ def _axes(ax: Any = None) -> Any:
     return plt.gca()
 
 
+def _figure(figsize: tuple[float, float]) -> Any:
+    """A new figure laid out by matplotlib's constrained-layout engine (nothing overlaps)."""
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, layout="constrained")
+
+
+#: the prefactor names of :data:`lindhydro.analysis.fits.PREFACTORS` as formulas
+_LAW = {"1": r"$A\,e^{-c/\sqrt{\tilde\varepsilon}}$",
+        "eps^1/4": r"$A\,\tilde\varepsilon^{1/4}e^{-c/\sqrt{\tilde\varepsilon}}$",
+        "eps^1/4+eps^3/4": r"$(A_1\tilde\varepsilon^{1/4} + A_3\tilde\varepsilon^{3/4})\,e^{-c/\sqrt{\tilde\varepsilon}}$"}
+
+
+def _fit_label(fit: WallDensityFit) -> str:
+    """Legend text of a fitted law: its formula, ``A`` and ``c`` with their errors."""
+    c_txt = f"$c$ = {fit.c:.2f}" + (" (fixed)" if fit.c_fixed else f" ± {fit.c_error:.2f}")
+    a_txt = f"$A$ = {fit.A:.2g}" + ("" if not np.isfinite(fit.A_error) else f" ± {fit.A_error:.1g}")
+    return f"{_LAW.get(fit.prefactor, fit.prefactor)}: {a_txt}, {c_txt}"
+
+
 def plot_wall_profile(
     x: Any,
     m: Any,
@@ -130,7 +150,9 @@ def plot_kymograph(
     """Draw ``m(r, t)`` as an image (space horizontal, time vertical, as in the paper's Fig. 4).
 
     The colour scale is symmetric about ``m = 0`` (a diverging map), so up and down domains read
-    as two colours and walls as the boundaries between them.
+    as two colours and walls as the boundaries between them.  Add the scale with
+    ``ax.figure.colorbar(image, ax=ax, label="$m$")`` (one bar for panels drawn with the same
+    ``m_scale``).
 
     Parameters
     ----------
@@ -173,10 +195,10 @@ def plot_kymograph(
         vmin=-vmax,
         vmax=vmax,
         extent=(0.0, n * dx, t[0], t[-1] if t.size > 1 else t[0] + 1),
-        interpolation="nearest",
+        interpolation="antialiased",  # many cells per pixel: filtered, not aliased
     )
-    ax.set_xlabel("r")
-    ax.set_ylabel("t")
+    ax.set_xlabel(r"$r$")
+    ax.set_ylabel(r"$t$")
     if title:
         ax.set_title(title)
     return im
@@ -189,6 +211,14 @@ def _mean_and_error(rows: Any) -> tuple[np.ndarray, np.ndarray | None]:
     return d.mean(axis=0), err
 
 
+def _block_means(times: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Means over blocks of ``k`` consecutive records (the last records kept; block-centre times)."""
+    n = (times.size // k) * k
+    start = times.size - n
+    t = times[start:].reshape(-1, k).mean(axis=1)
+    return t, rows[:, start:].reshape(rows.shape[0], -1, k).mean(axis=2)
+
+
 def plot_density_vs_time(
     times: Any,
     densities: Any,
@@ -197,6 +227,8 @@ def plot_density_vs_time(
     label: str | None = None,
     exact: float | None = None,
     color: Any = None,
+    average: int = 1,
+    marker: str | None = None,
 ) -> Any:
     """Plot the wall density against time: mean over realisations with a band of its standard error.
 
@@ -214,21 +246,34 @@ def plot_density_vs_time(
         A horizontal reference line (e.g. the transfer-integral ``1 / (2 xi)``).
     color : optional
         Matplotlib colour.
+    average : int, default 1
+        Records per plotted point: each realisation is averaged over blocks of ``average``
+        consecutive records first (the band is then the standard error of the block means), which
+        keeps several curves on one axes apart.
+    marker : str, optional
+        Marker of the points.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    mean, err = _mean_and_error(densities)
     t = np.asarray(times, dtype=float)
+    rows = np.atleast_2d(np.asarray(densities, dtype=float))
+    if rows.shape[-1] != t.size:
+        raise ValueError(f"densities must have len(times) = {t.size} records, got shape {rows.shape}")
+    if not (isinstance(average, int | np.integer) and 1 <= average <= t.size):
+        raise ValueError(f"average must be an integer in [1, {t.size}], got {average!r}")
+    if average > 1:
+        t, rows = _block_means(t, rows, int(average))
+    mean, err = _mean_and_error(rows)
     ax = _axes(ax)
-    (line,) = ax.plot(t, mean, label=label, color=color, lw=1)
+    (line,) = ax.plot(t, mean, label=label, color=color, lw=1, marker=marker, ms=3)
     if err is not None:
-        ax.fill_between(t, mean - err, mean + err, color=line.get_color(), alpha=0.3, lw=0)
+        ax.fill_between(t, mean - err, mean + err, color=line.get_color(), alpha=0.25, lw=0)
     if exact is not None:
         ax.axhline(exact, color=line.get_color(), ls="--", lw=1)
-    ax.set_xlabel("t")
-    ax.set_ylabel(r"$n_{DW}$")
+    ax.set_xlabel(r"$t$")
+    ax.set_ylabel(r"$n_{\mathrm{DW}}$")
     return ax
 
 
@@ -253,7 +298,8 @@ def plot_wall_density(
     n_error : array_like, optional
         Standard errors.
     fits : sequence of WallDensityFit
-        Fitted laws drawn as lines (labelled with ``A`` and ``c``).
+        Fitted laws drawn as lines over the range of their data (labelled with the law, ``A``
+        and ``c``).
     ax, label, color
         As in :func:`plot_density_vs_time`.
     fmt : str, default "o"
@@ -271,22 +317,12 @@ def plot_wall_density(
     err = None if n_error is None else np.nan_to_num(np.asarray(n_error, dtype=float))
     cont = ax.errorbar(e, n, yerr=err, fmt=fmt, ms=4, capsize=2, label=label, color=color)
     base = cont[0].get_color()
-    grid = np.linspace(e.min() * 0.9, e.max() * 1.05, 200)
     for k, fit in enumerate(fits):
-        c_txt = f"c = {fit.c:.2f}" + (" (fixed)" if fit.c_fixed else f" ± {fit.c_error:.2f}")
-        a_txt = f"A = {fit.A:.2e}" + (
-            "" if not np.isfinite(fit.A_error) else f" ± {fit.A_error:.1e}"
-        )
-        ax.plot(
-            grid,
-            fit(grid),
-            ["-", "--", ":", "-."][k % 4],
-            color=base,
-            lw=1,
-            label=f"{fit.prefactor}: {a_txt}, {c_txt}",
-        )
+        fitted = np.asarray(getattr(fit, "eps", e), dtype=float)
+        grid = np.linspace(fitted.min(), fitted.max(), 200)  # the law where it was fitted, no further
+        ax.plot(grid, fit(grid), ["-", "--", ":", "-."][k % 4], color=base, lw=1, label=_fit_label(fit))
     ax.set_xlabel(r"$\tilde\varepsilon$")
-    ax.set_ylabel(r"$n_{DW}$")
+    ax.set_ylabel(r"$n_{\mathrm{DW}}$")
     if log:
         ax.set_yscale("log")
     return ax
@@ -299,6 +335,7 @@ def plot_ell_dependence(
     ax: Any = None,
     label: str | None = None,
     exact: float | None = None,
+    color: Any = None,
 ) -> Any:
     """Plot the hysteresis wall density against the coarse-graining length ``ell``.
 
@@ -308,22 +345,30 @@ def plot_ell_dependence(
         Coarse-graining lengths.
     densities : array_like, shape (K,) or (K, R)
         Densities (per realisation in the second form: mean and standard error are drawn).
-    ax, label, exact
-        As in :func:`plot_density_vs_time` (``exact``: the ``ell``-free ``1 / (2 xi)``).
+    ax, label, color
+        As in :func:`plot_density_vs_time`.
+    exact : float, optional
+        The ``ell``-free ``1 / (2 xi)``, drawn dashed across the range of ``ells``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
+    import matplotlib.ticker as mticker
+
     ax = _axes(ax)
+    ell = np.asarray(ells, dtype=float)
     d = np.asarray(densities, dtype=float)
     mean, err = _mean_and_error(d.T)
-    cont = ax.errorbar(np.asarray(ells, dtype=float), mean, yerr=err, fmt="o-", ms=3, capsize=2, label=label)
+    cont = ax.errorbar(ell, mean, yerr=err, fmt="o-", ms=3, capsize=2, label=label, color=color)
     if exact is not None:
-        ax.axhline(exact, ls="--", color=cont[0].get_color(), lw=1)
+        ax.hlines(exact, ell.min(), ell.max(), ls="--", color=cont[0].get_color(), lw=1)
     ax.set_xscale("log")
+    ax.xaxis.set_major_locator(mticker.FixedLocator(ell))
+    ax.xaxis.set_major_formatter(mticker.FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_locator(mticker.NullLocator())
     ax.set_xlabel(r"coarse-graining length $\ell$")
-    ax.set_ylabel(r"$n_{DW}$")
+    ax.set_ylabel(r"$n_{\mathrm{DW}}$")
     return ax
 
 
@@ -350,7 +395,7 @@ def plot_scan(scan: WallDensityScan, fits: dict, *, ax: Any = None, ell_index: i
     ax = _axes(ax)
     mean, err = _mean_and_error(scan.density(ell_index).T)
     ells = scan.ells(ell_index)
-    ell_txt = "ℓ = w/2" if np.ptp(ells) > 1e-9 else f"ℓ = {ells[0]:g}"
+    ell_txt = r"$\ell = w/2$" if np.ptp(ells) > 1e-9 else rf"$\ell$ = {ells[0]:g}"
     plot_wall_density(scan.eps, mean, err, fits=[f for f in fits.get("hysteresis", []) if f], ax=ax,
                       label=f"hysteresis count ({ell_txt})", fmt="o")
     corr_fits = [f for f in fits.get("correlation", []) if f]
@@ -362,7 +407,7 @@ def plot_scan(scan: WallDensityScan, fits: dict, *, ax: Any = None, ell_index: i
     plot_wall_density(e_c, n_c, err_c, fits=corr_fits, ax=ax, label=r"$1/(2\xi)$ (ensemble $C(r)$)", fmt="s")
     if exact is not None:
         ax.plot(exact[0], exact[1], "k-", lw=1.5, label=r"transfer integral $1/(2\xi)$ (exact)")
-    ax.legend(fontsize=7)
+    ax.legend(loc="best", framealpha=0.85)
     return ax
 
 
@@ -370,10 +415,14 @@ def plot_scan(scan: WallDensityScan, fits: dict, *, ax: Any = None, ell_index: i
 def plot_figure(result: Figure3Result | Figure4Result | Figure5Result | Figure6Result) -> Any:
     """Draw one of the paper's Figs. 3-6 from its result (:mod:`lindhydro.experiments.figures`).
 
-    * Fig. 3: relaxed walls (markers) against Eq. (16) (lines); inset: the collapse onto ``tanh``;
-    * Fig. 4: one kymograph per ``eps`` with a shared colour bar;
-    * Fig. 5: densities with fits (left), the hysteresis density against time (right);
+    * Fig. 3: relaxed walls (markers) against Eq. (16) (lines); right: the collapse onto ``tanh``;
+    * Fig. 4: one kymograph per ``eps`` with one colour scale, symmetric about 0, and its bar;
+    * Fig. 5: densities with fits (left), the hysteresis density against time (right; block
+      means, the shaded window is the averaging window);
     * Fig. 6: densities, fits and the exact transfer integral (left), the ``ell`` dependence (right).
+
+    Every figure is laid out by matplotlib's constrained-layout engine, 8 inches wide (the width
+    of the documentation's text column at 100 dpi), legends outside the data.
 
     Parameters
     ----------
@@ -391,81 +440,96 @@ def plot_figure(result: Figure3Result | Figure4Result | Figure5Result | Figure6R
 
 
 def _draw_figure3(result: Figure3Result) -> Any:
-    """Draw Fig. 3: relaxed walls (markers) against Eq. (16) (lines); inset: the collapse onto ``tanh``."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    inset = ax.inset_axes([0.62, 0.1, 0.35, 0.35])
+    """Draw Fig. 3: relaxed walls (markers) against Eq. (16) (lines); right: the collapse onto ``tanh``."""
+    fig = _figure((8.0, 3.4))
+    ax, bx = fig.subplots(1, 2, width_ratios=[1.4, 1])
     for p in result.profiles:
         plot_wall_profile(p.x, p.m, p.model, center=0.0, ax=ax, label=rf"$\tilde\varepsilon$ = {p.eps:g}")
-        plot_wall_profile(p.x, p.m, p.model, center=0.0, ax=inset, rescaled=True)
+        plot_wall_profile(p.x, p.m, p.model, center=0.0, ax=bx, rescaled=True)
     ax.set_xlabel(r"$r - r_c$")
     ax.set_ylabel(r"$m$")
-    ax.legend(loc="upper left", fontsize=8)
-    ax.set_title(r"noiseless domain walls vs $m_0\tanh(r\sqrt{\varepsilon}/x_0)$ (lines)", fontsize=9)
-    inset.set_xlim(-4, 4)
-    inset.set_xlabel(r"$r\sqrt{\varepsilon}/x_0$", fontsize=7)
-    inset.set_ylabel(r"$m/m_0$", fontsize=7)
-    inset.tick_params(labelsize=6)
-    fig.tight_layout()
+    ax.legend(loc="upper left")
+    ax.set_title(r"relaxed walls (dots), $m_0\tanh(r\sqrt{\tilde\varepsilon}/x_0)$ (lines)", fontsize="medium")
+    bx.set_xlim(-4, 4)
+    bx.set_xlabel(r"$(r - r_c)\sqrt{\tilde\varepsilon}/x_0$")
+    bx.set_ylabel(r"$m/m_0$")
+    bx.set_title(r"collapse onto $\tanh$")
     return fig
 
 
 def _draw_figure4(result: Figure4Result) -> Any:
-    """Draw Fig. 4: one kymograph per ``eps`` with a shared colour bar."""
-    import matplotlib.pyplot as plt
-
+    """Draw Fig. 4: one kymograph per ``eps``, one colour scale (symmetric about 0) and its bar."""
     n = len(result.panels)
     ncol = 3 if n > 2 else max(n, 1)
     nrow = max(1, int(np.ceil(n / ncol)))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(3.3 * ncol, 2.8 * nrow), squeeze=False, sharey=True)
+    fig = _figure((8.0, 0.6 + 2.3 * nrow))
+    axes = np.atleast_2d(fig.subplots(nrow, ncol, sharex=True, sharey=True, squeeze=False))
+    scale = max((k.m_scale for k in result.panels), default=1.0)  # one scale: the bar holds for all panels
     im = None
     for ax, k in zip(axes.ravel(), result.panels, strict=False):
-        im = plot_kymograph(k.fields, dx=k.dx, times=k.times, ax=ax, m_scale=k.m_scale, fraction=result.fraction,
+        im = plot_kymograph(k.fields, dx=k.dx, times=k.times, ax=ax, m_scale=scale, fraction=result.fraction,
                             title=rf"$\tilde\varepsilon$ = {k.eps:g}")
+    for ax in axes.ravel():
+        ax.label_outer()
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     if im is not None:
-        fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.8, label="m")
+        fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.9, label=r"$m$")
     return fig
+
+
+def _below(sub: Any, ncol: int = 1) -> None:
+    """The legend of a sub-figure's axes, outside below them (it covers no data); data before lines."""
+    from matplotlib.lines import Line2D
+
+    pairs = list(zip(*sub.axes[0].get_legend_handles_labels(), strict=True))
+    pairs.sort(key=lambda hl: isinstance(hl[0], Line2D))  # a stable sort: measured points first
+    sub.legend(*zip(*pairs, strict=True), loc="outside lower center", ncol=ncol, frameon=False, fontsize="small")
+    if sub.axes[0].get_legend() is not None:
+        sub.axes[0].get_legend().remove()
 
 
 def _draw_figure5(result: Figure5Result) -> Any:
     """Draw Fig. 5: densities with fits (left) and the hysteresis density against time (right)."""
-    import matplotlib.pyplot as plt
-
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = _figure((8.0, 4.8))
+    left, right = fig.subfigures(1, 2, width_ratios=[1.05, 1])
+    ax, bx = left.subplots(), right.subplots()
     plot_scan(result.scan, {"hysteresis": [result.fits.hysteresis], "correlation": [result.fits.correlation]},
               ax=ax)
-    ax.set_title(("literal" if result.literal else "Wick-renormalised") + r" toy model, $2D\chi T = 1$",
-                 fontsize=9)
-    for eps, meas in zip(result.scan.eps, result.scan.measurements, strict=True):
+    ax.set_title(("model as printed" if result.literal else "Wick-renormalised model") + ": densities")
+    _below(left)
+    scan = result.scan
+    average = max(1, scan.measurements[0].times.size // 15)
+    for eps, meas, mk in zip(scan.eps, scan.measurements, "osD^v<>ph", strict=False):
         flag = "" if meas.stationarity.stationary else " (not stationary)"
-        plot_density_vs_time(meas.times, meas.density_vs_time[0], ax=bx, label=rf"$\tilde\varepsilon$ = {eps:g}{flag}")
+        plot_density_vs_time(meas.times, meas.density_vs_time[0], ax=bx, average=average, marker=mk,
+                             label=rf"$\tilde\varepsilon$ = {eps:g}{flag}")
+    t = scan.measurements[0].times
+    bx.axvspan(t[t.size // 2], t[-1], color="0.9", zorder=0, lw=0, label="averaging window")
     bx.set_yscale("log")
-    bx.legend(fontsize=7)
-    bx.set_title("hysteresis density vs time (mean ± s.e. over realisations)", fontsize=9)
-    fig.tight_layout()
+    bx.set_title("hysteresis density vs time")
+    _below(right, ncol=2)
     return fig
 
 
 def _draw_figure6(result: Figure6Result) -> Any:
     """Draw Fig. 6: densities, fits and the exact curve (left); the ``ell`` dependence (right)."""
-    import matplotlib.pyplot as plt
-
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = _figure((8.0, 5.2))
+    left, right = fig.subfigures(1, 2, width_ratios=[1.05, 1])
+    ax, bx = left.subplots(), right.subplots()
     fits = {"hysteresis": [result.fits.hysteresis, result.fixed_c_fits.hysteresis],
             "correlation": [result.fits.correlation]}
     plot_scan(result.scan, fits, ax=ax, exact=(result.exact_eps, result.exact_density))
-    ax.set_title(r"without $\xi^{th}$: simulation, fits and the exact transfer integral", fontsize=9)
+    ax.set_title(r"without $\xi^{\mathrm{th}}$: densities")
+    _below(left)
     scan = result.scan
     for eps, meas, exact_n in zip(scan.eps, scan.measurements, result.exact_at_scan, strict=True):
         plot_ell_dependence(result.extra_ells, meas.density[1:], ax=bx, label=rf"$\tilde\varepsilon$ = {eps:g}",
                             exact=float(exact_n))
     bx.set_yscale("log")
-    bx.legend(fontsize=7)
-    bx.set_title(r"hysteresis density vs $\ell$; dashed: exact $1/(2\xi)$", fontsize=9)
-    fig.tight_layout()
+    bx.set_title(r"hysteresis density vs $\ell$")
+    bx.plot([], [], "k--", lw=1, label=r"exact $1/(2\xi)$ (same colour)")
+    _below(right, ncol=2)
     return fig
 
 

@@ -33,16 +33,17 @@ def _density_vs_eps(ax, analysis: StoreAnalysis) -> None:
         h = ax.errorbar(cur.eps, cur.density, yerr=np.nan_to_num(cur.density_err), fmt="o", capsize=3,
                         label=_label(cur))
         if _fitted(cur):
-            e = np.linspace(cur.eps.min() * 0.95, cur.eps.max() * 1.05, 200)
+            e = np.linspace(cur.eps.min(), cur.eps.max(), 200)  # the law where it was fitted
             ax.plot(e, wall_density_law(e, (cur.fit["A"],), cur.fit["c"]), "-", color=h[0].get_color(),
-                    label=f"A ε^1/4 e^(-c/√ε): A={cur.fit['A']:.3g}, c={cur.fit['c']:.3g}")
+                    label=rf"$A\tilde\varepsilon^{{1/4}}e^{{-c/\sqrt{{\tilde\varepsilon}}}}$: "
+                          f"$A$ = {cur.fit['A']:.3g}, $c$ = {cur.fit['c']:.3g}")
         if cur.density_xi is not None and np.any(np.isfinite(cur.density_xi)):
             ax.errorbar(cur.eps, cur.density_xi, yerr=np.nan_to_num(cur.density_xi_err), fmt="s", mfc="none",
-                        capsize=2, color=h[0].get_color(), label="1/(2ξ) (no ℓ)")
+                        capsize=2, color=h[0].get_color(), label=r"$1/(2\xi)$ (no $\ell$)")
         if cur.exact_density_xi is not None:
-            ax.plot(cur.eps, cur.exact_density_xi, "k--", lw=1, label="exact 1/(2ξ), transfer integral")
-    ax.set_xlabel("ε̃")
-    ax.set_ylabel("domain-wall density n (1/a)")
+            ax.plot(cur.eps, cur.exact_density_xi, "k--", lw=1, label=r"exact $1/(2\xi)$, transfer integral")
+    ax.set_xlabel(r"$\tilde\varepsilon$")
+    ax.set_ylabel(r"domain-wall density $n$ ($1/a$)")
     ax.set_yscale("log")
     equilibrium = any(c.exact_density_xi is not None for c in analysis.curves)
     ax.set_title(f"wall density vs coupling (cf. paper Fig. {6 if equilibrium else 5})", fontsize=9)
@@ -56,7 +57,7 @@ def _arrhenius(ax, analysis: StoreAnalysis) -> None:
         y = np.log(cur.density[ok] / cur.eps[ok] ** 0.25)
         h = ax.errorbar(x, y, yerr=np.nan_to_num(cur.density_err[ok] / cur.density[ok]), fmt="o", capsize=3)
         if _fitted(cur):
-            xx = np.linspace(x.min() * 0.95, x.max() * 1.05, 50)
+            xx = np.linspace(x.min(), x.max(), 50)
             ax.plot(xx, np.log(cur.fit["A"]) - cur.fit["c"] * xx, "-", color=h[0].get_color(),
                     label=f"slope −c = {-cur.fit['c']:.3g}")
     ax.set_xlabel(r"$1/\sqrt{\tilde\varepsilon}$")
@@ -69,12 +70,12 @@ def _relaxation(ax, analysis: StoreAnalysis) -> None:
     cur = analysis.curves[0]
     if cur.mean_series is not None and analysis.times is not None:
         for e, series in zip(cur.eps, cur.mean_series, strict=True):
-            ax.plot(analysis.times, series, label=f"ε={e:g}")
-    ax.axvline(analysis.t_steady, color="k", ls=":", lw=1)
-    ax.set_xlabel("t (a²/D)")
-    ax.set_ylabel("wall density (1/a)")
+            ax.plot(analysis.times, series, label=rf"$\tilde\varepsilon$ = {e:g}")
+    ax.axvspan(analysis.t_steady, analysis.t_end, color="0.9", zorder=0, lw=0, label="averaging window")
+    ax.set_xlabel(r"$t$ ($a^2/D$)")
+    ax.set_ylabel(r"wall density ($1/a$)")
     ax.set_yscale("log")
-    ax.set_title("relaxation to the steady state (average over realisations)", fontsize=9)
+    ax.set_title("relaxation (mean over realisations)", fontsize=9)
 
 
 #: File name -> what it shows.
@@ -110,11 +111,10 @@ def plot_analysis(analysis: StoreAnalysis, out: str | Path, *, dpi: int = 120) -
     out.mkdir(parents=True, exist_ok=True)
     files = []
     for name, draw in _FIGURES.items():
-        fig, ax = plt.subplots(figsize=(5, 3.6))
+        fig, ax = plt.subplots(figsize=(5.5, 4.2), layout="constrained")
         draw(ax, analysis)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=7, ncol=2 if draw is _relaxation else 1)
-        fig.tight_layout()
+        if ax.get_legend_handles_labels()[0]:  # below the axes: it covers no data
+            fig.legend(loc="outside lower center", ncol=2, frameon=False, fontsize=8)
         files.append(out / name)
         fig.savefig(files[-1], dpi=dpi)
         plt.close(fig)
