@@ -152,3 +152,16 @@ def test_tasks_build_their_models_through_the_preset_registry():
     assert t.numerics.n_cells == t.n_cells == 40 and t.numerics.n_steps == t.n_steps == 200
     with pytest.warns(DeprecationWarning, match="spec.build_model"):
         assert tasks.build_model(t) == t.build_model()
+
+
+def test_a_paper_model_with_conserved_noise_and_no_stated_renormalisation_gets_a_note():
+    """The builders keep the printed force as default; a sweep that does not say which it runs is told."""
+    from lindhydro.sweep.runner import model_notes
+
+    d = {"sweep": {"store": "x", "root_seed": 1, "realisations": 1}, "model": {"preset": "paper"},
+         "simulation": {"length": 10.0, "time": 1.0}, "grid": {"eps": [0.2]}}
+    (note,) = model_notes(parse_config(d))
+    assert "no ordered phase" in note and 'renormalisation = "wick"' in note
+    for model in ({"renormalisation": "none"}, {"thermal": False}, {"preset": "quantum"}):
+        d["model"] = {"preset": "paper"} | model
+        assert model_notes(parse_config(d)) == []

@@ -8,9 +8,10 @@ Examples::
     lindhydro simulate --model quantum --sites 8 --gamma 0.9 --eps 0.2 --D 1 --chi-T 0.5 \\
         --length 500 --time 50 --seed 1 --out run.nc
 
-The default model has an ordered phase: with the conserved noise on, the force is Wick-ordered
-(``--renormalisation wick``); the force exactly as printed (``--renormalisation none``) is one flag
-away and has no ordered phase on the paper's lattice (a note says so).  Ctrl-C (or SIGTERM) stops the
+The default model has an ordered phase: with the conserved noise on, the paper's force is
+Wick-ordered (``--renormalisation wick``); the force exactly as printed (``--renormalisation none``)
+is one flag away and has no ordered phase on the paper's lattice (a note says so).  The quantum
+model's force is not Wick-ordered unless asked (on fine cells the counterterms move its zeros).  Ctrl-C (or SIGTERM) stops the
 run at the next chunk: ``--out`` then holds what was computed, marked incomplete with the time
 reached, and the exit status is 130.
 """
@@ -109,9 +110,10 @@ def _add_model_arguments(p: argparse.ArgumentParser) -> None:
                    help="chi T (1/a), the conserved noise 2 D chi_T (default 0.5: paper 2 D chi_T = 1, quantum 0.5)")
     g.add_argument("--no-thermal-noise", action="store_true", help="switch the conserved noise d_r xi_th off")
     g.add_argument("--renormalisation", choices=("none", "wick"), default=None,
-                   help="wick (default with conserved noise): force Wick-ordered against the lattice conserved-noise "
-                        "variance, the model with an ordered phase; none: the force exactly as printed (no ordered "
-                        "phase with conserved noise at dx = 0.25)")
+                   help="wick (the paper model's default with conserved noise): force Wick-ordered against the "
+                        "lattice conserved-noise variance, the model with an ordered phase; none (the default "
+                        "otherwise): the force exactly as printed (the paper's has no ordered phase with conserved "
+                        "noise at dx = 0.25)")
     g.add_argument("--convention", choices=("derived", "as-run"), default=None,
                    help="paper model: derived (default): the printed site noise 4 eps (1 - gamma), temperature "
                         "2 eps (1 - gamma); as-run: half of it, the paper's stated T_eff = eps (1 - gamma) (our "

@@ -19,10 +19,10 @@ that every output names it as the command line and the configuration spell it.  
 simulators are named by ``"module:function"`` strings so that a task can be sent to a dask worker as
 plain data and resolved there (:func:`resolve`).
 
-With the conserved noise on, the force exactly as printed (``renormalisation="none"``) has no ordered
-phase on the paper's lattice (``dx = 0.25``); the Wick-ordered force (``"wick"``) has one.  The
+With the conserved noise on, the paper's force exactly as printed (``renormalisation="none"``) has no
+ordered phase on its lattice (``dx = 0.25``); the Wick-ordered force (``"wick"``) has one.  The
 builders keep ``"none"`` as their default (a sweep configuration states what it runs), while the
-command line starts from :func:`ordered_renormalisation`, the model with an ordered phase.
+command line starts from :func:`default_renormalisation`: the paper's model with an ordered phase.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ __all__ = [
     "Preset",
     "build_model",
     "check_parameters",
-    "ordered_renormalisation",
+    "default_renormalisation",
     "paper_field_model",
     "preset",
     "quantum_field_model",
@@ -50,21 +50,26 @@ __all__ = [
     "resolve",
 ]
 
-#: Why the force as printed is not the default with conserved noise (one line for warnings).
+#: Why the paper's force as printed is not the default with conserved noise (one line for notes).
 PRINTED_MODEL_NOTE = (
-    "renormalisation none is the force exactly as printed: with the conserved noise it has no ordered "
-    "phase on this lattice (no finite correlation length); renormalisation wick is the model with one"
+    "renormalisation none is the paper's force exactly as printed: with the conserved noise it has no "
+    "ordered phase on this lattice (no finite correlation length); renormalisation wick is the model with one"
 )
 
 
-def ordered_renormalisation(thermal: bool) -> str:
-    """The renormalisation of the default model: ``"wick"`` with conserved noise, else ``"none"``.
+def default_renormalisation(name: str, thermal: bool) -> str:
+    """The renormalisation of the command line's default model of preset ``name``.
 
-    With the conserved noise on, only the Wick-ordered force has an ordered phase on the lattice;
-    without it both are the same model and ``"none"`` names it plainly.
+    ``"wick"`` for the paper's toy model with the conserved noise on: only the Wick-ordered force has
+    an ordered phase there (:data:`PRINTED_MODEL_NOTE`).  ``"none"`` otherwise: without the conserved
+    noise both are the same model, and the force of degree 5 reduced from the chain (``quantum``) is
+    not Wick-ordered by default, because on fine cells its counterterms of order ``C^2`` move its
+    zeros (:func:`lindhydro.field.simulate` warns when they do).
 
     Parameters
     ----------
+    name : str
+        A key of :data:`PRESETS`.
     thermal : bool
         Whether the conserved noise is on.
 
@@ -73,8 +78,7 @@ def ordered_renormalisation(thermal: bool) -> str:
     str
         ``"wick"`` or ``"none"``.
     """
-    return "wick" if thermal else "none"
-
+    return "wick" if (name == "paper" and thermal) else "none"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,12 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.experiments.presets import PRINTED_MODEL_NOTE, preset, resolve
+from lindhydro.experiments.presets import (
+    PRINTED_MODEL_NOTE,
+    default_renormalisation,
+    preset,
+    resolve,
+)
 from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json, load_config
 from lindhydro.sweep.store import CorruptEntryError, ResultStore
 from lindhydro.sweep.tasks import ChunkOutput, TaskError, chunk_steps, merge_series, run_chunk
@@ -252,8 +257,8 @@ def _validate_models(tasks: list[TaskSpec], simulate: str | Callable | None) -> 
 def model_notes(config: SweepConfig) -> list[str]:
     """What a user should know about the configuration's model before running it (one line each).
 
-    Today: a model with conserved noise whose ``renormalisation`` is not stated runs the force as
-    printed, which has no ordered phase on the lattice.
+    Today: the paper's model with conserved noise whose ``renormalisation`` is not stated runs the
+    force as printed, which has no ordered phase on the lattice.
 
     Parameters
     ----------
@@ -264,10 +269,10 @@ def model_notes(config: SweepConfig) -> list[str]:
     -------
     list of str
     """
-    params = preset(config.preset).parameters
     model = dict(config.model)
-    if ("renormalisation" in params and "renormalisation" not in model and "renormalisation" not in config.axis_names
-            and model.get("thermal", True)):
+    thermal = model.get("thermal", True)
+    if (default_renormalisation(config.preset, thermal) == "wick" and "renormalisation" not in model
+            and "renormalisation" not in config.axis_names):
         return [f"[model] renormalisation is not given, so preset {config.preset!r} runs the force as printed: "
                 f"{PRINTED_MODEL_NOTE}; state renormalisation = \"wick\" or \"none\" to choose"]
     return []
