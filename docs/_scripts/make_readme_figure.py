@@ -1,7 +1,8 @@
 """Draw the README figure ``docs/_static/readme_figure.png``.
 
 Left: the Gibbs-ensemble force field (f1, f2) of the paper's chain per unit ε, as in its Fig. 2
-(colour: |f|, lines: stream lines, dots: fixed points).  Right: the order-parameter field
+(colour: |f|, lines: stream lines, dots: fixed points; drawn by
+:func:`lindhydro.plotting.quantum.plot_force_field`).  Right: the order-parameter field
 m(r, t) of the hydrodynamics reduced from the same chain (no conserved noise), with domains and
 walls.  Everything is computed here; run ``python docs/_scripts/make_readme_figure.py`` (about a
 minute).
@@ -20,6 +21,7 @@ import numpy as np  # noqa: E402
 from lindhydro import ChainParameters  # noqa: E402
 from lindhydro.analysis.walls import smooth  # noqa: E402
 from lindhydro.field import FieldModel, simulate  # noqa: E402
+from lindhydro.plotting.quantum import plot_force_field  # noqa: E402
 from lindhydro.quantum.fixed_points import find_fixed_points  # noqa: E402
 from lindhydro.quantum.gibbs import GibbsEnsemble  # noqa: E402
 from lindhydro.quantum.hydro import force_field  # noqa: E402
@@ -42,18 +44,13 @@ def main() -> None:
     model = FieldModel.from_hydro(hydro, eps, D=1.0, chi_T=0.0)
     res = simulate(model, length=800, time=1000, seed=7, initial="random", record_every=2000)
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.8), width_ratios=[1, 1.35])
-    mag = np.hypot(*ff.forces)
-    pc = ax1.pcolormesh(ff.m, ff.e, mag, cmap="viridis", shading="auto")
-    ax1.streamplot(ff.m, ff.e, ff.forces[0], ff.forces[1], color="w", linewidth=0.6, density=1.1,
-                   arrowsize=0.7)
-    for p in fps.points:
-        ax1.plot(p.m, p.e, "o", color="tab:red" if p.stable else "w", mec="k", ms=6, zorder=5)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.8), width_ratios=[1, 1.35], layout="constrained")
+    # colour |f|, stream lines, fixed points (filled: stable) and the flow lines between them,
+    # clipped to the reachable region of the Gibbs states
+    plot_force_field(ff, fps, ax=ax1, density=1.1,
+                     title=f"forces $(f_1, f_2)/\\varepsilon$, $N = {params.n_sites}$, $\\gamma = {params.gamma}$")
     ax1.set_xlabel("magnetisation $m$")
     ax1.set_ylabel("energy density $e$ [$J$]")
-    ax1.set_title(f"forces $(f_1, f_2)/\\varepsilon$, $N = {params.n_sites}$, $\\gamma = {params.gamma}$",
-                  fontsize=10)
-    fig.colorbar(pc, ax=ax1, label="$|f|/\\varepsilon$", shrink=0.9)
 
     # the field coarse-grained over the wall-counting length ell (as the walls are counted)
     ell = res.coarse_graining_length
@@ -68,7 +65,6 @@ def main() -> None:
     ax2.set_title(f"$m(r, t)$ of the reduced hydrodynamics, $\\varepsilon = {eps}$ "
                   f"(smoothed over $\\ell = {ell:.1f}$)", fontsize=10)
     fig.colorbar(im, ax=ax2, label="$m$", shrink=0.9)
-    fig.tight_layout()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT, dpi=100)
     print(f"wrote {OUT} ({OUT.stat().st_size / 1024:.0f} KiB)")

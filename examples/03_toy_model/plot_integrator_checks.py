@@ -43,7 +43,7 @@ parser.add_argument(
 args, _ = parser.parse_known_args()
 scale = 10 if args.long else 1
 
-fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
+fig, axes = plt.subplots(3, 2, figsize=(8, 9.6), layout="constrained")
 axes = axes.ravel()
 
 # %%
@@ -74,8 +74,8 @@ axes[0].hist(
     x, bins=60, range=(-2.6, 2.6), density=True, alpha=0.5, label=f"simulation ({x.size} samples)"
 )
 axes[0].plot(xs, p, "k", label=r"$\propto e^{-2V/N}$")
-axes[0].set(xlabel="x", ylabel="p(x)", title="0D: stationary law")
-axes[0].legend(fontsize=8)
+axes[0].set(xlabel="$x$", ylabel="$p(x)$", ylim=(0, 0.56), title="1. 0D: stationary law")
+axes[0].legend(loc="upper center", ncol=2, fontsize="small")
 
 # %%
 # 2. Linear lattice model at a large time step
@@ -99,8 +99,8 @@ Sb = r1.structure_factor[1:129].reshape(-1, 8).mean(axis=1)
 axes[1].semilogy(kb, Sb, "o", ms=4, label="simulation (bins of 8 modes)")
 axes[1].semilogy(k, S_heun, "k", label="exact, Heun at this dt")
 axes[1].semilogy(k, S_cont, "k--", label="continuous time")
-axes[1].set(xlabel="k", ylabel="S(k)", title=r"linear model, $dt=0.3$, $dx=1$")
-axes[1].legend(fontsize=8)
+axes[1].set(xlabel="$k$", ylabel="$S(k)$", title=r"2. linear model, $dt=0.3$, $dx=1$")
+axes[1].legend(loc="upper right", fontsize="small")
 print(
     f"linear model: measured / exact Heun, mean over the top half of k: "
     f"{np.mean(r1.structure_factor[64:129] / S_heun[64:129]):.4f};  measured / continuous time: "
@@ -128,17 +128,13 @@ r2 = simulate(
 k2, S2 = linear_lattice_spectrum(
     D=1.0, r=0.0, site_noise=0.0, thermal_noise=1.0, dx=0.25, dt=0.005, n_cells=512
 )
-axes[2].plot(
-    k2[1:],
-    r2.structure_factor[1:],
-    ".",
-    ms=2,
-    alpha=0.5,
-    label="simulation",
-)
+axes[2].plot(k2[1:], r2.structure_factor[1:], ".", ms=3, color="0.6", label="simulation, every mode")
+kb2 = k2[1:257].reshape(-1, 16).mean(axis=1)
+axes[2].plot(kb2, r2.structure_factor[1:257].reshape(-1, 16).mean(axis=1), "o", ms=5, color="C0",
+             label="simulation, bins of 16 modes")
 axes[2].plot(k2[1:], S2[1:], "k", label=r"exact: $\chi T/dx$ × Heun factor")
-axes[2].set(xlabel="k", ylabel="S(k)", ylim=(0, 3), title=r"conserved noise alone ($f=0$)")
-axes[2].legend(fontsize=8)
+axes[2].set(xlabel="$k$", ylabel="$S(k)$", ylim=(0, 3), title=r"3. conserved noise alone ($f=0$)")
+axes[2].legend(loc="lower center", fontsize="small")
 drift = abs(r2.final_state.field.sum() - m_start.sum())
 print(
     f"conserved noise: |Σm(T) − Σm(0)| = {drift:.2e} (Σ|m| = {np.abs(r2.final_state.field).sum():.0f})"
@@ -164,8 +160,8 @@ sel = (xw > 40) & (xw < 160)
 axes[3].plot(xw[sel], start[sel], ":", label="start")
 axes[3].plot(xw[sel], r3.final_state.field[sel], lw=3, alpha=0.5, label="simulation, t = 600")
 axes[3].plot(xw[sel], exact[sel], "k--", label=r"$m_0\tanh(r\sqrt{\varepsilon}/x_0)$")
-axes[3].set(xlabel="r", ylabel="m", title=r"noiseless wall, $\varepsilon = 0.1$")
-axes[3].legend(fontsize=8)
+axes[3].set(xlabel="$r$", ylabel="$m$", title=r"4. noiseless wall, $\tilde\varepsilon = 0.1$")
+axes[3].legend(loc="upper left", fontsize="small")
 print(
     f"tanh wall: max |m − exact| = {np.max(np.abs(r3.final_state.field[sel] - exact[sel])):.2e} (m0 = {m0:.4f})"
 )
@@ -210,8 +206,8 @@ axes[4].plot(
 axes[4].plot(
     [0.001, 0.01], [1.0, m2[0.01] / m2[0.001]], "o", label=r"toy model $\langle m^2\rangle$ ratio"
 )
-axes[4].set(xlabel="dt", ylabel="grid-scale variance / (dt → 0)", title=r"Heun bias, $dx = 0.25$")
-axes[4].legend(fontsize=8)
+axes[4].set(xlabel="$dt$", ylabel=r"grid-scale variance / ($dt \to 0$)", title=r"5. Heun bias, $dx = 0.25$")
+axes[4].legend(loc="lower left", fontsize="small")
 
 # %%
 # The numbers behind the generator
@@ -227,7 +223,6 @@ axes[5].hist(
     z, bins=100, range=(-5, 5), density=True, alpha=0.5, log=True, label=f"{z.size} normals"
 )
 axes[5].plot(zz, np.exp(-(zz**2) / 2) / math.sqrt(2 * math.pi), "k", label="N(0, 1)")
-axes[5].set(xlabel="z", title="counter-based normals")
-axes[5].legend(fontsize=8)
-fig.tight_layout()
+axes[5].set(xlabel="$z$", ylabel="density", ylim=(1e-6, 30), title="6. counter-based normals")
+axes[5].legend(loc="upper left", fontsize="small")
 plt.show()

@@ -61,37 +61,47 @@ for name, m in (("first principles", no_th), ("paper toy", toy)):
           f"barrier v(0) - v(m0) = {float(m.potential(0) - m.potential(m.m0)):.5f}")
 
 mm = np.linspace(-1, 1, 201)
-fig, ax = plt.subplots(figsize=(6, 4))
+fig, ax = plt.subplots(figsize=(6.4, 3.8), layout="constrained")
 ax.plot(hydro.m_grid, args.eps * hydro.f_values, ".", ms=3, label="slow manifold (ED)")
 ax.plot(mm, no_th.force(mm), label=f"fit, degree {hydro.degree}")
-ax.plot(mm, toy.force(mm), "--", label="paper toy force (Eq. 15)")
+ax.plot(mm, toy.force(mm), "--", label="paper's toy force (Eq. 15)")
 ax.axhline(0, color="k", lw=0.5)
-ax.set(xlabel="m", ylabel="f(m)", title=f"force at ε = {args.eps}, γ = {args.gamma}")
-ax.legend(fontsize=8)
-fig.tight_layout()
+ax.set(xlabel="$m$", ylabel=r"$f(m)$ [$J$]",
+       title=rf"force at $\varepsilon$ = {args.eps}, $\gamma$ = {args.gamma}, $N$ = {args.sites}")
+ax.legend(loc="lower left", framealpha=0.9)
 
 # %%
 # Domains
 # -------
 # The same seed for both runs; kymographs of the field smoothed over the wall count's
-# coarse-graining length, and the wall density over time.
+# coarse-graining length (one colour scale, ``±m0`` of the model without the conserved noise), and
+# the wall density over time.  The two runs differ in their cells on purpose: with the conserved
+# noise the lattice force needs ``dx = 2`` (see the caveat above), without it the paper's
+# ``dx = 0.25`` is fine.  Each image is averaged over the wall count's coarse-graining length of
+# its model (printed; longer with the conserved noise, whose white part it has to average out).
 from lindhydro.analysis.walls import smooth  # noqa: E402
 
-fig, ax = plt.subplots(1, 3, figsize=(14, 4))
-runs = (("without ξ^th, dx = 0.25", no_th, 0.25, 0.001), ("with ξ^th (Wick-ordered), dx = 2", with_th, 2.0, 0.02))
-for a, (label, model, dx, dt) in zip(ax[:2], runs, strict=True):
+fig, ax = plt.subplot_mosaic([["a", "b"], ["c", "c"]], figsize=(8, 6.4), layout="constrained",
+                             height_ratios=[1.3, 1])
+ax = [ax["a"], ax["b"], ax["c"]]
+runs = (("without xi^th, dx = 0.25", r"without $\xi^{\mathrm{th}}$, $dx$ = 0.25", no_th, 0.25, 0.001),
+        ("with xi^th (Wick-ordered), dx = 2", r"with $\xi^{\mathrm{th}}$ (Wick-ordered), $dx$ = 2", with_th, 2.0, 0.02))
+for a, (label, tex, model, dx, dt) in zip(ax[:2], runs, strict=True):
     C = model.counterterm_variance(dx, dt, int(args.length / dx))
     print(f"{label}: Wick variance C = {C:.3f}, lattice force coefficients "
           f"{np.round(model.lattice_force_coeffs(dx, dt, int(args.length / dx)), 5)}")
     r = simulate(model, length=args.length, time=args.time, dx=dx, dt=dt, seed=7, record_every=int(round(1.0 / dt)),
                  snapshot_every=max(1, int(round(args.time / 300 / dt))))
-    plot_kymograph(smooth(r.snapshots, dx=dx, ell=r.coarse_graining_length), dx=dx, times=r.snapshot_times,
-                   ax=a, m_scale=model.m0, title=label)
-    ax[2].plot(r.times, r.wall_density, label=label)
+    im = plot_kymograph(smooth(r.snapshots, dx=dx, ell=r.coarse_graining_length), dx=dx, times=r.snapshot_times,
+                        ax=a, m_scale=no_th.m0, title=tex)
+    ax[2].plot(r.times, r.wall_density, label=tex)
     print(f"{label}: walls per unit length (second half) = {r.domain_wall_density:.4f} "
           f"(ell = {r.coarse_graining_length:.2f}), <m^2> = {r.m2_mean:.3f}, "
           f"{r.site_updates_per_second:.3g} site-updates/s")
-ax[2].set(xlabel="t", ylabel="walls per unit length", title="wall density")
-ax[2].legend(fontsize=8)
-fig.tight_layout()
+ax[1].set_ylabel("")
+ax[1].tick_params(labelleft=False)
+fig.colorbar(im, ax=ax[:2], label="$m$", shrink=0.9)
+ax[2].set(xlabel="$t$", ylabel="walls per unit length", title="wall density (hysteresis count)")
+ax[2].set_ylim(bottom=0)
+ax[2].legend(loc="lower right", framealpha=0.9)
 plt.show()
