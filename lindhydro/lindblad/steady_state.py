@@ -22,12 +22,15 @@ import scipy.sparse.linalg as spla
 
 from lindhydro.quantum.model import ChainParameters, OpenSystem, as_open_system, validate_eps
 
-from .observables import EqualMixture, q1_resolved, sector_summary
+from .observables import EqualMixture, magnetisation_resolved, q1_resolved, sector_summary
 from .symmetry import (
+    SectorDecomposition,
+    StrongSector,
     SymmetricOperatorBasis,
     XSector,
     chain_size,
     estimate_symmetric_dimension,
+    strong_sectors,
     symmetric_basis,
     x_sector,
 )
@@ -37,10 +40,13 @@ __all__ = [
     "SteadyState",
     "reduced_liouvillian",
     "symmetric_steady_state",
+    "solve_sector",
     "plain_steady_state",
     "steady_state",
     "sector_observables",
+    "charge_observables",
     "estimate_memory",
+    "estimate_sector_memory",
     "MEMORY_LIMIT_BYTES",
 ]
 
@@ -253,13 +259,25 @@ def sector_observables(
     H = sector.hamiltonian
     energy = basis.expectation(x, H).real
     pops = basis.diagonal(x).real
+    block = sector.block_basis
+    if block.chain.local_dim != 2:
+        return {"energy_density": energy / n, "m_rms": math.nan, "q1_distribution": {},
+                "energy_density_given_abs_q1": {}}
     M = sector.magnetisation
-    q2 = float(np.sum(pops * M.astype(float) ** 2))
 
     def energy_weight(mask: np.ndarray) -> float:
         return basis.expectation(x, sp.diags(mask.astype(float)) @ H).real
 
-    dist, cond = q1_resolved(pops, M, energy_weight, n)
+    if sector.parity is not None and block.involution is None:  # X sector: Q1 → −Q1 under the involution
+        q2 = float(np.sum(pops * M.astype(float) ** 2))
+        dist, cond = q1_resolved(pops, M, energy_weight, n)
+    else:  # product-state populations: ⟨a|VρV†|a⟩ = ρ_ãã/2 for a pair (a, Pa), ρ_ãã for a = Pa
+        pair = ~block.fixed if sector.parity is not None else np.zeros(M.size, bool)
+        half = np.where(pair, 0.5, 1.0) * pops
+        states = np.concatenate([M, block.chain.magnetisation(block.image(block.states))[pair]])
+        weights = np.concatenate([half, half[pair]])
+        q2 = float(np.sum(weights * states.astype(float) ** 2))
+        dist, cond = magnetisation_resolved(weights, states, energy_weight, np.abs(M), n)
     return {
         "energy_density": energy / n,
         "m_rms": math.sqrt(max(q2, 0.0)) / n,
@@ -268,14 +286,44 @@ def sector_observables(
     }
 
 
+def charge_observables(
+    system: OpenSystem, sector: StrongSector, basis: SymmetricOperatorBasis, x: np.ndarray
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """q_mean = ⟨Q_i⟩/N and q_rms = ⟨Q_i²⟩^{1/2}/N of ρ = Σ x_o e_o in one sector, for every charge.
+
+    Parameters
+    ----------
+    system : OpenSystem
+        The model (its charges and N).
+    sector : StrongSector
+        The sector (restricts the full-space charges to its block).
+    basis : SymmetricOperatorBasis
+        The basis of ``x``.
+    x : numpy.ndarray
+        Coefficients of ρ (trace 1 in the sector).
+
+    Returns
+    -------
+    (tuple of float, tuple of float)
+    """
+    n = system.n_sites
+    mean, rms = [], []
+    for Q in system.charges:
+        Qs = sector.restrict(Q)
+        Q2 = sector.restrict(Q * Q)
+        mean.append(basis.expectation(x, Qs).real / n)
+        rms.append(math.sqrt(max(basis.expectation(x, Q2).real, 0.0)) / n)
+    return tuple(mean), tuple(rms)
+
+
 @dataclass(frozen=True)
 class SectorSteadyState:
-    """The steady state of one X sector.
+    """The steady state of one strong-symmetry sector (an X sector for the paper's chain).
 
     Attributes
     ----------
-    parity : int
-        X eigenvalue s.
+    parity : int or None
+        Involution eigenvalue (X for the paper's chain), None if the sector has none.
     eps : float
     energy_density : float
         ⟨H0⟩/N (units J).
@@ -299,9 +347,17 @@ class SectorSteadyState:
         The sector matrices.
     timings : dict
         Seconds per stage (model, basis, assemble, solve).
+    labels : dict
+        Quantum numbers of the strong symmetries of the sector (``{"X": ±1}`` for the paper).
+    weight : float
+        dim(sector)/d^N, the sector's weight in the state reached from infinite temperature.
+    charge_names : tuple of str
+        Names of the charges of ``q_mean`` and ``q_rms``.
+    q_mean, q_rms : tuple of float or None
+        ⟨Q_i⟩/N and ⟨Q_i²⟩^{1/2}/N per charge.
     """
 
-    parity: int
+    parity: int | None
     eps: float
     energy_density: float
     m_rms: float
@@ -314,13 +370,18 @@ class SectorSteadyState:
     basis: SymmetricOperatorBasis | None = field(default=None, repr=False)
     sector: XSector | None = field(default=None, repr=False)
     timings: dict[str, float] = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    weight: float = math.nan
+    charge_names: tuple[str, ...] = ()
+    q_mean: tuple[float, ...] | None = None
+    q_rms: tuple[float, ...] | None = None
 
     def block_matrix(self) -> np.ndarray:
-        """Dense ρ on the sector block (2^(N−1) × 2^(N−1))."""
+        """Dense ρ on the sector block (block dimension ≤ 4096)."""
         return self.basis.to_block_matrix(self.coefficients)
 
     def full_matrix(self) -> np.ndarray:
-        """Dense ρ on the full 2^N space (normalised to Tr = 1; small N only)."""
+        """Dense ρ on the full d^N space (trace 1 within the sector; small N only)."""
         return self.sector.embed(self.block_matrix())
 
     def to_dict(self) -> dict[str, Any]:
@@ -379,24 +440,72 @@ def symmetric_steady_state(
         )
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    sector = x_sector(as_open_system(system_or_params), parity)
+    system = as_open_system(system_or_params)
+    sector = x_sector(system, parity)
     timings["model"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     basis = symmetric_basis(sector)
     timings["basis"] = time.perf_counter() - t0
+    return solve_sector(system, sector, basis, eps, method=method, timings=timings)
+
+
+def solve_sector(
+    system: OpenSystem,
+    sector: StrongSector,
+    basis: SymmetricOperatorBasis,
+    eps: float,
+    *,
+    method: str = "auto",
+    timings: dict[str, float] | None = None,
+) -> SectorSteadyState:
+    """The steady state of one strong sector on its symmetric operator basis, with its observables.
+
+    Parameters
+    ----------
+    system : OpenSystem
+        The model (charges for ``q_mean`` and ``q_rms``).
+    sector : StrongSector
+        The sector.
+    basis : SymmetricOperatorBasis
+        Its symmetric operator basis (:func:`~lindhydro.lindblad.symmetry.symmetric_basis`).
+    eps : float
+        Bath coupling ε > 0.
+    method : {"auto", "dense", "splu"}
+        Linear solver of the reduced problem.
+    timings : dict, optional
+        Seconds of earlier stages, completed with ``assemble`` and ``solve``.
+
+    Returns
+    -------
+    SectorSteadyState
+
+    Raises
+    ------
+    ValueError
+        If the sector's steady state is not unique (the reduced problem is singular: a strong
+        symmetry that was not used).
+    """
+    timings = dict(timings or {})
     t0 = time.perf_counter()
     M = reduced_liouvillian(sector, basis, eps)
     timings["assemble"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     t = basis.trace_vector()
-    x = _solve_with_trace(M, basis, method)
+    try:
+        with np.errstate(all="ignore"):
+            x = _solve_with_trace(M, basis, method)
+    except (np.linalg.LinAlgError, RuntimeError, scipy.linalg.LinAlgError) as exc:
+        raise ValueError(_not_unique(sector, str(exc))) from None
     timings["solve"] = time.perf_counter() - t0
     if not np.all(np.isfinite(x)):
-        raise FloatingPointError("the reduced steady-state solve produced NaN/inf")
+        raise ValueError(_not_unique(sector, "the solve produced NaN/inf"))
     residual = float(np.linalg.norm(M @ x))
+    if residual > 1e-8 * max(1.0, float(abs(M).max())) * math.sqrt(max(1, basis.size)):
+        raise ValueError(_not_unique(sector, f"residual {residual:.1e}"))
     obs = sector_observables(basis, sector, x)
+    q_mean, q_rms = charge_observables(system, sector, basis, x)
     return SectorSteadyState(
-        parity=parity,
+        parity=sector.parity,
         eps=eps,
         residual=residual,
         trace=complex(t @ x),
@@ -405,8 +514,19 @@ def symmetric_steady_state(
         basis=basis,
         sector=sector,
         timings=timings,
+        labels=dict(sector.labels),
+        weight=float(sector.weight),
+        charge_names=tuple(system.charge_names),
+        q_mean=q_mean,
+        q_rms=q_rms,
         **obs,
     )
+
+
+def _not_unique(sector: StrongSector, why: str) -> str:
+    where = f"sector {sector.labels}" if sector.labels else "the model"
+    return (f"the steady state of {where} is not unique ({why}): it has a strong symmetry that was not "
+            "used; declare it (OpenSystem(..., strong_symmetries=[U]))")
 
 
 def plain_steady_state(
@@ -451,55 +571,163 @@ def plain_steady_state(
 
 @dataclass(frozen=True)
 class SteadyState(EqualMixture):
-    """Exact steady states of both X sectors and their equal mixture.
+    """Exact steady states of every strong-symmetry sector and their mixture.
 
-    From ρ(0) the steady state is w₊ρ₊ + w₋ρ₋ with w± = (1 ± ⟨X⟩₀)/2; the equal mixture ½(ρ₊ + ρ₋),
-    which the top-level observables describe, is reached from every state with ⟨X⟩ = 0 (infinite
-    temperature at any λ1).  Form other mixtures from :attr:`by_sector` (sharp bits: Gibbs states
-    with λ2 ≠ 0 have ⟨X⟩ ≠ 0).
+    From ρ(0) the steady state is Σ_s Tr(P_s ρ(0)) ρ_s; the top-level observables describe the
+    mixture with w_s = dim(sector)/d^N, reached from infinite temperature (the paper's chain: the
+    equal mixture ½(ρ₊ + ρ₋) of the X sectors, reached from every state with ⟨X⟩ = 0).  Form other
+    mixtures from :attr:`by_sector` (sharp bits: Gibbs states with λ2 ≠ 0 have ⟨X⟩ ≠ 0).  Without
+    a strong symmetry there is one sector and the steady state is unique.
 
     Attributes
     ----------
-    parameters : ChainParameters
-        The chain.
+    parameters : ChainParameters or None
+        The chain of the paper's preset (None for a user model).
     eps : float
         Bath coupling ε.
     by_sector : tuple of SectorSteadyState
-        X = +1 and X = −1.
+        One per sector (X = +1 and X = −1 for the paper's chain).
+    charge_names : tuple of str
+        Names of the charges of ``q_mean``/``q_rms``.
+    strong : tuple of str
+        The strong symmetries that define the sectors.
+    n_sites : int or None
+        Number of sites N.
     """
 
-    parameters: ChainParameters
+    parameters: ChainParameters | None
     eps: float
     by_sector: tuple[SectorSteadyState, ...]
+    charge_names: tuple[str, ...] = ()
+    strong: tuple[str, ...] = ("X",)
+    n_sites: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (parameters, both sectors, equal-mixture observables)."""
+        """JSON-ready dictionary (parameters, every sector, mixture observables)."""
+        if self.strong == ("X",) and len(self.by_sector) == 2:
+            mixture = "equal weights 1/2 per X sector (reached from infinite temperature)"
+        elif len(self.by_sector) == 1:
+            mixture = "a single sector: the unique steady state"
+        else:
+            mixture = (f"weights dim(sector)/d^N per sector of {', '.join(self.strong)} "
+                       "(reached from infinite temperature)")
+        params = self.parameters.to_dict() if self.parameters is not None else {"n_sites": self.n_sites}
         return {
-            "parameters": self.parameters.to_dict(),
+            "parameters": params,
             "eps": float(self.eps),
-            "mixture": "equal weights 1/2 per X sector (reached from infinite temperature)",
+            "mixture": mixture,
             **self.mixture_summary(),
+            "charges": list(self.charge_names),
+            "strong_symmetries": list(self.strong),
         }
 
 
-def steady_state(params: ChainParameters, eps: float, **kwargs) -> SteadyState:
-    """Exact steady states of both X sectors (symmetry-reduced) of the paper's chain.
+def estimate_sector_memory(sector: StrongSector, labels: np.ndarray, group_order: int) -> tuple[int, int]:
+    """Estimated unknowns and peak memory (bytes) of the reduced solve of one sector, before any work.
+
+    Counts the pairs of block states with equal weak labels (divided by the symmetry group order),
+    the terms of the reduced Liouvillian (80 bytes each before summation) and the LU (dense below
+    :data:`DENSE_LIMIT` unknowns, a fill of 60 per term for the sparse LU).
 
     Parameters
     ----------
-    params : ChainParameters
-        The chain.
+    sector : StrongSector
+        The sector.
+    labels : numpy.ndarray
+        Weak labels of its block states, shape (dim, r).
+    group_order : int
+        Number of lattice maps (translations × reflection).
+
+    Returns
+    -------
+    (int, int)
+        Unknowns and bytes.
+    """
+    dim = sector.dim
+    if labels.shape[1]:
+        counts = np.unique(labels, axis=0, return_counts=True)[1].astype(float)
+    else:
+        counts = np.array([float(dim)])
+    unknowns = int(np.sum(counts**2) / max(1, group_order)) + 1
+    per_col = 2 * (sector.hamiltonian.nnz / dim + 1) + sum((L.nnz / dim) ** 2 for _, L in sector.jumps)
+    terms = unknowns * per_col
+    solve = 3 * 8 * unknowns**2 if unknowns <= DENSE_LIMIT else 60 * 16 * terms
+    return unknowns, int(80 * terms + solve + 2**25)
+
+
+def steady_state(
+    model,
+    eps: float,
+    *,
+    strong=None,
+    translation: bool | None = None,
+    reflection: bool | None = None,
+    method: str = "auto",
+    memory_limit: float = MEMORY_LIMIT_BYTES,
+) -> SteadyState:
+    """Exact steady states of every strong-symmetry sector of any open system (symmetry-reduced).
+
+    Parameters
+    ----------
+    model : ChainParameters, OpenSystem or tuple
+        The paper's chain (X sectors, as :func:`symmetric_steady_state`) or a user model
+        (:func:`~lindhydro.quantum.model.as_open_system`).
     eps : float
         ε > 0.
-    **kwargs
-        Passed to :func:`symmetric_steady_state`.
+    strong : sequence of Qobj, (), or None
+        Strong symmetries (default: the system's declaration, else detected; ``()``: none).
+    translation, reflection : bool or None
+        Lattice symmetries (default: the system's declaration, else detected).
+    method : {"auto", "dense", "splu"}
+        Linear solver of the reduced problems.
+    memory_limit : float
+        Refuse (ValueError) when the estimated memory of a sector exceeds this many bytes.
 
     Returns
     -------
     SteadyState
+
+    Raises
+    ------
+    ValueError
+        Bad ε, a model that does not fit in memory (estimated first), a declared symmetry that
+        does not hold, or a sector whose steady state is not unique.
     """
-    if not isinstance(params, ChainParameters):
-        raise ValueError("steady_state expects ChainParameters (use symmetric_steady_state for an OpenSystem)")
-    system = as_open_system(params)
-    sectors = tuple(symmetric_steady_state(system, eps, s, **kwargs) for s in (1, -1))
-    return SteadyState(parameters=params, eps=float(eps), by_sector=sectors)
+    eps = _check_eps(eps)
+    if method not in ("auto", "dense", "splu"):
+        raise ValueError(f"method must be 'auto', 'dense' or 'splu', got {method!r}")
+    if isinstance(model, ChainParameters):
+        system = as_open_system(model)
+        sectors = tuple(symmetric_steady_state(system, eps, p, method=method, memory_limit=memory_limit) for p in (1, -1))
+        return SteadyState(parameters=model, eps=eps, by_sector=sectors, charge_names=tuple(system.charge_names),
+                           n_sites=model.n_sites)
+    t0 = time.perf_counter()
+    system = as_open_system(model)
+    dec = strong_sectors(system, strong=strong, translation=translation, reflection=reflection)
+    plans = _plan(dec, memory_limit)
+    timings = {"model": time.perf_counter() - t0}
+    out = []
+    for sector, weak in plans:
+        t0 = time.perf_counter()
+        basis = symmetric_basis(sector, translation=dec.translation, reflection=dec.reflection, weak=weak)
+        out.append(solve_sector(system, sector, basis, eps, method=method,
+                                timings={**timings, "basis": time.perf_counter() - t0}))
+    return SteadyState(parameters=system.parameters, eps=eps, by_sector=tuple(out),
+                       charge_names=tuple(system.charge_names), strong=dec.strong, n_sites=int(system.n_sites))
+
+
+def _plan(dec: SectorDecomposition, memory_limit: float) -> list:
+    """(sector, weak labels) of every sector, after checking the memory estimate of each."""
+    order = (dec.sectors[0].n_sites if dec.translation else 1) * (2 if dec.reflection else 1)
+    plans = []
+    for sector in dec.sectors:
+        weak = dec.weak_labels(sector)
+        unknowns, need = estimate_sector_memory(sector, weak[0], order)
+        if need > memory_limit:
+            raise ValueError(
+                f"the steady state of sector {sector.labels or '(the whole model)'} has about {unknowns} "
+                f"symmetric unknowns and needs an estimated {need / 2**30:.1f} GiB (limit "
+                f"{memory_limit / 2**30:.1f} GiB); use a smaller N or raise memory_limit"
+            )
+        plans.append((sector, weak))
+    return plans

@@ -1,9 +1,12 @@
-"""Symmetry reduction of a spin-chain Lindbladian: strong X = Πσˣ sectors, weak symmetries in operator space.
+"""Symmetry reduction of a chain Lindbladian: strong-symmetry sectors, weak symmetries in operator space.
 
-:func:`x_sector` restricts H0 and the jumps to one eigenspace X = s (basis states
-|ã⟩ = (|a⟩ + s|Xa⟩)/√2 of :class:`~lindhydro.quantum.basis.SpinFlipSector`, block index = label a
-with site 0 up).  :func:`symmetric_basis` spans the operators of that sector invariant under the
-weak symmetries (translation, reflection j → N−1−j, Z = Πσᶻ for even N) by normalised orbit sums
+:func:`strong_sectors` splits any :class:`~lindhydro.quantum.model.OpenSystem` into the sectors of its
+strong symmetries (found in the operators by :mod:`lindhydro.quantum.symmetries` or declared on the
+system): blocks of diagonal U(1)/Z_p labels, each split by an involution P of product states that
+commutes with H0 and every jump (the site-wise inversion; X = Πσˣ for spins 1/2).  Block states are
+those of :class:`~lindhydro.quantum.basis.SymmetrySector`; :func:`x_sector` is the paper's case.
+:func:`symmetric_basis` spans the operators of one sector invariant under the weak symmetries
+(translation, reflection j → N−1−j, diagonal weak labels such as Z = Πσᶻ) by normalised orbit sums
 of matrix units |ã⟩⟨b̃|.  The construction is in ``docs/physics.md`` (the strong Z2 symmetry).
 """
 
@@ -11,17 +14,34 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import qutip
 import scipy.sparse as sp
 
-from lindhydro.quantum.basis import ChainBasis, SignedPermutation, SpinFlipSector
+from lindhydro.quantum.basis import ChainBasis, SignedPermutation, SymmetrySector
 from lindhydro.quantum.model import ChainParameters, OpenSystem, spin_flip_operator
+from lindhydro.quantum.symmetries import (
+    SYMMETRY_TOL,
+    DiagonalSymmetry,
+    SystemMatrices,
+    as_csr,
+    diagonal_quantities,
+    is_symmetry,
+    lattice_symmetries,
+    operator_key,
+    sector_index,
+    strong_diagonal_symmetries,
+    system_matrices,
+    weak_diagonal_symmetries,
+)
 
 __all__ = [
+    "StrongSector",
     "XSector",
+    "SectorDecomposition",
+    "strong_sectors",
     "x_sector",
     "SymmetricOperatorBasis",
     "symmetric_basis",
@@ -37,45 +57,64 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class XSector:
-    """One strong-symmetry sector X = s of an open system, as sparse matrices on 2^(N−1) states.
+class StrongSector:
+    """One sector of the strong symmetries of an open system, as sparse matrices on its block states.
 
     Attributes
     ----------
     n_sites : int
         Number of sites N.
-    parity : int
-        X eigenvalue s = ±1.
+    parity : int or None
+        Eigenvalue of the involution P (X = Πσˣ for the paper's chain), None if the sector is not
+        split by one.
     hamiltonian : scipy.sparse.csr_matrix
-        P_s H0 P_s in the block basis |ã⟩ (units of J).
+        V† H0 V in the block basis (units of J).
     jumps : tuple of (float, scipy.sparse.csc_matrix)
-        (rate r_k, L_k restricted to the block) for every jump operator with a nonzero rate.
+        (rate r_k, V† L_k V) for every jump operator with a nonzero rate and a nonzero block.
     magnetisation : numpy.ndarray
-        Q1 = Σσᶻ of the canonical state a (the flipped partner carries −Q1; Q1² and |Q1| are
-        diagonal in the block basis, Q1 itself is not).
+        Σ_j (d − 1 − 2k_j) of every canonical block state (spins 1/2: Q1 = Σσᶻ; with the inversion
+        the partner carries −Q1, so Q1² and |Q1| are diagonal in the block basis, Q1 is not).
     projector : scipy.sparse.csr_matrix
-        The 2^N × 2^(N−1) isometry V with columns |ã⟩ (ρ_full = V ρ_block V†).
+        The d^N × dim isometry V with columns |ã⟩ (ρ_full = V ρ_block V†).
     boundary : str
-        ``"periodic"`` or ``"open"`` (from the model parameters, if any).
+        ``"periodic"`` or ``"open"``.
+    labels : dict
+        Quantum numbers of the strong symmetries (e.g. ``{"X": 1}``, ``{"U(1) of magnetisation": 3}``).
+    block : SymmetrySector or None
+        The block states (the spin-flip sector of the chain if None).
+    weight : float
+        dim(sector)/d^N: its weight in the state reached from infinite temperature.
     """
 
     n_sites: int
-    parity: int
+    parity: int | None
     hamiltonian: sp.csr_matrix
     jumps: tuple[tuple[float, sp.csc_matrix], ...]
     magnetisation: np.ndarray
     projector: sp.csr_matrix
     boundary: str
+    labels: dict = field(default_factory=dict)
+    block: SymmetrySector | None = None
+    weight: float = float("nan")
 
     @property
     def dim(self) -> int:
-        """Block dimension 2^(N−1)."""
+        """Block dimension."""
         return int(self.hamiltonian.shape[0])
 
     @property
-    def block_basis(self) -> SpinFlipSector:
+    def block_basis(self) -> SymmetrySector:
         """The block states |ã⟩ and the lattice symmetries acting on them."""
+        if self.block is not None:
+            return self.block
         return ChainBasis(self.n_sites, boundary=self.boundary).spin_flip_sector(self.parity)
+
+    def restrict(self, A) -> sp.csr_matrix:
+        """V† A V: a full-space operator (Qobj or sparse) on the block."""
+        V = self.projector
+        out = (V.T.conj() @ as_csr(A) @ V).tocsr()
+        out.eliminate_zeros()
+        return out
 
     def jump_qobjs(self, eps: float) -> list[qutip.Qobj]:
         """Collapse operators √(ε r_k) L_k of the block as QuTiP objects (for mesolve/steadystate)."""
@@ -89,6 +128,10 @@ class XSector:
         """Full-space density matrix V ρ V† (dense; only sensible for small N)."""
         V = self.projector
         return np.asarray(V @ (V @ np.asarray(rho_block)).conj().T).conj().T
+
+
+#: The paper's name for a strong-symmetry sector (X = Πσˣ = ±1); the same class.
+XSector = StrongSector
 
 
 def chain_size(system_or_params: OpenSystem | ChainParameters) -> tuple[int, str]:
@@ -178,6 +221,179 @@ def x_sector(system: OpenSystem, parity: int, *, atol: float = 1e-10) -> XSector
         magnetisation=block.magnetisation(),
         projector=V,
         boundary=boundary,
+        labels={"X": parity},
+        block=block,
+        weight=0.5,
+    )
+
+
+@dataclass(frozen=True)
+class SectorDecomposition:
+    """The strong-symmetry sectors of an open system and the weak symmetries usable inside them.
+
+    Attributes
+    ----------
+    sectors : tuple of StrongSector
+        Every sector (their weights sum to 1).
+    strong : tuple of str
+        The strong symmetries used (e.g. ``"X"``, ``"U(1) of magnetisation"``); empty: the steady
+        state is expected to be unique.
+    translation, reflection : bool
+        Lattice symmetries of the whole Lindbladian (weak symmetries of every sector).
+    weak : tuple of DiagonalSymmetry
+        Diagonal weak symmetries (U(1) or Z_p), used in a sector where they are well defined.
+    """
+
+    sectors: tuple[StrongSector, ...]
+    strong: tuple[str, ...]
+    translation: bool
+    reflection: bool
+    weak: tuple[DiagonalSymmetry, ...]
+
+    def weak_labels(self, sector: StrongSector) -> tuple[np.ndarray, tuple[int, ...]]:
+        """Labels (dim × r) and periods of the weak diagonal symmetries well defined in ``sector``.
+
+        A label must be the same on both product states of an involution pair and invariant under
+        the lattice symmetries used.
+        """
+        block = sector.block_basis
+        cols, periods = [], []
+        for sym in self.weak:
+            lab = sym.labels(block.states)
+            if np.array_equal(lab, sym.labels(block.image(block.states))):
+                cols.append(lab)
+                periods.append(sym.period)
+        return np.stack(cols, axis=1) if cols else np.zeros((block.dim, 0), np.int64), tuple(periods)
+
+
+def _involution(mats: SystemMatrices, declared) -> tuple[np.ndarray | None, str, list[DiagonalSymmetry]]:
+    """The strong involution (label permutation) and the declared diagonal strong symmetries."""
+    every = np.arange(mats.chain.dim, dtype=np.int64)
+    ops = [mats.hamiltonian, *(L for _, _, L in mats.jumps)]
+    if declared is None:
+        if mats.chain.n_sites < 2:
+            return None, "", []
+        perm = mats.chain.invert(every)
+        name = "X" if mats.chain.local_dim == 2 else "inversion"
+        return (perm, name, []) if all(is_symmetry(A, perm, mats.scale) for A in ops) else (None, "", [])
+    perm, name, diagonal = None, "", []
+    for i, U in enumerate(declared):
+        M = as_csr(U)
+        off = M - sp.diags(M.diagonal())
+        for A in ops:
+            if _max_abs(M @ A - A @ M) > SYMMETRY_TOL * max(mats.scale, _max_abs(A)) * max(1.0, _max_abs(M)):
+                raise ValueError(f"declared strong symmetry {i} does not commute with H0 and every jump operator")
+        if _max_abs(off) <= SYMMETRY_TOL * max(1.0, _max_abs(M)):
+            classes = np.unique(np.round(M.diagonal(), 9), return_inverse=True)[1].reshape(-1)
+            diagonal.append(DiagonalSymmetry(f"declared symmetry {i}", classes.astype(float), 1.0, 0))
+            continue
+        c = sp.coo_matrix(M)
+        p = np.full(mats.chain.dim, -1, dtype=np.int64)
+        p[c.col] = c.row
+        if perm is not None or c.nnz != mats.chain.dim or np.any(p < 0) or not np.allclose(c.data, 1) \
+                or not np.array_equal(p[p], every):
+            raise ValueError(
+                f"declared strong symmetry {i} must be diagonal in the product basis or a permutation of product "
+                "states that is its own inverse (X = Πσˣ is one); at most one permutation"
+            )
+        perm, name = p, f"declared symmetry {i}"
+    return perm, name, diagonal
+
+
+def _max_abs(A) -> float:
+    A = sp.csr_matrix(A)
+    return float(np.abs(A.data).max()) if A.nnz else 0.0
+
+
+def _lattice_usable(mats: SystemMatrices, perm_inv, diag, translation, reflection) -> tuple[bool, bool]:
+    """Lattice symmetries of the Lindbladian that also preserve the strong sectors (and commute with P)."""
+    t, r = lattice_symmetries(mats, translation=translation, reflection=reflection, bath=True)
+    every = np.arange(mats.chain.dim, dtype=np.int64)
+    out = []
+    for use, wanted, perm in ((t, translation, mats.chain.translate(every, 1)), (r, reflection, mats.chain.reflect(every))):
+        ok = use and all(np.array_equal(d.labels(every), d.labels(perm)) for d in diag)
+        ok = ok and (perm_inv is None or np.array_equal(perm_inv[perm], perm[perm_inv]))
+        if wanted and use and not ok:
+            raise ValueError("a declared lattice symmetry does not map the strong-symmetry sectors onto themselves")
+        out.append(bool(ok))
+    return out[0], out[1]
+
+
+def strong_sectors(
+    system: OpenSystem,
+    *,
+    strong=None,
+    translation: bool | None = None,
+    reflection: bool | None = None,
+) -> SectorDecomposition:
+    """Split an open system into the sectors of its strong symmetries.
+
+    Parameters
+    ----------
+    system : OpenSystem
+        The model (a chain: tensor factors of equal dimension are the sites).
+    strong : sequence of Qobj, (), or None
+        Declared strong symmetries (default: those of ``system.strong_symmetries``; None there too
+        detects them: diagonal quantities that are strong U(1)/Z_p symmetries and the site-wise
+        inversion k → d − 1 − k); ``()`` uses none.
+    translation, reflection : bool or None
+        Lattice symmetries to use as weak symmetries (default: the system's declarations; None
+        detects them).
+
+    Returns
+    -------
+    SectorDecomposition
+
+    Raises
+    ------
+    ValueError
+        A declared symmetry that does not hold or is not of a supported kind.
+    """
+    mats = system_matrices(system)
+    declared = system.strong_symmetries if strong is None else tuple(strong)
+    translation = system.translation if translation is None else translation
+    reflection = system.reflection if reflection is None else reflection
+    quantities = diagonal_quantities(mats, list(system.charge_names))
+    perm, inv_name, diag = _involution(mats, declared)
+    if declared is None:
+        diag = strong_diagonal_symmetries(mats, quantities)
+    strong_u1 = {d.name for d in diag if d.period == 0}
+    weak = tuple(w for w in weak_diagonal_symmetries(mats, quantities) if w.name not in strong_u1)
+    use_t, use_r = _lattice_usable(mats, perm, list(diag) + list(weak), translation, reflection)
+    every = np.arange(mats.chain.dim, dtype=np.int64)
+    index, labels = sector_index(diag, every)
+    sectors = []
+    for g, lab in enumerate(labels):
+        members = every[index == g]
+        info = {d.describe(): _label_value(d, members[0], lab[j]) for j, d in enumerate(diag)}
+        own = perm is not None and np.array_equal(index[perm[members]], index[members])
+        for parity in ((1, -1) if own else (None,)):
+            block = SymmetrySector(mats.chain, parity, members, None if perm is None or declared is None else perm)
+            if block.dim:
+                sectors.append(_restricted_sector(mats, block, {**info, **({inv_name: parity} if own else {})}))
+    names = tuple(d.describe() for d in diag) + ((inv_name,) if perm is not None else ())
+    return SectorDecomposition(tuple(sectors), names, use_t, use_r, weak)
+
+
+def _label_value(sym: DiagonalSymmetry, state: int, label: int):
+    """A readable sector label: the value of a U(1) quantity, the residue of a Z_p one."""
+    return float(sym.values[state]) if sym.period == 0 else int(label)
+
+
+def _restricted_sector(mats: SystemMatrices, block: SymmetrySector, labels: dict) -> StrongSector:
+    V = block.isometry()
+    Vh = V.T.conj().tocsr()
+
+    def restrict(A, fmt):
+        out = (Vh @ A @ V).asformat(fmt)
+        out.eliminate_zeros()
+        return out
+
+    jumps = tuple((rate, L) for rate, L in ((r, restrict(A, "csc")) for _, r, A in mats.jumps) if L.nnz)
+    return StrongSector(
+        n_sites=mats.chain.n_sites, parity=block.parity, hamiltonian=restrict(mats.hamiltonian, "csr"),
+        jumps=jumps, magnetisation=block.magnetisation(), projector=V, boundary="periodic",
+        labels=labels, block=block, weight=block.dim / mats.chain.dim,
     )
 
 
@@ -258,30 +474,37 @@ def estimate_symmetric_dimension(n_sites: int, *, translation: bool = True, refl
 
 @dataclass(frozen=True)
 class SymmetricOperatorBasis:
-    """Orthonormal basis of the operators of one X sector invariant under the weak symmetries.
+    """Orthonormal basis of the operators of one strong sector invariant under the weak symmetries.
 
     Basis vector o is e_o = |O_o|^{-1/2} Σ_{u ∈ O_o} φ_u u, an orbit of matrix units u = |ã⟩⟨b̃|
-    under the signed permutations of the group (translations, reflection, and Z for even N),
-    with the representative r_o (smallest key a·2^(N−1) + b) carrying φ = +1.
+    under the signed permutations of the group (translations, reflection), restricted to units
+    whose weak diagonal labels agree (Z = Πσᶻ for the paper's chain at even N), with the
+    representative r_o (smallest key a·dim + b) carrying φ = +1.
 
     Attributes
     ----------
-    n_sites, parity : int
-        Chain length N and X eigenvalue s.
+    n_sites : int
+        Chain length N.
+    parity : int or None
+        Involution eigenvalue of the sector (X for the paper's chain).
     rep_a, rep_b : numpy.ndarray
         Block indices of the representatives.
     keys : numpy.ndarray
-        Sorted representative keys a·2^(N−1) + b.
+        Sorted representative keys a·dim + b.
     orbit_size : numpy.ndarray
         |O_o| (number of matrix units in the orbit).
     translation, reflection, z_parity : bool
-        Which weak symmetries were used.
+        Which weak symmetries were used (``z_parity``: any weak diagonal label).
     symmetry_maps : tuple of SignedPermutation
         The lattice-symmetry group acting on the block states, one element each (identity first).
+    block_dim : int
+        Number of block states (default 2^(N−1), the X sector of spins 1/2).
+    pair_labels : numpy.ndarray or None
+        Weak label of every block state; only units |ã⟩⟨b̃| with equal labels are in the basis.
     """
 
     n_sites: int
-    parity: int
+    parity: int | None
     rep_a: np.ndarray
     rep_b: np.ndarray
     keys: np.ndarray
@@ -290,6 +513,12 @@ class SymmetricOperatorBasis:
     reflection: bool
     z_parity: bool
     symmetry_maps: tuple[SignedPermutation, ...] = ()
+    block_dim: int = 0
+    pair_labels: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if not self.block_dim:
+            object.__setattr__(self, "block_dim", 2 ** (self.n_sites - 1))
 
     @property
     def size(self) -> int:
@@ -307,19 +536,19 @@ class SymmetricOperatorBasis:
         Returns
         -------
         index : numpy.ndarray of int64
-            Orbit index o, or −1 where the orbit vanishes (a stabiliser with sign −1, or odd
-            Z charge) or is not in the basis.
+            Orbit index o, or −1 where the orbit vanishes (a stabiliser with sign −1, or unequal
+            weak labels) or is not in the basis.
         sign : numpy.ndarray of int8
             φ_u with P u = φ_u P r_o (P the symmetrising projector).
         """
         a = np.asarray(a, dtype=np.int64)
         b = np.asarray(b, dtype=np.int64)
-        shift = self.n_sites - 1
+        dim = self.block_dim
         best = np.full(a.shape, np.iinfo(np.int64).max, dtype=np.int64)
         sign = np.ones(a.shape, dtype=np.int8)
         conflict = np.zeros(a.shape, dtype=bool)
         for idx, sg in self.symmetry_maps:
-            key = (idx[a] << shift) | idx[b]
+            key = idx[a] * dim + idx[b]
             s = sg[a] * sg[b]
             lower = key < best
             equal = key == best
@@ -327,9 +556,8 @@ class SymmetricOperatorBasis:
             conflict |= equal & (s != sign)
             best = np.where(lower, key, best)
             sign = np.where(lower, s, sign)
-        if self.z_parity:
-            chain = ChainBasis(self.n_sites)
-            conflict |= (chain.n_down(a) + chain.n_down(b)) % 2 == 1
+        if self.pair_labels is not None:
+            conflict |= self.pair_labels[a] != self.pair_labels[b]
         pos = np.searchsorted(self.keys, best)
         pos = np.minimum(pos, self.keys.size - 1)
         found = (self.keys[pos] == best) & ~conflict
@@ -339,7 +567,7 @@ class SymmetricOperatorBasis:
         """t_o = Tr(e_o) in the block (the sector trace)."""
         t = np.zeros(self.size)
         diag = self.rep_a == self.rep_b
-        # diagonal orbits contain only diagonal units, all with sign +1 (T, R, Z keep |a><a| positive)
+        # diagonal orbits contain only diagonal units, all with sign +1 (T, R keep |a><a| positive)
         t[diag] = np.sqrt(self.orbit_size[diag])
         return t
 
@@ -350,8 +578,8 @@ class SymmetricOperatorBasis:
         return ok, x[o[ok]] * s[ok] / np.sqrt(self.orbit_size[o[ok]])
 
     def to_block_matrix(self, x: np.ndarray) -> np.ndarray:
-        """Dense block density matrix Σ_o x_o e_o (2^(N−1) squared entries; N ≤ 13)."""
-        dim = 2 ** (self.n_sites - 1)
+        """Dense block density matrix Σ_o x_o e_o (at most 4096 block states)."""
+        dim = self.block_dim
         if dim > 2**12:
             raise ValueError(f"a dense block matrix of dimension {dim} is too large; use expectation()")
         a = np.repeat(np.arange(dim), dim)
@@ -370,70 +598,69 @@ class SymmetricOperatorBasis:
 
     def diagonal(self, x: np.ndarray) -> np.ndarray:
         """Diagonal ρ_ãã of the block density matrix (populations of the block basis states)."""
-        a = np.arange(2 ** (self.n_sites - 1), dtype=np.int64)
+        a = np.arange(self.block_dim, dtype=np.int64)
         ok, vals = self._entries(a, a, x)
         out = np.zeros(a.size, dtype=complex)
         out[ok] = vals
         return out
 
 
-def _check_weak_symmetry(sector: XSector, maps: tuple[SignedPermutation, ...]) -> None:
-    """Verify that every signed permutation commutes with H and permutes the dissipator."""
+def _check_weak_symmetry(sector: StrongSector, maps: tuple[SignedPermutation, ...]) -> None:
+    """Verify that every signed permutation commutes with H and permutes the jumps up to phases."""
     H = sector.hamiltonian
     scale = max(1.0, abs(H).max())
     jumps = [(r, L.tocsr()) for r, L in sector.jumps]
-    signatures = {jump_signature(L, r, up_to_signs=True) for r, L in jumps}
+    keys = {operator_key(L, r) for r, L in jumps}
     for U in (m.matrix() for m in maps[1:]):
         D = (U @ H @ U.T - H).tocoo()
         if D.nnz and np.max(np.abs(D.data)) > 1e-10 * scale:
             raise ValueError("the Hamiltonian is not invariant under the requested weak symmetry")
         for r, L in jumps:
-            image = (U @ L @ U.T).tocoo()
-            image.eliminate_zeros()
-            if jump_signature(image, r, up_to_signs=True) not in signatures:
+            if operator_key(U @ L @ U.T, r) not in keys:
                 raise ValueError("the jump operators are not permuted by the requested weak symmetry")
 
 
-def _check_z_parity(sector: XSector) -> None:
-    """Verify that Z = Πσᶻ (diagonal sign (−1)^n_down on the block) commutes with H and maps every jump to ±itself."""
-    Z = sp.diags(np.where(sector.block_basis.n_down() % 2 == 1, -1.0, 1.0))
-    D = (Z @ sector.hamiltonian @ Z - sector.hamiltonian).tocoo()
-    if D.nnz and np.max(np.abs(D.data)) > 1e-10:
-        raise ValueError("the Hamiltonian does not commute with Z = Πσᶻ")
-    for _, L in sector.jumps:
-        D = (Z @ L @ Z).tocsr()
-        if abs(abs(D) - abs(L)).max() > 1e-12 or not (abs(D - L).max() < 1e-12 or abs(D + L).max() < 1e-12):
-            raise ValueError("a jump operator is neither even nor odd under Z = Πσᶻ")
+def _check_weak_labels(sector: StrongSector, labels: np.ndarray, periods) -> None:
+    """Verify that H keeps every weak label and every jump shifts it by one value (modulo its period)."""
+    for col, p in enumerate(periods):
+        lab = labels[:, col]
+        for what, A, single in [("the Hamiltonian", sector.hamiltonian, False)] + [
+            ("a jump operator", L, True) for _, L in sector.jumps
+        ]:
+            c = sp.coo_matrix(A)
+            keep = np.abs(c.data) > SYMMETRY_TOL * max(1.0, np.abs(c.data).max(initial=0.0))
+            d = lab[c.row[keep]] - lab[c.col[keep]]
+            d = d % p if p else d
+            if d.size and (np.unique(d).size > 1 or (not single and d[0] != 0)):
+                raise ValueError(f"{what} does not respect the requested weak diagonal symmetry")
 
 
 def _orbit_representatives(
-    block: SpinFlipSector, maps: tuple[SignedPermutation, ...], z_parity: bool
+    block: SymmetrySector, maps: tuple[SignedPermutation, ...], pair_labels: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted keys a·2^(N−1) + b of the orbit representatives of matrix units, and orbit sizes.
+    """Sorted keys a·dim + b of the orbit representatives of matrix units, and orbit sizes.
 
     A unit is a representative when no group element maps it to a smaller key and no element
-    that fixes it carries the sign −1 (such orbits sum to zero); candidates are enumerated in
-    chunks of rows a.
+    that fixes it carries the sign −1 (such orbits sum to zero); candidates (equal weak labels)
+    are enumerated in chunks of rows a.
     """
     dim = block.dim
-    shift = block.chain.n_sites - 1
     keys, sizes = [], []
     order = len(maps)
     chunk = max(1, (1 << 22) // dim)
     b_all = np.arange(dim, dtype=np.int64)
-    pop = block.n_down()
     for a0 in range(0, dim, chunk):
         a = np.repeat(np.arange(a0, min(dim, a0 + chunk), dtype=np.int64), dim)
         b = np.tile(b_all, min(dim, a0 + chunk) - a0)
-        if z_parity:
-            keep = (pop[a] + pop[b]) % 2 == 0
+        if pair_labels is not None:
+            keep = pair_labels[a] == pair_labels[b]
             a, b = a[keep], b[keep]
-        own = (a << shift) | b
+        own = a * dim + b
         best = own.copy()
         conflict = np.zeros(a.shape, dtype=bool)
         stab = np.zeros(a.shape, dtype=np.int64)
         for idx, sg in maps:
-            key = (idx[a] << shift) | idx[b]
+            key = idx[a] * dim + idx[b]
             s = sg[a] * sg[b]
             stab += key == own
             conflict |= (key == own) & (s != 1)
@@ -448,28 +675,33 @@ def _orbit_representatives(
 
 
 def symmetric_basis(
-    sector: XSector,
+    sector: StrongSector,
     *,
     translation: bool | None = None,
     reflection: bool = True,
     z_parity: bool | None = None,
+    weak: tuple[np.ndarray, tuple[int, ...]] | None = None,
     check: bool = True,
 ) -> SymmetricOperatorBasis:
-    """Build the orthonormal basis of symmetric operators of one X sector.
+    """Build the orthonormal basis of symmetric operators of one strong sector.
 
     Parameters
     ----------
-    sector : XSector
+    sector : StrongSector
         The strong-symmetry sector.
     translation : bool, optional
         Use translations (default: True for periodic chains, False for open ones).
     reflection : bool
         Use the reflection j → N−1−j.
     z_parity : bool, optional
-        Use Z = Πσᶻ (default: True for even N; impossible for odd N, where Z swaps the sectors).
+        Use Z = Πσᶻ of a spin-1/2 X sector (default: True for even N when ``weak`` is not given;
+        impossible for odd N, where Z swaps the sectors).
+    weak : (numpy.ndarray, tuple of int), optional
+        Weak diagonal labels of the block states, shape (dim, r), and their periods (0 for U(1),
+        p for Z_p): only units with equal labels enter (replaces ``z_parity``).
     check : bool
         Verify numerically that the chosen symmetries commute with the sector Liouvillian (up to
-        the sign of the jump operators); costs O(2N) sparse products.
+        the phases of the jump operators); costs O(2N) sparse products.
 
     Returns
     -------
@@ -483,27 +715,33 @@ def symmetric_basis(
     n = sector.n_sites
     if translation is None:
         translation = sector.boundary == "periodic"
-    if z_parity is None:
-        z_parity = n % 2 == 0
-    if z_parity and n % 2 == 1:
-        raise ValueError("Z = Πσᶻ maps X sector s onto (-1)^N s: it is a symmetry of one sector only for even N")
     block = sector.block_basis
+    if weak is None:
+        if z_parity is None:
+            z_parity = n % 2 == 0
+        if z_parity and n % 2 == 1:
+            raise ValueError("Z = Πσᶻ maps X sector s onto (-1)^N s: it is a symmetry of one sector only for even N")
+        weak = ((block.n_down() % 2)[:, None], (2,)) if z_parity else (np.zeros((block.dim, 0), np.int64), ())
+    labels, periods = np.asarray(weak[0], dtype=np.int64).reshape(block.dim, -1), tuple(weak[1])
     maps = block.symmetry_maps(translation=translation, reflection=reflection)
     if check:
         _check_weak_symmetry(sector, maps)
-        if z_parity:
-            _check_z_parity(sector)
-    keys, sizes = _orbit_representatives(block, maps, z_parity)
-    shift = n - 1
+        _check_weak_labels(sector, labels, periods)
+    pair_labels = None
+    if labels.shape[1]:
+        pair_labels = np.unique(labels, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    keys, sizes = _orbit_representatives(block, maps, pair_labels)
     return SymmetricOperatorBasis(
         n_sites=n,
         parity=sector.parity,
-        rep_a=keys >> shift,
-        rep_b=keys & ((1 << shift) - 1),
+        rep_a=keys // block.dim,
+        rep_b=keys % block.dim,
         keys=keys,
         orbit_size=sizes,
         translation=bool(translation),
         reflection=bool(reflection),
-        z_parity=bool(z_parity),
+        z_parity=bool(labels.shape[1]),
         symmetry_maps=maps,
+        block_dim=block.dim,
+        pair_labels=pair_labels,
     )
