@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lindhydro.lindblad.dynamics import compare_dynamics, gibbs_density_matrix
+from lindhydro.lindblad.dynamics import (
+    compare_dynamics,
+    gibbs_density_matrix,
+    lattice_trajectory,
+    secular_trajectory,
+)
+from lindhydro.lindblad.zero_dim import jump_lattice
 from lindhydro.quantum.gibbs import GibbsEnsemble
 from lindhydro.quantum.model import ChainParameters, model_from_parameters
 from lindhydro.quantum.spectrum import diagonalize
@@ -79,3 +85,44 @@ def test_dynamics_bad_input():
 def test_finite_size_floor_decreases_with_n():
     dev = [compare_dynamics(ChainParameters(n_sites=n), 0.2, tau_max=2.0, n_times=21, rtol=1e-7, atol=1e-9).deviation["m"] for n in (6, 8)]
     assert dev[1] < dev[0]
+
+
+def test_secular_trajectory_is_the_eps_to_zero_limit_of_mesolve():
+    """The secular rate equations (two X sectors and the X-odd part) against mesolve: the
+    difference of ⟨Q1⟩/N, e and m_rms at fixed τ = εt is O(ε)."""
+    params = ChainParameters(n_sites=6, jprime=1.0)
+    lam0 = (-0.5, -0.1)
+    tau = np.linspace(0.0, 1.0, 6)
+    sec = secular_trajectory(params, lam0, tau)
+    assert np.allclose(sec.q1_distribution.sum(axis=1), 1.0, atol=1e-12)
+    values = np.arange(-6, 7, 2)
+    assert np.allclose(sec.q1_distribution @ values / 6, sec.m, atol=1e-12)
+    dev = []
+    for eps in (0.02, 0.01):
+        r = compare_dynamics(params, eps, lam0=lam0, tau_max=1.0, n_times=6, rtol=1e-10, atol=1e-12)
+        dev.append(max(np.abs(r.exact[:, 0] - sec.m).max(), np.abs(r.exact[:, 1] - sec.e).max(),
+                       np.abs(r.exact[:, 2] - np.sqrt(sec.m2)).max()))
+    assert dev[1] < 2e-6
+    assert 1.5 < dev[0] / dev[1] < 5.0
+
+
+def test_unital_bath_secular_magnetisation_decays_exactly():
+    """γ = 0: L̂1†(Q1) = −2Q1, so ⟨Q1⟩ ∝ e^{−2τ} in the exact ε → 0 dynamics (X-odd part)."""
+    res = secular_trajectory(ChainParameters(n_sites=8, gamma=0.0), (-0.4, -0.3), np.linspace(0.0, 1.5, 7))
+    assert np.allclose(res.m, res.m[0] * np.exp(-2 * res.tau), atol=1e-10)
+    assert res.m[0] > 0.1
+
+
+def test_lattice_and_exact_trajectories_share_the_start():
+    params = ChainParameters(n_sites=8, jprime=1.0)
+    ens = GibbsEnsemble(diagonalize(params))
+    tau = np.linspace(0.0, 2.0, 5)
+    ex = secular_trajectory(params, (-0.5, 0.0), tau)
+    hy = lattice_trajectory(jump_lattice(ens.spectrum), ens, (-0.5, 0.0), tau)
+    assert np.allclose(ex.q1_distribution[0], hy.q1_distribution[0], atol=1e-12)  # P(M) exact at τ = 0
+    assert ex.total_variation(hy)[0] < 1e-12
+    assert hy.e[0] == pytest.approx(ex.e[0], abs=0.25 / 8)  # energies to half a cell
+    with pytest.raises(ValueError, match="even N"):
+        secular_trajectory(ChainParameters(n_sites=7), (0.0, 0.0), tau)
+    with pytest.raises(ValueError, match="evenly spaced"):
+        secular_trajectory(params, (0.0, 0.0), np.array([0.0, 0.1, 0.5]))

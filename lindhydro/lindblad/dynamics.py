@@ -1,9 +1,16 @@
-"""Exact Lindblad dynamics from a Gibbs state against the hydrodynamic ODE dq/dτ = f(q), τ = εt.
+"""Exact Lindblad dynamics from a Gibbs state against the hydrodynamics, τ = εt.
 
-Both start from ρ(λ0) = exp(−λ0·(Q1, H0))/Z of the same chain of N sites: ``qutip.mesolve`` on the
-full 2^N space records m = ⟨Q1⟩/N and e = ⟨H0⟩/N; the hydrodynamics uses the Gibbs forces of the
-same N (:mod:`lindhydro.quantum.hydro`), integrated in λ coordinates.  Time in units of 1/ε, J = ħ = 1.
-Why the deviation shrinks towards a finite-N floor as ε → 0: ``docs/physics.md``.
+All start from ρ(λ0) = exp(−λ0·(Q1, H0))/Z of the same chain of N sites:
+
+* :func:`compare_dynamics` — ``qutip.mesolve`` on the full 2^N space (N ≤ 9) against the
+  deterministic ODE dq/dτ = f(q) with the Gibbs forces of the same N;
+* :func:`secular_trajectory` — the exact ε → 0 dynamics (the secular rate equation of
+  :mod:`~lindhydro.lindblad.secular_momentum`, both X sectors and the X-odd part; even N ≤ 14);
+* :func:`lattice_trajectory` — the zero-dimensional stochastic hydrodynamics
+  (:mod:`~lindhydro.lindblad.zero_dim`), whose distribution P(M, τ) is compared with the exact one.
+
+Time in units of 1/ε, J = ħ = 1.  Why the deterministic ODE leaves a finite-N floor and how the
+noisy one closes it: ``docs/physics.md``.
 """
 
 
@@ -17,13 +24,30 @@ from typing import Any
 import numpy as np
 import qutip
 import scipy.integrate
+import scipy.sparse.linalg as spla
 
 from lindhydro.quantum.gibbs import GibbsEnsemble
 from lindhydro.quantum.hydro import force_jacobian, forces, noise_matrix
 from lindhydro.quantum.model import ChainParameters, model_from_parameters, validate_eps
 from lindhydro.quantum.spectrum import diagonalize
 
-__all__ = ["TrajectoryComparison", "gibbs_density_matrix", "hydro_trajectory", "compare_dynamics", "MAX_DYNAMICS_SITES"]
+from .secular_momentum import secular_rate_equation
+from .zero_dim import JumpLattice, gibbs_lattice_distribution
+
+__all__ = [
+    "TrajectoryComparison",
+    "ChargeTrajectory",
+    "gibbs_density_matrix",
+    "hydro_trajectory",
+    "compare_dynamics",
+    "secular_trajectory",
+    "lattice_trajectory",
+    "MAX_DYNAMICS_SITES",
+    "MAX_SECULAR_DYNAMICS_SITES",
+]
+
+#: Largest (even) chain of the ε → 0 dynamics (dense reduced generator, ≈ 0.2 GiB at N = 14).
+MAX_SECULAR_DYNAMICS_SITES = 14
 
 #: Largest chain for the full-space mesolve (the Liouvillian acts on 4^N entries).
 MAX_DYNAMICS_SITES = 9
@@ -241,3 +265,145 @@ def compare_dynamics(
         parameters=params, eps=float(eps), lam0=(float(lam0[0]), float(lam0[1])), tau=tau,
         exact=exact, hydro=hydro, timings=timings,
     )
+
+
+@dataclass(frozen=True)
+class ChargeTrajectory:
+    """Moments and distribution of Q1 and the energy density against τ = εt.
+
+    Attributes
+    ----------
+    n_sites : int
+        N.
+    label : str
+        What produced it (``"exact eps -> 0"``, ``"jump lattice"``).
+    tau : numpy.ndarray
+        Times (units 1/ε).
+    m, m2, e : numpy.ndarray
+        ⟨Q1⟩/N, ⟨Q1²⟩/N² and ⟨H0⟩/N (J).
+    q1_distribution : numpy.ndarray, shape (len(tau), N + 1)
+        P(Q1 = M) for M = −N, −N+2, …, N.
+    """
+
+    n_sites: int
+    label: str
+    tau: np.ndarray
+    m: np.ndarray
+    m2: np.ndarray
+    e: np.ndarray
+    q1_distribution: np.ndarray
+
+    def total_variation(self, other: ChargeTrajectory) -> np.ndarray:
+        """½ Σ_M |P(M, τ) − P'(M, τ)| at every time (same times and N)."""
+        return 0.5 * np.abs(self.q1_distribution - other.q1_distribution).sum(axis=1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {
+            "n_sites": self.n_sites, "label": self.label, "tau": self.tau.tolist(), "m": self.m.tolist(),
+            "m2": self.m2.tolist(), "e": self.e.tolist(), "q1_values": list(range(-self.n_sites, self.n_sites + 1, 2)),
+            "q1_distribution": self.q1_distribution.tolist(), "time_unit": "1/eps",
+        }
+
+
+def _check_times(tau) -> np.ndarray:
+    tau = np.asarray(tau, dtype=float)
+    if tau.ndim != 1 or tau.size < 2 or tau[0] != 0 or not np.allclose(tau, np.linspace(0, tau[-1], tau.size)):
+        raise ValueError("tau must be evenly spaced from 0 (at least two times)")
+    return tau
+
+
+def _propagate(G: np.ndarray, y0: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    return np.asarray(spla.expm_multiply(G, y0, start=0.0, stop=tau[-1], num=tau.size, endpoint=True))
+
+
+def secular_trajectory(params: ChainParameters, lam0, tau) -> ChargeTrajectory:
+    """The exact ε → 0 dynamics of Q1 and H0 from the Gibbs state ρ(λ0) (even N).
+
+    X-even observables come from the secular rate equations of the two X sectors, each started from
+    P_s ρ(λ0) P_s (populations ½(p_n + p_Xn) for Q1 = ±M ≠ 0, the X = s states of Q1 = 0); ⟨Q1⟩ and
+    P(M) − P(−M) from the X-odd part started from p_n − p_Xn (see
+    :func:`~lindhydro.lindblad.secular_momentum.secular_rate_equation`).  ρ(λ0) commutes with H0, Q1
+    and the lattice symmetries, so it has no coherences to start with.
+
+    Parameters
+    ----------
+    params : ChainParameters
+        A periodic chain, even N ≤ :data:`MAX_SECULAR_DYNAMICS_SITES`.
+    lam0 : (float, float)
+        (λ1, λ2) of the initial Gibbs state.
+    tau : 1-D array
+        Evenly spaced times from 0 (units 1/ε).
+
+    Returns
+    -------
+    ChargeTrajectory
+    """
+    n = params.n_sites
+    if n % 2 or n > MAX_SECULAR_DYNAMICS_SITES or params.boundary != "periodic":
+        raise ValueError(f"the eps -> 0 dynamics needs a periodic chain of even N <= {MAX_SECULAR_DYNAMICS_SITES}, got N={n}")
+    tau = _check_times(tau)
+    l1, l2 = (float(v) for v in lam0)
+    eqs = [secular_rate_equation(params, s) for s in (1, -1)]
+    odd = secular_rate_equation(params, x_odd=True)
+    shift = min(float(np.min(-l2 * r.energies - abs(l1) * r.abs_q1)) for r in eqs)
+
+    def gibbs(r, sign):  # ½(e^{−λ1 a} ± e^{λ1 a}) e^{−λ2 E}, a = |Q1|; level 0 counts once per sector
+        a = r.abs_q1.astype(float)
+        base = np.exp(-l2 * r.energies - shift)
+        return np.where(a == 0, base, 0.5 * (np.exp(-l1 * a) + sign * np.exp(l1 * a)) * base)
+
+    starts = [gibbs(r, +1) for r in eqs]
+    Z = sum(float(r.weights @ y) for r, y in zip(eqs, starts, strict=True))
+    values = np.arange(-n, n + 1, 2)
+    P = np.zeros((tau.size, values.size))
+    e = np.zeros(tau.size)
+    m2 = np.zeros(tau.size)
+    for r, y0 in zip(eqs, starts, strict=True):
+        y = np.zeros(r.matrix.shape[0])
+        y[: r.n_populations] = y0 / Z
+        p = _propagate(r.matrix, y, tau)[:, : r.n_populations] * r.weights
+        e += p @ r.energies / n
+        m2 += p @ r.abs_q1.astype(float) ** 2 / n**2
+        for a in np.unique(r.abs_q1):
+            cols = r.abs_q1 == a
+            share = 1.0 if a == 0 else 0.5
+            P[:, values == a] += share * p[:, cols].sum(axis=1, keepdims=True)
+            if a:
+                P[:, values == -a] += share * p[:, cols].sum(axis=1, keepdims=True)
+    y = np.zeros(odd.matrix.shape[0])
+    y[: odd.n_populations] = 2 * gibbs(odd, -1) / Z  # a_n = p_n − p_Xn
+    d = _propagate(odd.matrix, y, tau)[:, : odd.n_populations] * odd.weights
+    for a in np.unique(odd.abs_q1):
+        half = 0.5 * d[:, odd.abs_q1 == a].sum(axis=1)
+        P[:, values == a] += half[:, None]
+        P[:, values == -a] -= half[:, None]
+    m = d @ odd.abs_q1.astype(float) / n
+    return ChargeTrajectory(n, "exact eps -> 0", tau, m, m2, e, P)
+
+
+def lattice_trajectory(lattice: JumpLattice, ensemble: GibbsEnsemble, lam0, tau) -> ChargeTrajectory:
+    """The zero-dimensional stochastic hydrodynamics from the Gibbs state ρ(λ0) (P(M) exact at τ = 0).
+
+    Parameters
+    ----------
+    lattice : JumpLattice
+        The (M, E) jump lattice of the chain (:func:`~lindhydro.lindblad.zero_dim.jump_lattice`).
+    ensemble : GibbsEnsemble
+        The chain's Gibbs ensemble (the same spectrum).
+    lam0 : (float, float)
+        (λ1, λ2) of the initial Gibbs state.
+    tau : 1-D array
+        Evenly spaced times from 0 (units 1/ε).
+
+    Returns
+    -------
+    ChargeTrajectory
+    """
+    tau = _check_times(tau)
+    n = lattice.n_sites
+    p = lattice.propagate(gibbs_lattice_distribution(lattice, ensemble, lam0), tau)
+    values = np.arange(-n, n + 1, 2)
+    P = np.column_stack([p[:, lattice.q1 == M].sum(axis=1) for M in values])
+    q1 = lattice.q1.astype(float)
+    return ChargeTrajectory(n, "jump lattice", tau, p @ q1 / n, p @ q1**2 / n**2, p @ lattice.energy / n, P)

@@ -596,7 +596,7 @@ def _route(model, method: str) -> tuple[str, ChainParameters | None]:
     params = model if isinstance(model, ChainParameters) else model.parameters
     chain = params is not None and boundary == "periodic"
     if method == "auto":
-        method = "momentum" if chain and n > 12 else "dense"
+        method = "momentum" if chain and n > 10 else "dense"
     if method == "momentum" and not chain:
         raise ValueError("the momentum route needs the paper's periodic chain (ChainParameters); use method='dense'")
     limit = MAX_SECULAR_SITES if method == "momentum" else MAX_DENSE_SECULAR_SITES
@@ -627,7 +627,7 @@ def secular_steady_state(
     method : {"auto", "dense", "momentum"}
         ``"momentum"``: the periodic paper chain in (Q1, k) sectors, N ≤ :data:`MAX_SECULAR_SITES`;
         ``"dense"``: dense eigenvectors, N ≤ :data:`MAX_DENSE_SECULAR_SITES`; ``"auto"``: momentum
-        for the periodic chain with N > 12, dense otherwise.
+        for the periodic chain with N > 10, dense otherwise.
     memory_limit : float, optional
         Refuse when :func:`estimate_secular_memory` exceeds this many bytes (default: half the
         physical memory).

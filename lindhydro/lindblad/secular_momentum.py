@@ -23,7 +23,13 @@ from lindhydro.quantum.basis import ChainBasis, locate
 from lindhydro.quantum.model import ChainParameters
 from lindhydro.quantum.spectrum import sector_hamiltonian
 
-__all__ = ["MomentumSecularState", "momentum_secular_sector", "estimate_momentum_secular_memory"]
+__all__ = [
+    "MomentumSecularState",
+    "SecularRateEquation",
+    "momentum_secular_sector",
+    "secular_rate_equation",
+    "estimate_momentum_secular_memory",
+]
 
 
 @dataclass(frozen=True)
@@ -270,6 +276,8 @@ class _Unknowns:
                         self.coherence[(self.partner[r], self.partner[s])] = [(re, 1.0), (im, -1j)]
                         self.coherence[(self.partner[s], self.partner[r])] = [(re, 1.0), (im, 1j)]
         self.members = {f for pair in self.coherence for f in pair}
+        self.is_member = np.zeros(total, dtype=bool)
+        self.is_member[list(self.members)] = True
 
     def _degenerate_blocks(self, reps: np.ndarray, tol: float) -> list[np.ndarray]:
         out = []
@@ -343,9 +351,9 @@ def _rate_matrix(blocks, connections, unk: _Unknowns, n: int):
         t_idx = np.arange(tgt.start, tgt.start + tgt.size)
         s_idx = np.arange(src.start, src.start + src.size)
         G[np.ix_(unk.pop[t_idx], unk.pop[s_idx])] += n * rate * np.abs(A) ** 2
-        for i in np.nonzero([f in unk.members for f in t_idx])[0]:
+        for i in np.nonzero(unk.is_member[t_idx])[0]:
             rows_of.setdefault((group, int(t_idx[i])), {})[(src.level, src.kappa)] = (rate, A[i].copy())
-        for i in np.nonzero([f in unk.members for f in s_idx])[0]:
+        for i in np.nonzero(unk.is_member[s_idx])[0]:
             cols_of.setdefault((group, int(s_idx[i])), {})[(tgt.level, tgt.kappa)] = (rate, A[:, i].copy())
     return G, rows_of, cols_of
 
@@ -459,13 +467,7 @@ def momentum_secular_sector(
     MomentumSecularState
     """
     n = params.n_sites
-    blocks = [_level_blocks(params, lv, a, parity) for lv, a in enumerate(_levels(n))]
-    unk = _Unknowns(blocks, n, degeneracy_tol)
-    G, rows_of, cols_of = _rate_matrix(blocks, _connections(params, parity), unk, n)
-    diag, inside = _gamma(blocks, params, unk, n)
-    reps = np.nonzero(unk.is_rep)[0]
-    G[unk.pop[reps], unk.pop[reps]] -= diag[reps]
-    _coherence_terms(G, unk, rows_of, cols_of, inside, n)
+    G, unk = _assemble(params, parity, degeneracy_tol, x_odd=False)
     row0 = G[0].copy()
     G[0] = 0.0
     G[0, : unk.n_pop] = unk.weight
@@ -474,6 +476,85 @@ def momentum_secular_sector(
     y = scipy.linalg.solve(G, rhs, overwrite_a=True, check_finite=False)
     residual = abs(float(row0 @ y))  # the other equations hold to the precision of the LU solve
     return _collect(unk, y, n, parity, residual, degeneracy_tol)
+
+
+def _assemble(params: ChainParameters, parity: int, tol: float, *, x_odd: bool):
+    """The dense real secular generator of one X sector and its unknowns; with ``x_odd`` the part
+    odd under X (even N): the |Q1| > 0 levels alone, where ⟨Q1⟩ lives (level 0 is a sink)."""
+    n = params.n_sites
+    blocks = [_level_blocks(params, lv, a, parity) for lv, a in enumerate(_levels(n))]
+    if x_odd:
+        blocks[0] = [_Block(0, b.kappa, b.bloch[:, :0], b.vectors[:, :0], b.energies[:0]) for b in blocks[0]]
+    unk = _Unknowns(blocks, n, tol)
+    G, rows_of, cols_of = _rate_matrix(blocks, _connections(params, parity), unk, n)
+    diag, inside = _gamma(blocks, params, unk, n)
+    reps = np.nonzero(unk.is_rep)[0]
+    G[unk.pop[reps], unk.pop[reps]] -= diag[reps]
+    _coherence_terms(G, unk, rows_of, cols_of, inside, n)
+    return G, unk
+
+
+@dataclass(frozen=True, eq=False)
+class SecularRateEquation:
+    """dy/dτ = G y, τ = εt: the secular (ε → 0) dynamics of one X sector in reduced real unknowns.
+
+    Attributes
+    ----------
+    matrix : numpy.ndarray
+        G (per unit ε); the first ``n_populations`` unknowns are populations of the eigenstates
+        with 0 ≤ κ ≤ N/2 (each standing for ``weights`` states), then (Re, Im) of coherences.
+    n_populations : int
+        Number of population unknowns.
+    energies, abs_q1 : numpy.ndarray
+        E (J) and |Q1| of every population unknown.
+    weights : numpy.ndarray
+        1, or 2 for a state whose partner at −k carries the same population.
+    """
+
+    matrix: np.ndarray
+    n_populations: int
+    energies: np.ndarray
+    abs_q1: np.ndarray
+    weights: np.ndarray
+
+
+def secular_rate_equation(
+    params: ChainParameters, parity: int = 1, *, degeneracy_tol: float = 1e-8, x_odd: bool = False
+) -> SecularRateEquation:
+    """The secular generator of one X sector, or of the part of ρ odd under X (even N).
+
+    From a state that commutes with H0, Q1 and the lattice symmetries (a Gibbs state) the exact
+    ε → 0 dynamics is dy/dτ = G y.  X-even observables (P(|Q1|), ⟨Q1²⟩, ⟨H0⟩) follow from the two
+    sectors; ⟨Q1⟩ and P(Q1) − P(−Q1) from the X-odd part, whose unknowns a_n = p_n − p_{Xn} live on
+    the levels |Q1| > 0 with the rates of a sector (level 0 receives equal flux from ±Q1: a sink).
+
+    Parameters
+    ----------
+    params : ChainParameters
+        A periodic chain.
+    parity : {+1, -1}
+        X sector (ignored with ``x_odd``).
+    degeneracy_tol : float
+        Coherences are kept between levels of equal momentum closer than this (J).
+    x_odd : bool
+        The X-odd part (even N only).
+
+    Returns
+    -------
+    SecularRateEquation
+    """
+    n = params.n_sites
+    if x_odd and n % 2:
+        raise ValueError("the X-odd secular dynamics is implemented for even N")
+    G, unk = _assemble(params, 1 if x_odd else parity, degeneracy_tol, x_odd=x_odd)
+    reps = np.nonzero(unk.is_rep)[0]
+    return SecularRateEquation(
+        matrix=np.ascontiguousarray(G),
+        n_populations=unk.n_pop,
+        energies=unk.energy[reps],
+        abs_q1=np.array(_levels(n))[unk.level[reps]],
+        weights=unk.weight,
+    )
 
 
 def _collect(unk: _Unknowns, y: np.ndarray, n: int, parity: int, residual: float, tol: float) -> MomentumSecularState:
