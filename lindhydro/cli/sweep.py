@@ -121,15 +121,18 @@ def _pm(value: float, error: float | None) -> str:
 
 def _print_curve(cur) -> None:
     """Density per ε with its error, the stationarity verdict and the fit, on stderr."""
+    from lindhydro.field.model import density_in_paper_units
+
     head = ", ".join(f"{k}={v}" for k, v in cur.axes.items())
     print(f"# {head}" if head else "# wall density vs eps", file=sys.stderr)
     for e, n, s, k, st in zip(cur.eps, cur.density, cur.density_err, cur.n_realisations, cur.stationarity,
                               strict=True):
         flag = "" if st is None or st.stationary else f"  NOT STATIONARY (z = {st.z_score:.1f})"
         value = f"{n:.5g}  (1 realisation: no error bar)" if k == 1 else f"{_pm(n, s)}  ({k} realisations)"
-        print(f"  eps={e:<8g} n={value}{flag}", file=sys.stderr)
+        print(f"  eps={e:<8g} n={value}  paper units {density_in_paper_units(n):.4g}{flag}", file=sys.stderr)
     if cur.fit and "A" in cur.fit:
-        print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {_pm(cur.fit['A'], cur.fit.get('A_error'))}, "
+        print(f"  fit A eps^1/4 exp(-c/sqrt(eps)): A = {_pm(cur.fit['A'], cur.fit.get('A_error'))} "
+              f"(paper units {_pm(cur.fit['A_paper_units'], cur.fit.get('A_error_paper_units'))}), "
               f"c = {_pm(cur.fit['c'], cur.fit.get('c_error'))}", file=sys.stderr)
     elif cur.fit:
         print(f"  no fit: {cur.fit.get('error')}", file=sys.stderr)

@@ -15,6 +15,8 @@ Conventions
 * Stationarity per ε is judged by :func:`lindhydro.analysis.fits.stationarity` on the records of
   the averaging window of every finished realisation: its two halves must agree within
   :data:`DRIFT_Z` combined standard errors.
+* Densities are walls per unit length; ``domain_wall_density_paper_units`` (and the fit's
+  ``A_paper_units``) are per cell of the paper's ``dx = 0.25``, the normalisation of its Figs. 5, 6.
 * The fit ``n(ε) = A ε^{1/4} exp(-c/√ε)`` (the paper's Eq. 18 with the fluctuation prefactor) is
   :func:`lindhydro.analysis.fits.fit_wall_density` with bootstrap errors over realisations,
   repeated with the paper's alternative prefactors (their spread in ``c`` is the paper's estimate of
@@ -38,6 +40,7 @@ from lindhydro.analysis.correlations import correlation_length_from_function
 from lindhydro.analysis.fits import Stationarity, fit_wall_density, stationarity
 from lindhydro.analysis.transfer import TransferIntegral
 from lindhydro.experiments.presets import build_model
+from lindhydro.field.model import density_in_paper_units
 from lindhydro.sweep.config import to_jsonable
 from lindhydro.sweep.store import ResultStore, open_store
 
@@ -112,6 +115,11 @@ class DensityCurve:
     mean_series: np.ndarray | None = field(default=None, repr=False)
 
     @property
+    def density_paper_units(self) -> np.ndarray:
+        """``density`` and its error per cell of the paper's ``dx = 0.25`` (:func:`~lindhydro.field.model.density_in_paper_units`)."""
+        return np.stack([density_in_paper_units(self.density), density_in_paper_units(self.density_err)])
+
+    @property
     def drift_sigma(self) -> np.ndarray:
         """Per ε, the stationarity z-score ``|difference of the window's halves| / combined error``."""
         return np.array([np.nan if s is None else s.z_score for s in self.stationarity], dtype=float)
@@ -123,6 +131,8 @@ class DensityCurve:
             "eps": _clean(self.eps),
             "density": _clean(self.density),
             "density_err": _clean(self.density_err),
+            "domain_wall_density_paper_units": _clean(self.density_paper_units[0]),
+            "domain_wall_density_paper_units_err": _clean(self.density_paper_units[1]),
             "per_realisation": [_clean(row) for row in self.per_realisation],
             "n_realisations": [int(n) for n in self.n_realisations],
             "drift_sigma": _clean(self.drift_sigma),
@@ -219,6 +229,7 @@ def _fit(eps: np.ndarray, per: np.ndarray, n_boot: int) -> dict[str, Any]:
     except ValueError as exc:
         return {"error": str(exc)}
     out["method"] = "lindhydro.analysis.fits.fit_wall_density"
+    out["A_paper_units"], out["A_error_paper_units"] = (density_in_paper_units(out.get(k)) for k in ("A", "A_error"))
     alt = {}
     for pref in ("1", "eps^1/4+eps^3/4"):
         try:

@@ -713,7 +713,8 @@ def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
     -------
     xarray.Dataset
         Dimensions ``eps``, ``realisation``, any further grid axes, and ``t`` (record index) with the
-        coordinate ``time``; variables ``m2`` and ``wall_density`` (and further recorded series),
+        coordinate ``time``; variables ``m2`` and ``wall_density`` (and further recorded series;
+        ``wall_density_paper_units`` is ``wall_density`` per cell of the paper's ``dx = 0.25``),
         ``seed``, ``finished`` (bool); missing tasks are NaN.  ``attrs``: the manifest's configuration
         (JSON), lindhydro version(s), the number of damaged entries skipped.
 
@@ -758,4 +759,9 @@ def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
     })
     ds["time"].attrs["units"] = "a^2/D"
     ds["wall_density"].attrs["units"] = "walls per unit length (1/a)"
+    from lindhydro.field.model import PAPER_CELL
+
+    ds["wall_density_paper_units"] = ds["wall_density"] * PAPER_CELL
+    ds["wall_density_paper_units"].attrs["units"] = (
+        "walls per cell of the paper's dx = 0.25 a (lindhydro.field.model.density_in_paper_units)")
     return ds
