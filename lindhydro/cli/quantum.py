@@ -14,6 +14,9 @@ import time
 
 import numpy as np
 
+from lindhydro.cli.model_loader import add_model_argument, reject_chain_options  # issue 11
+from lindhydro.cli.model_loader import run_fixed_points as run_user_fixed_points
+from lindhydro.cli.model_loader import run_force_field as run_user_force_field
 from lindhydro.cli.options import (
     add_chain_arguments,
     add_output_arguments,
@@ -70,6 +73,9 @@ def _fmt_eigs(eigs) -> str:
 def _run_fixed_points(args) -> int:
     from lindhydro.quantum.fixed_points import find_fixed_points
 
+    if args.model:  # issue 11: a user's QuTiP model (lindhydro.cli.model_loader)
+        reject_chain_options(args)
+        return run_user_fixed_points(args)
     params = chain_parameters(args)
     t0 = time.perf_counter()
     ens = _ensemble(params, args.sectors)
@@ -143,6 +149,9 @@ def _run_force_field(args) -> int:
     from lindhydro.quantum.fixed_points import find_fixed_points
     from lindhydro.quantum.hydro import force_field
 
+    if args.model:  # issue 11: a user's QuTiP model (lindhydro.cli.model_loader)
+        reject_chain_options(args)
+        return run_user_force_field(args)
     params = chain_parameters(args)
     _force_field_outputs(args)
     t0 = time.perf_counter()
@@ -192,12 +201,15 @@ def register(subparsers) -> None:
             "their stability (eigenvalues of the Jacobian df/dq) and the noise matrix there, all per "
             "unit eps. With --json: exactly one JSON object {\"parameters\": {...}, \"fixed_points\": "
             "[{\"m\", \"e\", \"lambda\": [l1, l2], \"stable\", \"jacobian_eigenvalues\" (a real number, "
-            "or [re, im] if complex), \"noise\": [[N11, N12], [N21, N22]], ...}]}."
+            "or [re, im] if complex), \"noise\": [[N11, N12], [N21, N22]], ...}]}. With --model "
+            "FILE.py:FUNCTION (issue 11) a user's QuTiP model with any number k of charges: \"charges\": [names] "
+            "and per fixed point \"q\": [q_1..q_k], \"lambda\", \"stable\", \"jacobian_eigenvalues\", \"noise\" (k x k)."
         ),
         epilog=_PHYSICS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_chain_arguments(p)
+    add_model_argument(p)  # issue 11
     add_output_arguments(p)
     p.set_defaults(func=_run_fixed_points)
 
@@ -207,12 +219,15 @@ def register(subparsers) -> None:
         description=(
             "Evaluate the forces (f1, f2) and the noise matrix per unit eps on a regular (m, e) grid "
             "and write them, with the parameters and units as attributes, to a netCDF file "
-            "(xarray, engine h5netcdf). Points outside the reachable region are NaN."
+            "(xarray, engine h5netcdf). Points outside the reachable region are NaN. With --model "
+            "FILE.py:FUNCTION (a user model with two charges) the axes are its two charge densities, "
+            "--m-range/--e-range their ranges (default: the reachable ones)."
         ),
         epilog=_PHYSICS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_chain_arguments(q)
+    add_model_argument(q)  # issue 11
     q.add_argument("--out", required=True, help="output netCDF file (.nc); an existing file needs --overwrite")
     q.add_argument("--plot", default=None, help="also draw the field (format by the extension: .png, .pdf, .svg, ...)")
     add_overwrite_argument(q)

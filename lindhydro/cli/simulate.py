@@ -24,6 +24,8 @@ import sys
 import warnings
 from typing import Any
 
+from lindhydro.cli.model_loader import field_model as user_field_model  # issue 11
+from lindhydro.cli.model_loader import is_model_spec
 from lindhydro.cli.options import (
     DEFAULT_SITES,
     add_deprecated_alias,
@@ -80,8 +82,10 @@ def register(subparsers) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--model", choices=MODELS, default="paper",
-                   help="paper (default): the toy model of Eq. 15; quantum: f and N11 reduced from exact diagonalisation")
+    p.add_argument("--model", type=_model_choice, default="paper", metavar="{" + ",".join(MODELS) + "} or FILE.py:FUNCTION",
+                   help="paper (default): the toy model of Eq. 15; quantum: f and N11 reduced from exact diagonalisation; "
+                        "FILE.py:FUNCTION (or package.module:function): a user's QuTiP model reduced to its order "
+                        "parameter (issue 11; --sites, --D, --chi-T, --renormalisation apply)")
     p.add_argument("--eps", type=float, required=True, help="bath coupling eps (> 0)")
     p.add_argument("--length", type=float, required=True, help="ring length L (units a; a multiple of dx)")
     p.add_argument("--time", type=float, required=True, help="run time T (a multiple of dt)")
@@ -100,6 +104,13 @@ def register(subparsers) -> None:
     add_overwrite_argument(p)
     add_output_arguments(p, progress=True)
     p.set_defaults(func=run)
+
+
+def _model_choice(value: str) -> str:
+    """A preset of :data:`MODELS` or a user model ``FILE.py:FUNCTION`` (issue 11)."""
+    if value in MODELS or is_model_spec(value):
+        return value
+    raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {', '.join(MODELS)}, or FILE.py:FUNCTION)")
 
 
 def _add_model_arguments(p: argparse.ArgumentParser) -> None:
@@ -176,6 +187,8 @@ def _checked(args: argparse.Namespace):
     if args.seed < 0:
         raise ValueError(f"--seed must be >= 0, got {args.seed}")
     output_file(args.out, "--out", overwrite=args.overwrite, suffixes=OUT_SUFFIXES)
+    if is_model_spec(args.model):  # issue 11: a user model, built (and checked) in run()
+        return numerics, None
     params = model_parameters(args)
     if "sites" in preset(args.model).parameters:  # a model reduced from the chain: its diagonalisation fits?
         from lindhydro.quantum.model import ChainParameters
@@ -203,7 +216,7 @@ def run(args) -> int:
     from lindhydro.field import SimulationBlowUp, StopTracker, simulate
 
     numerics, params = _checked(args)
-    model = presets.build_model(args.model, args.eps, **params)
+    model = presets.build_model(args.model, args.eps, **params) if params is not None else user_field_model(args)
     failed = None
     with stop_requests() as stop_reason:
         try:

@@ -554,6 +554,10 @@ class FieldModel:
         D = positive_number(D, "D")
         if not (chi_T >= 0 and math.isfinite(chi_T)):
             raise ValueError(f"chi_T must be a finite number >= 0, got {chi_T!r}")
+        if not getattr(hydro, "odd", True):  # issue 11: a user model's reduced force without the Z2 symmetry
+            raise ValueError(f"the reduced force along {getattr(hydro, 'order', 'q')} is not odd about its centre (even "
+                             f"part {getattr(hydro, 'asymmetry', float('nan')):.2g} of its scale): the field takes odd "
+                             "forces f(-m) = -f(m) only (reduce_to_order_parameter(..., symmetrise=True) fits the odd part)")
         coeffs = tuple(eps * float(c) for c in hydro.force_coeffs)
         params = getattr(hydro, "parameters", None)
         gamma = getattr(params, "gamma", None)

@@ -378,6 +378,8 @@ class SpinFlipSector(SymmetrySector):
         The chain (local dimension 2).
     parity : {+1, -1}
         Eigenvalue s of X.
+    members, involution : None
+        All states and the inversion X (the defaults of :class:`SymmetrySector`).
     """
 
     def __post_init__(self) -> None:

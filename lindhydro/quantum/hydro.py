@@ -228,6 +228,8 @@ class ForceField:
         The chain, if known.
     hull : ndarray
         Vertices of the reachable region (for plots).
+    charge_names : tuple of str
+        Names of the two charges (a user model's ``m`` and ``e`` axes are its q1 and q2).
     """
 
     m: np.ndarray
@@ -238,6 +240,7 @@ class ForceField:
     n_sites: int
     parameters: ChainParameters | None
     hull: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 2)))
+    charge_names: tuple[str, ...] = ("magnetisation", "energy")
 
     @property
     def magnitude(self) -> np.ndarray:
@@ -256,7 +259,11 @@ class ForceField:
                 "NaN outside the reachable region (interior of the convex hull of (Q1_n, E_n)/N)"
             ),
             "n_sites": int(self.n_sites),
+            "charges": list(self.charge_names),
         }
+        if self.charge_names != ("magnetisation", "energy"):
+            attrs["conventions"] = attrs["conventions"].replace(
+                "m = <Q1>/N, e = <H0>/N", f"m = <{self.charge_names[0]}>/N, e = <{self.charge_names[1]}>/N")
         if self.parameters is not None:
             for k, v in self.parameters.to_dict().items():
                 attrs[f"param_{k}"] = v
@@ -296,9 +303,10 @@ def force_field(
     Parameters
     ----------
     ensemble : GibbsEnsemble
-        Over a two-charge (Q1, H0) spectrum.
+        Over a two-charge spectrum ((Q1, H0) for the paper's chain; any two charges q1, q2 of a
+        user model).
     m, e : 1-D arrays
-        Grid axes (densities per site; e in units of J).
+        Grid axes: densities per site of the first and second charge (e in units of J).
 
     Returns
     -------
@@ -306,7 +314,7 @@ def force_field(
         Points outside the reachable region (or where the inverse map fails) are NaN.
     """
     if ensemble.n_charges != 2:
-        raise ValueError("force_field needs a spectrum with exactly two charges (Q1, H0)")
+        raise ValueError(f"force_field needs a spectrum with exactly two charges, got {ensemble.n_charges}")
     m = np.asarray(m, dtype=float)
     e = np.asarray(e, dtype=float)
     if m.ndim != 1 or e.ndim != 1 or m.size < 2 or e.size < 2:
@@ -318,6 +326,8 @@ def force_field(
     M, E = np.meshgrid(m, e)
     q = np.stack([M, E], axis=-1)
     guess = np.stack([-np.arctanh(np.clip(M, -0.999, 0.999)), np.zeros_like(M)], axis=-1)
+    if spec.parameters is None:  # a user model: start from infinite temperature
+        guess = np.zeros_like(guess)
     lam = ensemble.lambdas_batch(q, lam0=guess)
     flat = lam.reshape(-1, 2)
     ok = np.all(np.isfinite(flat), axis=1)
@@ -337,4 +347,5 @@ def force_field(
         n_sites=ensemble.n_sites,
         parameters=spec.parameters,
         hull=np.asarray(ensemble.reachable_vertices),
+        charge_names=tuple(spec.charge_names),
     )

@@ -113,7 +113,19 @@ def system_matrices(system: OpenSystem) -> SystemMatrices:
 
 
 def conjugate(A: sp.spmatrix, perm: np.ndarray) -> sp.csr_matrix:
-    """T†AT = A[π][:, π] for the lattice map T|s⟩ = |π(s)⟩."""
+    """T†AT = A[π][:, π] for the lattice map T|s⟩ = |π(s)⟩.
+
+    Parameters
+    ----------
+    A : scipy.sparse matrix
+        Operator on the product basis.
+    perm : numpy.ndarray of int
+        Label permutation π of the map.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+    """
     return sp.csr_matrix(A)[perm][:, perm]
 
 
@@ -123,7 +135,21 @@ def _max_abs(A: sp.spmatrix) -> float:
 
 
 def is_symmetry(A: sp.spmatrix, perm: np.ndarray, scale: float = 1.0) -> bool:
-    """Whether T†AT = A for the lattice map with label permutation ``perm``."""
+    """Whether T†AT = A for the lattice map with label permutation ``perm``.
+
+    Parameters
+    ----------
+    A : scipy.sparse matrix
+        Operator on the product basis.
+    perm : numpy.ndarray of int
+        Label permutation of the map.
+    scale : float
+        Scale of the tolerance (at least the largest element of A is used).
+
+    Returns
+    -------
+    bool
+    """
     return _max_abs(conjugate(A, perm) - A) <= SYMMETRY_TOL * max(scale, _max_abs(A))
 
 
@@ -132,6 +158,17 @@ def operator_key(A: sp.spmatrix, rate: float = 1.0) -> tuple:
 
     Entries are divided by the phase of the first nonzero entry (row-major) and rounded to 1e-9 of
     the largest; two operators with equal keys give the same dissipator.
+
+    Parameters
+    ----------
+    A : scipy.sparse matrix
+        The jump operator.
+    rate : float
+        Its rate.
+
+    Returns
+    -------
+    tuple
     """
     c = sp.coo_matrix(A)
     keep = np.abs(c.data) > SYMMETRY_TOL * max(1.0, _max_abs(A))
