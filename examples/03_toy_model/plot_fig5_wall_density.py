@@ -10,8 +10,10 @@ Two measures of the density are shown (:mod:`lindhydro.analysis.walls`,
 :mod:`lindhydro.analysis.correlations`):
 
 * the **hysteresis count**: walls where the field, averaged over a coarse-graining length
-  :math:`\\ell` (default half the wall width :math:`x_0/\\sqrt\\varepsilon`), crosses from
-  :math:`+m_0/2` to :math:`-m_0/2` or back.  It depends on :math:`\\ell` (see Fig. 6);
+  :math:`\\ell`, crosses from :math:`+m_0/2` to :math:`-m_0/2` or back.  The default :math:`\\ell`
+  (:attr:`lindhydro.field.FieldModel.coarse_graining_length`, shown in the legend) is half the
+  wall width :math:`x_0/\\sqrt\\varepsilon`, lengthened with the conserved noise until the
+  noise's white part averages out.  The count depends on :math:`\\ell` (see Fig. 6);
 * :math:`1/(2\\xi)` from the exponential tail of :math:`C(r)`, which needs no :math:`\\ell`.
 
 The model is the Wick-renormalised toy model (``--literal`` for the model as printed, which has no

@@ -395,7 +395,7 @@ def plot_scan(scan: WallDensityScan, fits: dict, *, ax: Any = None, ell_index: i
     ax = _axes(ax)
     mean, err = _mean_and_error(scan.density(ell_index).T)
     ells = scan.ells(ell_index)
-    ell_txt = r"$\ell = w/2$" if np.ptp(ells) > 1e-9 else rf"$\ell$ = {ells[0]:g}"
+    ell_txt = r"$\ell = w/2$" if np.ptp(ells) > 1e-9 else rf"$\ell$ = {ells[0]:.3g}"
     plot_wall_density(scan.eps, mean, err, fits=[f for f in fits.get("hysteresis", []) if f], ax=ax,
                       label=f"hysteresis count ({ell_txt})", fmt="o")
     corr_fits = [f for f in fits.get("correlation", []) if f]
