@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -492,10 +493,11 @@ def solve_sector(
     t0 = time.perf_counter()
     t = basis.trace_vector()
     try:
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("error", scipy.linalg.LinAlgWarning)  # rcond ~ 1e-16: a second zero mode
             x = _solve_with_trace(M, basis, method)
-    except (np.linalg.LinAlgError, RuntimeError, scipy.linalg.LinAlgError) as exc:
-        raise ValueError(_not_unique(sector, str(exc))) from None
+    except (np.linalg.LinAlgError, RuntimeError, scipy.linalg.LinAlgError, scipy.linalg.LinAlgWarning) as exc:
+        raise ValueError(_not_unique(sector, str(exc).split(":")[0])) from None
     timings["solve"] = time.perf_counter() - t0
     if not np.all(np.isfinite(x)):
         raise ValueError(_not_unique(sector, "the solve produced NaN/inf"))

@@ -52,7 +52,8 @@ SYMMETRY_TOL = 1e-10
 
 def as_csr(A: qutip.Qobj | sp.spmatrix) -> sp.csr_matrix:
     """A QuTiP operator or SciPy matrix as a CSR matrix without explicit zeros (real if it is real)."""
-    M = sp.csr_matrix(A.to("csr").data.as_scipy() if isinstance(A, qutip.Qobj) else A)
+    # a copy: eliminate_zeros/sort_indices work in place and the arrays of a Qobj's CSR are shared
+    M = sp.csr_matrix(A.to("csr").data.as_scipy() if isinstance(A, qutip.Qobj) else A, copy=True)
     if M.dtype.kind == "c" and (M.nnz == 0 or np.abs(M.data.imag).max() == 0):
         M = M.real.tocsr()
     M.eliminate_zeros()
