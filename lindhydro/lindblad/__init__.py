@@ -5,10 +5,17 @@
   :mod:`lindhydro.quantum.basis`.
 * :mod:`~lindhydro.lindblad.steady_state` — exact steady states per X sector (fast symmetric
   solver and the plain QuTiP reference).
-* :mod:`~lindhydro.lindblad.secular` — the ε → 0 limit (secular rate equation).
+* :mod:`~lindhydro.lindblad.iterative` — finite-ε steady states by GMRES with an ε → 0
+  preconditioner (N ≤ 13).
+* :mod:`~lindhydro.lindblad.secular` — the ε → 0 limit (secular rate equation), any model;
+  :mod:`~lindhydro.lindblad.secular_momentum` — its momentum route for the periodic chain (N ≤ 16).
 * :mod:`~lindhydro.lindblad.observables` — sector and equal-mixture observables shared by both.
-* :mod:`~lindhydro.lindblad.dynamics` — ``mesolve`` from Gibbs states vs the hydrodynamic ODE.
-* :mod:`~lindhydro.lindblad.compare` — steady states vs Gibbs fixed points.
+* :mod:`~lindhydro.lindblad.zero_dim` — the zero-dimensional noisy hydrodynamics of N sites (jump
+  lattice, 1/N expansion); :mod:`~lindhydro.lindblad.thermalisation` — eigenstate scatter, level
+  statistics.
+* :mod:`~lindhydro.lindblad.dynamics` — ``mesolve`` and the exact ε → 0 dynamics from Gibbs states
+  vs the deterministic and the noisy hydrodynamics.
+* :mod:`~lindhydro.lindblad.compare` — steady states vs Gibbs fixed points and the noisy prediction.
 """
 
 from .compare import FixedPointReference, fixed_point_reference, gap_summary, validate
