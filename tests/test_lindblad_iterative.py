@@ -14,12 +14,12 @@ def test_iterative_equals_direct(n, eps, parity):
     params = ChainParameters(n_sites=n, jprime=0.3)
     it = iterative_sector(params, eps, parity)
     ref = symmetric_steady_state(params, eps, parity)
-    assert it.residual < 1e-9 and it.trace == pytest.approx(1.0, abs=1e-10)
+    assert it.residual < 1e-9 and it.trace.real == pytest.approx(1.0, abs=1e-10)
     assert it.energy_density == pytest.approx(ref.energy_density, abs=1e-9)
     assert it.m_rms == pytest.approx(ref.m_rms, abs=1e-9)
     for k, p in ref.q1_distribution.items():
         assert it.q1_distribution[k] == pytest.approx(p, abs=1e-9)
-    assert it.iterations < 60  # the ε → 0 preconditioner does most of the work
+    assert it.timings["gmres_iterations"] < 60  # the ε → 0 preconditioner does most of the work
 
 
 def test_iterative_mixture_and_bad_input():

@@ -13,8 +13,6 @@ has to fix the O(ε/ω) mixing.  Dense eigenvectors of the 2^(N−1) sector: N �
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import scipy.linalg
@@ -22,13 +20,11 @@ import scipy.sparse.linalg as spla
 
 from lindhydro.quantum.model import ChainParameters, OpenSystem, as_open_system, validate_eps
 
-from .observables import EqualMixture, sector_summary
 from .secular import SecularProblem, secular_problem
-from .steady_state import reduced_liouvillian, sector_observables
+from .steady_state import SectorSteadyState, SteadyState, reduced_liouvillian, sector_observables
 from .symmetry import SymmetricOperatorBasis, chain_size, symmetric_basis, x_sector
 
-__all__ = ["IterativeSectorState", "IterativeSteadyState", "iterative_sector", "iterative_steady_state",
-           "estimate_iterative_memory", "MAX_ITERATIVE_SITES"]
+__all__ = ["iterative_sector", "iterative_steady_state", "estimate_iterative_memory", "MAX_ITERATIVE_SITES"]
 
 #: Largest chain (dense eigenvectors and dense block matrices of the 2^(N−1) sector).
 MAX_ITERATIVE_SITES = 13
@@ -56,86 +52,6 @@ def estimate_iterative_memory(n_sites: int, *, restart: int = 40) -> int:
     dim = 2 ** (int(n_sites) - 1)
     unknowns = 4 ** int(n_sites) / (4 * int(n_sites))
     return int(16 * dim * dim * 7 + 12 * dim * dim + 16 * unknowns * (restart + 2) + 40 * 35 * unknowns + 2**27)
-
-
-@dataclass(frozen=True)
-class IterativeSectorState:
-    """The finite-ε steady state of one X sector from the preconditioned iterative solver.
-
-    Attributes
-    ----------
-    parity : int
-        X eigenvalue s.
-    eps : float
-        Bath coupling ε.
-    energy_density, m_rms : float
-        ⟨H0⟩/N (J) and ⟨Q1²⟩^{1/2}/N.
-    q1_distribution : dict[int, float]
-        P(Q1 = M).
-    energy_density_given_abs_q1 : dict[int, float]
-        Energy density conditioned on |Q1| (J).
-    residual : float
-        ‖L̂ρ‖ (Hilbert–Schmidt, block space).
-    trace : float
-        Tr ρ.
-    iterations : int
-        GMRES iterations (inner steps).
-    basis_size : int
-        Number of symmetric unknowns.
-    coefficients : numpy.ndarray
-        x on the symmetric basis.
-    timings : dict
-        Seconds per stage.
-    """
-
-    parity: int
-    eps: float
-    energy_density: float
-    m_rms: float
-    q1_distribution: dict[int, float]
-    energy_density_given_abs_q1: dict[int, float]
-    residual: float
-    trace: float
-    iterations: int
-    basis_size: int
-    coefficients: np.ndarray = field(repr=False)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary."""
-        return {
-            **sector_summary(self),
-            "residual": float(self.residual),
-            "trace": float(self.trace),
-            "iterations": int(self.iterations),
-            "basis_size": int(self.basis_size),
-            "timings": dict(self.timings),
-        }
-
-
-@dataclass(frozen=True)
-class IterativeSteadyState(EqualMixture):
-    """Iterative steady states of both X sectors; top-level observables are the equal mixture.
-
-    Attributes
-    ----------
-    parameters : ChainParameters or None
-    eps : float
-    by_sector : tuple of IterativeSectorState
-    """
-
-    parameters: ChainParameters | None
-    eps: float
-    by_sector: tuple[IterativeSectorState, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary."""
-        return {
-            "parameters": None if self.parameters is None else self.parameters.to_dict(),
-            "eps": float(self.eps),
-            "mixture": "equal weights 1/2 per X sector (reached from infinite temperature)",
-            **self.mixture_summary(),
-        }
 
 
 class _Preconditioner:
@@ -198,7 +114,7 @@ def iterative_sector(
     restart: int = 40,
     maxiter: int = 50,
     degeneracy_tol: float = 1e-8,
-) -> IterativeSectorState:
+) -> SectorSteadyState:
     """Finite-ε steady state of one X sector by preconditioned GMRES.
 
     Parameters
@@ -218,7 +134,8 @@ def iterative_sector(
 
     Returns
     -------
-    IterativeSectorState
+    SectorSteadyState
+        As from the direct solver; ``timings["gmres_iterations"]`` counts the preconditioned steps.
 
     Raises
     ------
@@ -252,20 +169,20 @@ def iterative_sector(
     timings["gmres"] = time.perf_counter() - t0
     if info != 0:
         raise RuntimeError(f"GMRES did not converge (info={info}) for N={n}, eps={eps}")
-    residual = float(np.linalg.norm(M @ x))
+    timings["gmres_iterations"] = float(pre.calls)
     obs = sector_observables(basis, sector, x)
-    return IterativeSectorState(
-        parity=parity, eps=eps, residual=residual, trace=float((t @ x).real), iterations=pre.calls,
-        basis_size=size, coefficients=x, timings=timings, **obs,
+    return SectorSteadyState(
+        parity=parity, eps=eps, residual=float(np.linalg.norm(M @ x)), trace=complex(t @ x),
+        basis_size=size, coefficients=x, basis=basis, sector=sector, timings=timings, **obs,
     )
 
 
-def iterative_steady_state(model: OpenSystem | ChainParameters, eps: float, **kwargs) -> IterativeSteadyState:
+def iterative_steady_state(model: ChainParameters, eps: float, **kwargs) -> SteadyState:
     """Finite-ε steady states of both X sectors by preconditioned GMRES (:func:`iterative_sector`).
 
     Parameters
     ----------
-    model : OpenSystem or ChainParameters
+    model : ChainParameters
         The chain.
     eps : float
         ε > 0.
@@ -274,8 +191,10 @@ def iterative_steady_state(model: OpenSystem | ChainParameters, eps: float, **kw
 
     Returns
     -------
-    IterativeSteadyState
+    SteadyState
+        Both sectors and their equal mixture, as from :func:`~lindhydro.lindblad.steady_state.steady_state`.
     """
+    if not isinstance(model, ChainParameters):
+        raise ValueError("iterative_steady_state expects ChainParameters (iterative_sector takes an OpenSystem)")
     sectors = tuple(iterative_sector(model, eps, s, **kwargs) for s in (1, -1))
-    params = model if isinstance(model, ChainParameters) else model.parameters
-    return IterativeSteadyState(parameters=params, eps=float(eps), by_sector=sectors)
+    return SteadyState(parameters=model, eps=float(eps), by_sector=sectors)
