@@ -11,7 +11,13 @@ route, which uses the same Newton method).  It is timed on a few grid points and
 the grid; where the dense matrices would not fit in memory (N = 16: 2^16 × 2^16 doubles = 32 GiB
 per matrix) it is extrapolated from the measured sizes with the O(d³) cost of expm.
 
+Generic vs specialised (``--generic``): the same chain written as a user's QuTiP model
+(:func:`lindhydro.quantum.model.model_from_parameters`, an ``OpenSystem``) through the
+symmetry-resolved route for any model (symmetries found in the operators), beside the specialised
+route built from bit representations; ED and fixed points, same N.
+
 Run:  python benchmarks/bench_force_field.py [--sites 12 16] [--grid 101] [--naive-points 1] [--threads 1]
+      python benchmarks/bench_force_field.py --generic [--sites 10 12 14]
 """
 
 from __future__ import annotations
@@ -72,9 +78,38 @@ def naive_point_cost(N: int, lams: np.ndarray) -> float:
     return float(np.median(times))
 
 
+def generic_vs_specialised(sites: list[int]) -> None:
+    """Rows: seconds of the ED (and of the fixed points) of the paper's chain by both routes, same N."""
+    from lindhydro.quantum.fixed_points import find_fixed_points
+
+    print(f"{'N':>3} {'build [s]':>10} {'generic ED [s]':>15} {'specialised ED [s]':>19} {'ratio':>6} "
+          f"{'generic FP [s]':>15} {'specialised FP [s]':>19} {'max |dq| of fixed points':>25}")
+    for N in sites:
+        params = ChainParameters(n_sites=N)
+        t0 = time.perf_counter()
+        system = model_from_parameters(params)
+        t_build = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        generic = GibbsEnsemble(diagonalize(system))
+        t_gen = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        special = GibbsEnsemble(diagonalize(params))
+        t_spec = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fg = find_fixed_points(generic, paths=False)
+        t_fg = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fs = find_fixed_points(special, paths=False)
+        t_fs = time.perf_counter() - t0
+        dq = max(np.abs(np.array(a.q) - np.array(b.q)).max() for a, b in zip(fg.points, fs.points, strict=True))
+        print(f"{N:>3} {t_build:>10.2f} {t_gen:>15.2f} {t_spec:>19.2f} {t_gen / t_spec:>6.2f} {t_fg:>15.2f} "
+              f"{t_fs:>19.2f} {dq:>25.1e}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sites", type=int, nargs="+", default=[12, 16])
+    ap.add_argument("--generic", action="store_true", help="time the user-model route against the specialised one")
     ap.add_argument("--grid", type=int, default=101)
     ap.add_argument("--naive-points", type=int, default=1, help="grid points timed on the naive route")
     ap.add_argument("--naive-max-sites", type=int, default=12, help="largest N timed densely")
@@ -82,6 +117,10 @@ def main() -> None:
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()}  (BLAS threads: {_THREADS}; on a shared machine rerun "
           "idle for clean figures)")
+    if args.generic:
+        generic_vs_specialised(args.sites)
+        print(f"load average after: {os.getloadavg()}")
+        return
     rng = np.random.default_rng(0)
     # naive route: measured at a few sizes, O(d^3) extrapolation beyond
     naive = {}

@@ -12,9 +12,16 @@ Every QuTiP solve runs in its own subprocess, killed at ``--limit`` seconds ("> 
 plain full-space solves stop being practical around N = 7.  Wall times under load are noisy:
 the load average is printed with the figures.
 
+``--generic``: the user-model route (:func:`lindhydro.lindblad.steady_state.steady_state` of an
+``OpenSystem``: strong and weak symmetries found in the operators) on the paper's chain written as
+QuTiP objects beside the specialised X-sector solver (both sectors each), and on the XXZ chain with
+gain, loss, dephasing and the aligning bath (``tests/model_zoo.py``; no strong symmetry, a
+4^N-dimensional Liouvillian before the reduction), with the peak memory of each solve.
+
 Usage::
 
     python benchmarks/bench_steady_state.py [--nmax 10] [--limit 120] [--eps 0.1]
+    python benchmarks/bench_steady_state.py --generic [--nmin 4 --nmax 9]
 """
 
 from __future__ import annotations
@@ -55,8 +62,46 @@ def _plain(n: int, eps: float, mode: str, limit: float, method: str = "direct") 
     return f"{float(out.stdout.strip().splitlines()[-1]):.3f}"
 
 
+_GENERIC = """
+import resource, sys, time
+sys.path.insert(0, {tests!r})
+from lindhydro.lindblad.steady_state import steady_state
+from lindhydro.quantum.model import ChainParameters, model_from_parameters
+import model_zoo
+n, eps, which = {n}, {eps}, {which!r}
+model = ChainParameters(n_sites=n) if which == "specialised" else (
+    model_from_parameters(ChainParameters(n_sites=n)) if which == "generic" else model_zoo.xxz_gain_loss(n))
+t0 = time.perf_counter()
+state = steady_state(model, eps)
+print(time.perf_counter() - t0, sum(s.basis_size for s in state.by_sector),
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)
+"""
+
+
+def _generic(n: int, eps: float, which: str, limit: float) -> str:
+    tests = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests")
+    code = _GENERIC.format(n=n, eps=eps, which=which, tests=tests)
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=limit, check=True)
+    except subprocess.TimeoutExpired:
+        return f"> {limit:.0f} s"
+    except subprocess.CalledProcessError as exc:
+        return "failed: " + (exc.stderr.strip().splitlines() or ["error"])[-1][:60]
+    seconds, unknowns, gib = out.stdout.split()
+    return f"{float(seconds):8.2f} s {int(unknowns):>7} unk {float(gib):5.2f} GiB"
+
+
+def generic_rows(args) -> None:
+    """Both X sectors by the specialised and the generic route, and the model without strong symmetry."""
+    print(f"{'N':>3} {'specialised (paper)':>32} {'generic (paper as QuTiP)':>32} {'XXZ gain/loss (no strong sym.)':>32}")
+    for n in range(args.nmin, args.nmax + 1):
+        cells = [_generic(n, args.eps, which, args.limit) for which in ("specialised", "generic", "xxz")]
+        print(f"{n:>3} {cells[0]:>32} {cells[1]:>32} {cells[2]:>32}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--generic", action="store_true", help="user-model route vs specialised, with memory")
     ap.add_argument("--nmin", type=int, default=4)
     ap.add_argument("--nmax", type=int, default=10)
     ap.add_argument("--eps", type=float, default=0.1)
@@ -67,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     from lindhydro.quantum.model import ChainParameters
 
     print(f"# load average at start: {os.getloadavg()}")
+    if args.generic:
+        generic_rows(args)
+        print(f"# load average at end: {os.getloadavg()}")
+        return 0
     print(f"# eps = {args.eps}, paper preset; plain QuTiP solves stopped after {args.limit:.0f} s")
     print(f"{'N':>3} {'unknowns':>9} {'ours [s]':>9} {'residual':>9} {'qutip-sector [s]':>18} {'qutip-full [s]':>18}")
     full_dead = sector_dead = False

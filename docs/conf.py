@@ -95,6 +95,7 @@ GALLERY_SECTIONS = [
     "../examples/03_toy_model",
     "../examples/04_first_principles",
     "../examples/05_sweeps",
+    "../examples/06_own_model",
 ]
 
 #: Examples excluded from the docs build (regex on the full path), each with its reason.  An

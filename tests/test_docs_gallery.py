@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SECTIONS = ["01_quantum", "02_validation", "03_toy_model", "04_first_principles", "05_sweeps"]
+SECTIONS = ["01_quantum", "02_validation", "03_toy_model", "04_first_principles", "05_sweeps", "06_own_model"]
 SCRIPTS = sorted(EXAMPLES.glob("0*/plot_*.py"))
 
 
