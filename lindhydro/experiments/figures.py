@@ -233,13 +233,13 @@ def figure4(
     t_show: float = 400.0,
     n_snapshots: int = 200,
     seed: int = 1,
-    independent_seeds: bool = True,
     thermal: bool = True,
     literal: bool = False,
     fraction: float = 1.0,
     smooth_fraction: float | None = 0.5,
     dx: float = 0.25,
     dt: float = 0.001,
+    independent_seeds: bool = True,
 ) -> Figure4Result:
     """Fig. 4: kymographs ``m(r, t)`` after a waiting time, one panel per ``eps``.
 
@@ -264,8 +264,6 @@ def figure4(
         Rows of each image.
     seed : int
         Root seed of the panels.
-    independent_seeds : bool, default True
-        One child stream per panel; False: ``seed`` itself for every panel (as in the paper).
     thermal, literal : bool
         Model choice (:func:`lindhydro.experiments.scans.toy_model`).
     fraction : float
@@ -274,6 +272,8 @@ def figure4(
         Coarse-graining length of the images in units of the wall width (None: raw field).
     dx, dt : float
         Lattice (the paper's 0.25, 0.001).
+    independent_seeds : bool, default True
+        One child stream per panel; False: ``seed`` itself for every panel (as in the paper).
 
     Returns
     -------
