@@ -350,7 +350,10 @@ TILE = 1024
 #: advanced that many steps from a snapshot of the ring with a halo of 2 cells per step.
 TILE_STEPS = 8
 _HALO_MAX = 2 * TILE_STEPS
-_WIDTH_MAX = TILE + 2 * _HALO_MAX
+#: Loop lengths are rounded up to a multiple of this (vector width x unroll: no scalar remainder
+#: loops); the extra cells lie outside the valid range and never reach a result.
+_PAD = 64
+_WIDTH_MAX = TILE + 2 * _HALO_MAX + 2 * _PAD
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -378,6 +381,12 @@ def _ring_normals(Z, W, j0, j1, cell0, L, key, group):
         c = 0
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _padded(n):
+    """``n`` rounded up to a multiple of :data:`_PAD`."""
+    return (n + _PAD - 1) // _PAD * _PAD
+
+
 @njit(cache=True, error_model="numpy")
 def _advance_tile(src, dst, s, T, step, S, coeffs, prm, key, off, Lg, buf, Z, W):
     """``dst[s:s+T]`` = cells ``s .. s+T-1`` of the ring ``src`` advanced ``S`` steps from global ``step``.
@@ -398,14 +407,16 @@ def _advance_tile(src, dst, s, T, step, S, coeffs, prm, key, off, Lg, buf, Z, W)
     _ring_copy(src, u, start, n)
     for k in range(S):
         glob = step + k
-        lo, hi = 2 * k, n - 2 * k  # valid input cells [lo, hi)
+        lo, hi = 2 * k, n - 2 * k  # valid input cells [lo, hi); loops padded beyond hi (see _PAD)
         if k == 0 or glob % 4 == 0:
-            _ring_normals(Z, W, lo, hi - 1, off + start, Lg, key, np.uint64(glob // 4))
+            _ring_normals(Z, W, lo, lo + _padded(hi - 1 - lo), off + start, Lg, key, np.uint64(glob // 4))
         z = Z[glob % 4]
-        _predict(u[lo : hi - 2], u[lo + 1 : hi - 1], u[lo + 2 : hi], z[lo + 1 : hi - 1], z[lo : hi - 2],
-                 mp[lo + 1 : hi - 1], part[lo + 1 : hi - 1], coeffs, g, dt, hdt, a, b)
-        _correct(mp[lo + 1 : hi - 3], mp[lo + 2 : hi - 2], mp[lo + 3 : hi - 1], part[lo + 2 : hi - 2],
-                 v[lo + 2 : hi - 2], coeffs, g, hdt)
+        e = lo + _padded(hi - lo - 2)
+        _predict(u[lo : e], u[lo + 1 : e + 1], u[lo + 2 : e + 2], z[lo + 1 : e + 1], z[lo : e],
+                 mp[lo + 1 : e + 1], part[lo + 1 : e + 1], coeffs, g, dt, hdt, a, b)
+        e = lo + _padded(hi - lo - 4)
+        _correct(mp[lo + 1 : e + 1], mp[lo + 2 : e + 2], mp[lo + 3 : e + 3], part[lo + 2 : e + 2],
+                 v[lo + 2 : e + 2], coeffs, g, hdt)
         u, v = v, u
     dst[s : s + T] = u[h : h + T]
 
@@ -424,8 +435,8 @@ def _advance_ring(src, dst, tmp, step, n_steps, coeffs, prm, key, off, Lg):
     """
     prefer_host_vector_width()
     L = src.shape[0]
-    buf = np.empty((4, _WIDTH_MAX), dtype=src.dtype)
-    Z = np.empty((4, _WIDTH_MAX), dtype=src.dtype)
+    buf = np.zeros((4, _WIDTH_MAX), dtype=src.dtype)  # zeros: the padding cells stay finite
+    Z = np.zeros((4, _WIDTH_MAX), dtype=src.dtype)
     W = np.empty((4, CHUNK), dtype=np.uint32)
     sweeps = 0
     k = 0
@@ -446,13 +457,15 @@ def _advance_ring(src, dst, tmp, step, n_steps, coeffs, prm, key, off, Lg):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _region_item(item, src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys):
-    """Item ``item`` of a region: a whole ring (``n_blocks == 1``) or one block of a ring with its halo."""
+def _region_item(item, src, dst, tmp, seg, ok, rows, n_blocks, step, n_steps, coeffs, prm, keys):
+    """Item ``item`` of a region: a whole ring (``n_blocks == 1``) or one block of a ring with its
+    halo; ``ok[item]`` says whether its new cells are finite."""
     prefer_host_vector_width()
     r = rows[item // n_blocks]
     L = src.shape[1]
     if n_blocks == 1:
         _advance_ring(src[r], dst[r], tmp[r], step, n_steps, coeffs, prm, keys[r], 0, L)
+        ok[item] = _finite(dst[r])
         return
     blk = item % n_blocks
     nt = (L + TILE - 1) // TILE
@@ -464,45 +477,54 @@ def _region_item(item, src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs
     _ring_copy(src[r], work[0, :M], lo - h, M)
     _advance_ring(work[0, :M], work[1, :M], work[2, :M], step, n_steps, coeffs, prm, keys[r], lo - h, L)
     dst[r, lo:hi] = work[1, h : h + hi - lo]
+    ok[item] = _finite(dst[r, lo:hi])
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _region_threads(src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys):
+def _region_threads(src, dst, tmp, seg, ok, rows, n_blocks, step, n_steps, coeffs, prm, keys):
     """:func:`_region_item` for every (row, block) item, in parallel."""
     for item in prange(rows.shape[0] * n_blocks):
-        _region_item(item, src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys)
+        _region_item(item, src, dst, tmp, seg, ok, rows, n_blocks, step, n_steps, coeffs, prm, keys)
 
 
 @njit(cache=True, error_model="numpy")
-def _region_serial(src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys):
+def _region_serial(src, dst, tmp, seg, ok, rows, n_blocks, step, n_steps, coeffs, prm, keys):
     """:func:`_region_item` for every (row, block) item, one after the other."""
     prefer_host_vector_width()
     for item in range(rows.shape[0] * n_blocks):
-        _region_item(item, src, dst, tmp, seg, rows, n_blocks, step, n_steps, coeffs, prm, keys)
+        _region_item(item, src, dst, tmp, seg, ok, rows, n_blocks, step, n_steps, coeffs, prm, keys)
 
 
 @njit(cache=True, error_model="numpy")
-def _replay(fields, nxt, tmp, r, step, n_steps, coeffs, prm, keys):
-    """Advance row ``r`` of ``fields`` step by step while it stays finite; return the steps done (<= n_steps)."""
+def _replay(cur, nxt, tmp, r, step, n_steps, coeffs, prm, keys):
+    """Advance row ``r`` of ``cur`` step by step while it stays finite; return the steps done (<= n_steps)."""
     prefer_host_vector_width()
-    L = fields.shape[1]
+    L = cur.shape[1]
     for k in range(n_steps):
-        _advance_ring(fields[r], nxt[r], tmp[r], step + k, 1, coeffs, prm, keys[r], 0, L)
+        _advance_ring(cur[r], nxt[r], tmp[r], step + k, 1, coeffs, prm, keys[r], 0, L)
         if not _finite(nxt[r]):
             return k
-        fields[r] = nxt[r]
+        cur[r] = nxt[r]
     return n_steps
 
 
 @njit(cache=True, error_model="numpy")
 def _heun_blocked(fields, coeffs, prm, keys, step0, n_steps, sync_steps, done, n_blocks, threads):
-    """Driver of :func:`heun_advance`: regions of ``sync_steps`` steps, each followed by a NaN/inf check."""
+    """Driver of :func:`heun_advance`: regions of ``sync_steps`` steps, each followed by a NaN/inf check.
+
+    The state ping-pongs between ``fields`` and a second array (the state before a region is the
+    checkpoint of the NaN/inf replay); a row that blows up is replayed and its last finite state
+    written to ``fields`` at once, the others are copied back at the end if needed.
+    """
     prefer_host_vector_width()
     R, L = fields.shape
+    cur = fields
     nxt = np.empty_like(fields)
     tmp = np.empty_like(fields)
+    in_fields = True  # cur is fields
     m_seg = 1 if n_blocks == 1 else L // n_blocks + TILE + 4 * sync_steps
     seg = np.empty((R * n_blocks if n_blocks > 1 else 1, 3, m_seg), dtype=fields.dtype)
+    ok = np.ones(R * n_blocks, dtype=np.bool_)
     active = np.ones(R, dtype=np.bool_)
     k = 0
     while k < n_steps:
@@ -511,19 +533,24 @@ def _heun_blocked(fields, coeffs, prm, keys, step0, n_steps, sync_steps, done, n
             break
         c = min(sync_steps, n_steps - k)
         if threads:
-            _region_threads(fields, nxt, tmp, seg, rows, n_blocks, step0 + k, c, coeffs, prm, keys)
+            _region_threads(cur, nxt, tmp, seg, ok, rows, n_blocks, step0 + k, c, coeffs, prm, keys)
         else:
-            _region_serial(fields, nxt, tmp, seg, rows, n_blocks, step0 + k, c, coeffs, prm, keys)
-        for r in rows:
-            if _finite(nxt[r]):
-                fields[r] = nxt[r]
-            else:  # replay from the checkpoint (fields[r]) to the last finite state
-                done[r] = k + _replay(fields, nxt, tmp, r, step0 + k, c, coeffs, prm, keys)
+            _region_serial(cur, nxt, tmp, seg, ok, rows, n_blocks, step0 + k, c, coeffs, prm, keys)
+        for i in range(rows.shape[0]):
+            if not np.all(ok[i * n_blocks : (i + 1) * n_blocks]):
+                r = rows[i]  # replay from the checkpoint cur[r] to the last finite state
+                done[r] = k + _replay(cur, nxt, tmp, r, step0 + k, c, coeffs, prm, keys)
                 active[r] = False
+                if not in_fields:
+                    fields[r] = cur[r]
+        cur, nxt = nxt, cur
+        in_fields = not in_fields
         k += c
     for r in range(R):
         if active[r]:
             done[r] = n_steps
+            if not in_fields:
+                fields[r] = cur[r]
 
 
 def heun_advance(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, check_every=64):
