@@ -1,10 +1,11 @@
 """Exact Lindblad validation of the Gibbs-ensemble hydrodynamics (sits on top of the core).
 
-* :mod:`~lindhydro.lindblad.symmetry` — strong Z2 (X = Πσˣ) sectors and the weak-symmetry
-  (translation, reflection, Z = Πσᶻ) reduction of operator space, on the product basis of
-  :mod:`lindhydro.quantum.basis`.
-* :mod:`~lindhydro.lindblad.steady_state` — exact steady states per X sector (fast symmetric
-  solver and the plain QuTiP reference).
+* :mod:`~lindhydro.lindblad.symmetry` — strong-symmetry sectors of any model (X = Πσˣ for the
+  paper's chain; diagonal U(1)/Z_p and the site-wise inversion, found or declared) and the
+  weak-symmetry (translation, reflection, diagonal parities such as Z = Πσᶻ) reduction of operator
+  space, on the product basis of :mod:`lindhydro.quantum.basis`.
+* :mod:`~lindhydro.lindblad.steady_state` — exact steady states per strong sector of any
+  :class:`~lindhydro.quantum.model.OpenSystem` (fast symmetric solver and the plain QuTiP reference).
 * :mod:`~lindhydro.lindblad.iterative` — finite-ε steady states by GMRES with an ε → 0
   preconditioner (N ≤ 13).
 * :mod:`~lindhydro.lindblad.secular` — the ε → 0 limit (secular rate equation), any model;
@@ -28,7 +29,15 @@ from .steady_state import (
     steady_state,
     symmetric_steady_state,
 )
-from .symmetry import SymmetricOperatorBasis, XSector, symmetric_basis, x_sector
+from .symmetry import (
+    SectorDecomposition,
+    StrongSector,
+    SymmetricOperatorBasis,
+    XSector,
+    strong_sectors,
+    symmetric_basis,
+    x_sector,
+)
 
 __all__ = [
     "FixedPointReference",
@@ -48,6 +57,9 @@ __all__ = [
     "plain_steady_state",
     "steady_state",
     "symmetric_steady_state",
+    "SectorDecomposition",
+    "StrongSector",
+    "strong_sectors",
     "SymmetricOperatorBasis",
     "XSector",
     "symmetric_basis",

@@ -58,13 +58,17 @@ def q1_resolved(
     for value in range(-n_sites, n_sites + 1, 2):
         w = float(np.sum(populations[absm == abs(value)]))
         dist[value] = w if value == 0 else 0.5 * w
+    return dist, _given_abs_q1(dist, absm, energy_weight, n_sites)
+
+
+def _given_abs_q1(dist: dict[int, float], abs_magnetisation: np.ndarray, energy_weight, n_sites: int) -> dict[int, float]:
+    """⟨P H0⟩/(N⟨P⟩) for every |Q1| of the block states, ⟨P⟩ = P(|Q1|) from the distribution."""
     cond = {}
-    for am in np.unique(absm):
-        mask = absm == am
-        weight = float(np.sum(populations[mask]))
+    for am in np.unique(abs_magnetisation):
+        weight = dist.get(int(am), 0.0) + (dist.get(-int(am), 0.0) if am else 0.0)
         if weight > 1e-300:
-            cond[int(am)] = float(energy_weight(mask)) / weight / n_sites
-    return dist, cond
+            cond[int(am)] = float(energy_weight(abs_magnetisation == am)) / weight / n_sites
+    return cond
 
 
 def magnetisation_resolved(
@@ -95,12 +99,7 @@ def magnetisation_resolved(
         Keys |M| with nonzero weight; ⟨P H0⟩/(N⟨P⟩) in J.
     """
     dist = {int(v): float(np.sum(product_populations[magnetisation == v])) for v in range(-n_sites, n_sites + 1, 2)}
-    cond = {}
-    for am in np.unique(abs_magnetisation):
-        weight = dist.get(int(am), 0.0) + (dist.get(-int(am), 0.0) if am else 0.0)
-        if weight > 1e-300:
-            cond[int(am)] = float(energy_weight(abs_magnetisation == am)) / weight / n_sites
-    return dist, cond
+    return dist, _given_abs_q1(dist, abs_magnetisation, energy_weight, n_sites)
 
 
 def sector_summary(state: SectorObservables) -> dict[str, Any]:

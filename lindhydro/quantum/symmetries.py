@@ -365,6 +365,24 @@ def _gcd(values) -> int:
     return reduce(math.gcd, (abs(int(v)) for v in values), 0)
 
 
+def _diagonal_symmetries(mats: SystemMatrices, quantities, *, weak: bool) -> list[DiagonalSymmetry]:
+    """Strong: p = gcd of every change of v/g.  Weak: p = gcd of H0's changes and of the spread of
+    every jump's changes (a jump must shift v/g by one value modulo p)."""
+    out = []
+    for name, values, _ in quantities:
+        step = _spacing(values)
+        if step is None:
+            continue
+        changes = list(_changes(mats.hamiltonian, values, step))
+        for _, _, L in mats.jumps:
+            ch = sorted(_changes(L, values, step))
+            changes += [c - ch[0] for c in ch] if weak else ch
+        p = _gcd(changes)
+        if p != 1:
+            out.append(DiagonalSymmetry(name, values, step, p))
+    return out
+
+
 def strong_diagonal_symmetries(mats: SystemMatrices, quantities) -> list[DiagonalSymmetry]:
     """The diagonal quantities that are strong symmetries (U(1), or Z_p with p ≥ 2).
 
@@ -379,18 +397,7 @@ def strong_diagonal_symmetries(mats: SystemMatrices, quantities) -> list[Diagona
     -------
     list of DiagonalSymmetry
     """
-    out = []
-    for name, values, _ in quantities:
-        step = _spacing(values)
-        if step is None:
-            continue
-        changes = _changes(mats.hamiltonian, values, step)
-        for _, _, L in mats.jumps:
-            changes |= _changes(L, values, step)
-        p = _gcd(changes)
-        if p != 1:
-            out.append(DiagonalSymmetry(name, values, step, p))
-    return out
+    return _diagonal_symmetries(mats, quantities, weak=False)
 
 
 def weak_diagonal_symmetries(mats: SystemMatrices, quantities) -> list[DiagonalSymmetry]:
@@ -411,19 +418,7 @@ def weak_diagonal_symmetries(mats: SystemMatrices, quantities) -> list[DiagonalS
     list of DiagonalSymmetry
         U(1) (p = 0) or Z_p (p ≥ 2).
     """
-    out = []
-    for name, values, _ in quantities:
-        step = _spacing(values)
-        if step is None:
-            continue
-        spread = list(_changes(mats.hamiltonian, values, step))
-        for _, _, L in mats.jumps:
-            ch = sorted(_changes(L, values, step))
-            spread += [c - ch[0] for c in ch]
-        p = _gcd(spread)
-        if p != 1:
-            out.append(DiagonalSymmetry(name, values, step, p))
-    return out
+    return _diagonal_symmetries(mats, quantities, weak=True)
 
 
 def sector_index(symmetries, states: np.ndarray) -> tuple[np.ndarray, list[tuple[int, ...]]]:
