@@ -67,8 +67,10 @@ def _lsq_poly(f, lo: float, hi: float, degree: int) -> tuple[np.float32, ...]:
     return tuple(np.float32(v) for v in c)
 
 
-#: float32 coefficients of ``ln(1 + t) / t`` on ``[sqrt(1/2) - 1, sqrt(2) - 1]`` (error of ln < 1e-7).
-LOG32 = _lsq_poly(lambda t: np.log1p(t) / t, np.sqrt(0.5) - 1.0, np.sqrt(2.0) - 1.0, 7)
+#: float32 coefficients of ``ln((1 + s)/(1 - s)) / s = 2 atanh(s) / s`` in powers of ``s^2`` for
+#: ``|s| <= (sqrt 2 - 1)/(sqrt 2 + 1)``, i.e. ``ln(1 + t)`` with ``s = t / (2 + t)`` on
+#: ``[sqrt(1/2) - 1, sqrt(2) - 1]`` (relative error < 1e-7).
+LOG32 = _lsq_poly(lambda y: 2.0 * np.arctanh(np.sqrt(y)) / np.sqrt(y), 0.0, ((np.sqrt(2.0) - 1) / (np.sqrt(2.0) + 1)) ** 2, 2)
 #: float32 coefficients of ``sin(x)/x`` and of ``cos(x)`` in powers of ``x^2`` on ``[0, (pi/2)^2]``
 #: (errors 7e-9 and 5e-8 before float32 rounding).
 TRIG32 = (
@@ -79,7 +81,7 @@ _F = np.float32
 _U23 = np.uint32(23)
 _MANT32 = np.uint32(0x007FFFFF)
 _ONE32_BITS = np.uint32(0x3F800000)
-_ZERO32, _HALF32, _ONE32, _MTWO32 = _F(0.0), _F(0.5), _F(1.0), _F(-2.0)
+_ZERO32, _HALF32, _ONE32, _TWO32, _MTWO32 = _F(0.0), _F(0.5), _F(1.0), _F(2.0), _F(-2.0)
 _I31 = np.int32(2**31 - 1)
 _RSQRT2_32 = _F(np.sqrt(0.5))
 _BIAS32 = _F(127.0)
@@ -177,9 +179,9 @@ def sin_cos_half(x):
 def log_unit32(u, v):
     """float32 ``ln u`` for ``u`` in (0, 1], given also ``v = 1 - u`` exactly (float32 throughout).
 
-    Below ``sqrt(1/2)``: exponent of ``u`` plus ``t P(t)``, ``t`` = reduced mantissa - 1; above:
+    Below ``sqrt(1/2)``: exponent of ``u`` plus ``ln(1 + t)``, ``t`` = reduced mantissa - 1; above:
     ``t = -v``, so that ``ln u`` keeps its relative precision as ``u -> 1`` (where ``u`` itself has
-    lost the low bits of ``v``).
+    lost the low bits of ``v``).  ``ln(1 + t) = s P(s^2)`` with ``s = t / (2 + t)``.
 
     Parameters
     ----------
@@ -200,10 +202,12 @@ def log_unit32(u, v):
     near = u > _RSQRT2_32
     t = -v if near else x - _ONE32
     e = _ZERO32 if near else e
-    p = LOG32[7]
-    for j in range(6, -1, -1):
-        p = p * t + LOG32[j]
-    return e * _LN2_32 + t * p
+    s = t / (_TWO32 + t)
+    s2 = s * s
+    p = LOG32[2]
+    p = p * s2 + LOG32[1]
+    p = p * s2 + LOG32[0]
+    return e * _LN2_32 + s * p
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -334,10 +338,10 @@ def log_unit_reference(u: np.ndarray, v: np.ndarray | None = None) -> np.ndarray
         near = u > _RSQRT2_32
         t = np.where(near, -v, x - _ONE32)
         e = np.where(near, _ZERO32, e)
-        p = np.full_like(t, LOG32[7])
-        for c in LOG32[6::-1]:
-            p = p * t + c
-        return e * _LN2_32 + t * p
+        s = t / (_TWO32 + t)
+        s2 = s * s
+        p = (np.full_like(s, LOG32[2]) * s2 + LOG32[1]) * s2 + LOG32[0]
+        return e * _LN2_32 + s * p
     bits = u.view(np.uint64)
     e = ((bits >> _S52).astype(np.int64) - 1023).astype(np.float64)
     x = ((bits & _MANT) | _ONE_BITS).view(np.float64)
