@@ -92,17 +92,17 @@ def test_secular_trajectory_is_the_eps_to_zero_limit_of_mesolve():
     difference of ⟨Q1⟩/N, e and m_rms at fixed τ = εt is O(ε)."""
     params = ChainParameters(n_sites=6, jprime=1.0)
     lam0 = (-0.5, -0.1)
-    tau = np.linspace(0.0, 1.0, 6)
+    tau = np.linspace(0.0, 0.5, 6)
     sec = secular_trajectory(params, lam0, tau)
     assert np.allclose(sec.q1_distribution.sum(axis=1), 1.0, atol=1e-12)
     values = np.arange(-6, 7, 2)
     assert np.allclose(sec.q1_distribution @ values / 6, sec.m, atol=1e-12)
     dev = []
-    for eps in (0.02, 0.01):
-        r = compare_dynamics(params, eps, lam0=lam0, tau_max=1.0, n_times=6, rtol=1e-10, atol=1e-12)
+    for eps in (0.04, 0.02):
+        r = compare_dynamics(params, eps, lam0=lam0, tau_max=0.5, n_times=6, rtol=1e-9, atol=1e-11)
         dev.append(max(np.abs(r.exact[:, 0] - sec.m).max(), np.abs(r.exact[:, 1] - sec.e).max(),
                        np.abs(r.exact[:, 2] - np.sqrt(sec.m2)).max()))
-    assert dev[1] < 2e-6
+    assert dev[1] < 1e-5
     assert 1.5 < dev[0] / dev[1] < 5.0
 
 
