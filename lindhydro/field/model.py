@@ -71,7 +71,7 @@ THRESHOLD_FRACTION = 0.5
 #: ``kappa`` of the default coarse-graining length with conserved noise,
 #: ``ell >= kappa chi_T / threshold^2``: the box average of the noise's white part (variance
 #: ``chi_T / ell``) stays below ``threshold^2 / kappa`` (:attr:`FieldModel.coarse_graining_length`).
-NOISE_AVERAGING_FACTOR = 2.0
+NOISE_AVERAGING_FACTOR = 2.5
 #: Conventions of the paper's toy model (:func:`paper_toy_model`).
 CONVENTIONS = ("derived", "as-run")
 #: The paper's cell width ``dx = 0.25 a``: a wall density in *paper units* is walls per such cell.
