@@ -2,8 +2,8 @@
 
 The count is a hysteresis count at ``+-threshold`` after a periodic box average over the
 coarse-graining length ``ell`` (:mod:`lindhydro.field.observables`, whose functions this module
-re-exports); the defaults ``ell = w / 2`` and ``threshold = m0 / 2`` and the polynomial force come
-from :mod:`lindhydro.field.model`.  The functions here accept any model with ``force_coeffs`` (and
+re-exports); the defaults ``ell = max(w / 2, kappa chi_T / threshold^2)`` and ``threshold = m0 / 2``
+and the polynomial force come from :mod:`lindhydro.field.model`.  The functions here accept any model with ``force_coeffs`` (and
 ``D``), or the coefficients themselves, and raise where a bistable force is needed.  Why ``ell``
 matters, with measured numbers: ``docs/physics.md``, *Counting domain walls*.
 """
@@ -142,15 +142,18 @@ def default_threshold(model: Any) -> float:
 
 
 def default_coarse_graining_length(model: Any, fraction: float = COARSE_GRAINING_FRACTION) -> float:
-    """Return the default coarse-graining length ``ell = fraction * w`` of the wall count.
+    """Return the wall-width part of the default coarse-graining length, ``ell = fraction * w``.
+
+    This is the whole default without conserved noise; with it the default
+    (:attr:`lindhydro.field.FieldModel.coarse_graining_length`, the one home of the rule) is
+    ``max(w / 2, kappa chi_T / (m0 / 2)^2)``.
 
     Parameters
     ----------
     model : object
         Anything with ``force_coeffs`` and ``D`` (see :func:`wall_width`).
     fraction : float, default :data:`lindhydro.field.model.COARSE_GRAINING_FRACTION` (0.5)
-        Fraction of the noiseless wall width ``w = x0 / sqrt(eps)``
-        (:attr:`lindhydro.field.FieldModel.coarse_graining_length` is the default).
+        Fraction of the noiseless wall width ``w = x0 / sqrt(eps)``.
 
     Returns
     -------

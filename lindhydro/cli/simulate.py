@@ -97,7 +97,8 @@ def register(subparsers) -> None:
     p.add_argument("--initial", choices=("random", "plus", "minus", "zero"), default="random",
                    help="initial field (default: small random)")
     p.add_argument("--ell", type=float, default=None,
-                   help="coarse-graining length of the wall count (default: half the wall width)")
+                   help="coarse-graining length of the wall count (default: half the wall width, with conserved "
+                        "noise at least 2.5 chi_T/(m0/2)^2 so that noise crossings are not counted)")
     _add_model_arguments(p)
     p.add_argument("--out", default=None,
                    help="save the full result: netCDF (.nc, parameters in attributes) or .npz on request")

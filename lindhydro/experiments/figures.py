@@ -349,7 +349,8 @@ def figure5(
 ) -> Figure5Result:
     """Fig. 5: wall density against ``eps`` with both noises, and its fits.
 
-    Densities are second-half averages (hysteresis count at ``ell = w/2`` and ``1/(2 xi)``); the
+    Densities are second-half averages (hysteresis count at the model's default ``ell``, which with
+    the conserved noise is ``max(w/2, 2.5 chi_T / (m0/2)^2)``, and ``1/(2 xi)``); the
     fit is ``A eps^(1/4) exp(-c/sqrt(eps))`` with bootstrap errors over realisations; the paper's
     alternative prefactors are fitted too.  Paper: ``L = 10000``, ten realisations,
     ``A = 2.93e-2``, ``c = 0.56 +- 0.2``.

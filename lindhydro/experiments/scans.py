@@ -235,7 +235,8 @@ def measure_wall_density(
     realisations : int, default 1
         Number of independent runs.
     ells : array_like, optional
-        Coarse-graining lengths (default: the model's, half the wall width).
+        Coarse-graining lengths (default: the model's ``coarse_graining_length``: ``w / 2``, longer with
+        conserved noise).
     threshold : float, optional
         Hysteresis threshold (default ``m0 / 2``).
     length, time : float, optional
@@ -380,7 +381,7 @@ def scan_wall_density(
     seed : int
         Root seed.
     ells : sequence of float, optional
-        Coarse-graining lengths (default: half the wall width of each model).
+        Coarse-graining lengths (default: each model's ``coarse_graining_length``).
     extra_ells : sequence of float
         Further lengths appended to ``ells``.
     record_interval : float, default 1

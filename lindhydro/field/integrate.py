@@ -441,7 +441,8 @@ def simulate(
         Store the field every this many global steps (0 = never).  Default: at every record if the
         snapshots take less than 64 MiB, otherwise none.
     ell : float, optional
-        Coarse-graining length of the wall count (default: the model's, half the wall width).
+        Coarse-graining length of the wall count (default: the model's,
+        :attr:`FieldModel.coarse_graining_length`: ``w / 2``, longer with conserved noise).
     threshold : float, optional
         Hysteresis threshold of the wall count (default ``m0 / 2``).
     trackers : sequence of Tracker or callables
