@@ -1,12 +1,16 @@
 """numba kernels of the SPDE integrator and of its counter-based random-number generator.
 
+Two integrators share one time step: :func:`heun_run` / :func:`heun_run_ensemble` (float64,
+SplitMix64 normals below; the numbers of release 0.1) and :func:`heun_advance` (float32 or
+float64, Philox4x32-10 normals of :mod:`lindhydro.field.philox`; tiles of :data:`TILE` cells
+advanced :data:`TILE_STEPS` steps at a time with halos, rings split into blocks over threads).
 Everything here is compiled with ``cache=True`` and ``error_model="numpy"`` (no zero-division
 checks inside the loops, so that LLVM can vectorise them).  The pure-NumPy twins of these kernels
 live in :mod:`lindhydro.field.reference` and :mod:`lindhydro.field.rng`; the tests check that both
 give the same numbers.
 
-Generator (see :mod:`lindhydro.field.rng` for the user-facing description)
---------------------------------------------------------------------------
+SplitMix64 generator (see :mod:`lindhydro.field.rng` for the user-facing description)
+-------------------------------------------------------------------------------------
 For the global step index ``n`` and a 64-bit key ``k`` the step's stream base is
 ``b = mix64(k ^ mix64(n + C0))``; pair ``j`` of the step gets the 64-bit hash
 ``h = mix64(b + (j + 1) * GOLDEN)`` (``mix64`` = the SplitMix64 finaliser, so along ``j`` this *is*
@@ -345,10 +349,10 @@ def heun_run_ensemble(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, che
 # --------------------------------------------------------------------------------------------
 
 #: Cells per tile of the blocked integrator.
-TILE = 1024
+TILE = 2048
 #: Steps per tile visit (a multiple of 4: one Philox call per cell serves four steps); a tile is
 #: advanced that many steps from a snapshot of the ring with a halo of 2 cells per step.
-TILE_STEPS = 8
+TILE_STEPS = 16
 _HALO_MAX = 2 * TILE_STEPS
 #: Loop lengths are rounded up to a multiple of this (vector width x unroll: no scalar remainder
 #: loops); the extra cells lie outside the valid range and never reach a result.

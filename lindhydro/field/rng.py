@@ -22,6 +22,11 @@ gives ``r cos(theta)`` to cell ``s + p`` and ``r sin(theta)`` to cell ``s + p + 
 better than 1e-9, identical in the NumPy (:func:`normals_reference`) and numba
 (:func:`lindhydro.field.kernels.fill_normals`) implementations.  The 32-bit ``u1`` truncates the
 radius at ``r <= 6.76``, an event of probability ``2^-33`` per pair.
+
+The blocked integrator (:func:`lindhydro.field.kernels.heun_advance`) uses Philox4x32-10 instead
+(:func:`philox_normals`, :mod:`lindhydro.field.philox`): one call per cell and group of four
+steps, counter ``(cell, step // 4)`` and the same 64-bit key, Box-Muller in float32 or float64.
+Both generators stay selectable; the streams differ.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ def host_vector_width(features: str | None = None, setting: str | None = None) -
     Parameters
     ----------
     features : str, optional
-        LLVM feature string (``"+avx2,+avx512f,..."``); by default the host's, from llvmlite.
+        LLVM feature string (``"+avx2,+avx512f,..."``); by default numba's target features
+        (``NUMBA_CPU_FEATURES`` if set, else the host's, from llvmlite).
     setting : {"auto", "256", "512"}, optional
         Override; by default ``$LINDHYDRO_VECTOR_WIDTH`` or ``"auto"``.
 
@@ -50,9 +51,10 @@ def host_vector_width(features: str | None = None, setting: str | None = None) -
         return int(setting)
     if features is None:
         import llvmlite.binding as ll
+        from numba.core import config
 
         try:
-            features = ll.get_host_cpu_features().flatten()
+            features = config.CPU_FEATURES or ll.get_host_cpu_features().flatten()
         except RuntimeError:  # pragma: no cover - feature detection unavailable
             return None
     return 512 if "+avx512f" in features.split(",") else None
