@@ -129,3 +129,16 @@ def test_paper_chain_lattice_is_symmetric_and_physical():
         jump_lattice(ens.spectrum, energy_step=0.0)
     with pytest.raises(ValueError, match="ensemble"):
         jump_lattice(ens.spectrum, ensemble="micro")
+
+
+def test_lattice_of_another_length_keeps_the_forces_per_site(unital7):
+    """A lattice of n = 20 sites built on the 7-site Gibbs forces: with the unital bath the rates
+    at q are n(1 ∓ m)/2 exactly, so the law is the binomial one of 20 independent spins."""
+    lat = jump_lattice(unital7.spectrum, n_sites=20, energy_step=1.0)
+    assert lat.n_sites == 20
+    dist = lat.q1_distribution(lat.stationary())
+    for M, p in dist.items():
+        if abs(M) < 20:  # the fully polarised corners lie on the edge of the reachable region
+            assert p == pytest.approx(math.comb(20, (20 - M) // 2) / 2**20 / (1 - 2 / 2**20), abs=1e-9)
+    with pytest.raises(ValueError, match="grand canonical"):
+        jump_lattice(unital7.spectrum, n_sites=20, ensemble="canonical")

@@ -1,7 +1,7 @@
 """Draw ``docs/_static/validation_convergence.png`` from the summaries in ``docs/_data/validation/``.
 
-(a) the energy gap N(e − e*) of the exact ε → 0 state (filled) and of the noisy-hydrodynamics
-prediction (open) to the Gibbs fixed point; (b) the distance of the exact P(Q1) from the Gibbs ±m*
+(a) the energy gap N(e − e*) of the exact ε → 0 state (filled), of the noisy-hydrodynamics
+prediction at the same N (open) and its 1/N coefficient (dotted) to the Gibbs fixed point; (b) the distance of the exact P(Q1) from the Gibbs ±m*
 mixture, from the prediction and from the eigenstate rates lumped on (Q1, E) cells; (c) the
 eigenstate-to-eigenstate scatter of the force on Q1 at infinite temperature; (d) the level-spacing
 ratio; (e) the largest distance of P(Q1, τ) from the exact dynamics after a Gibbs start.  Run
@@ -44,14 +44,17 @@ def draw(fig) -> None:
         c = COLOURS.get(jp, "k")
         ax[0].plot(n, n * np.array([r["e_exact"] - r["e_fixed_point"] for r in rows]), "o-", color=c, label=f"J' = {jp:g}")
         ax[0].plot(n, n * np.array([r["e_hydro"] - r["e_fixed_point"] for r in rows]), "o--", mfc="none", color=c)
+        coef = np.mean([r["n_sites"] * (r["e_expansion"] - r["e_fixed_point"]) for r in rows])
+        ax[0].axhline(coef, color=c, ls=":", lw=1.2)
         if jp in (0.01, 1.0):
             for key, style in (("tv_gibbs", ":"), ("tv_hydro", "--"), ("tv_lumped", "-")):
                 ax[1].plot(n, [r[key] for r in rows], "o" + style, color=c, mfc="none" if key != "tv_lumped" else c)
     ax[0].axhline(0, color="k", lw=0.5)
-    ax[0].set(xlabel="N", ylabel="N (e − e*)  [J]", title="(a) energy gap: exact ε → 0 (filled), noisy hydro (open)")
+    ax[0].set(xlabel="N", ylabel="N (e − e*)  [J]",
+              title="(a) N(e − e*): exact ε → 0 (filled), noisy hydro at N (open),\nits 1/N coefficient (dotted)")
     ax[0].legend(fontsize=7, loc="lower left")
     ax[1].set(xlabel="N", ylabel="TV distance of P(Q1) from exact", yscale="log",
-              title="(b) Gibbs ±m* (dotted), noisy hydro (dashed),\nlumped eigenstate rates (solid); blue J' = 0.01, red J' = 1")
+              title="(b) P(Q1): Gibbs ±m* (dotted), noisy hydro (dashed),\nlumped eigenstates (solid); J' = 0.01 blue, 1 red")
     therm = by_jprime(read("thermalisation.csv"))
     for jp, rows in therm.items():
         ok = [r for r in rows if np.isfinite(r["scatter_f1_infinite_t"])]
@@ -60,11 +63,11 @@ def draw(fig) -> None:
         lv = [r for r in rows if np.isfinite(r["level_ratio"])]
         if lv:
             ax[3].plot([r["n_sites"] for r in lv], [r["level_ratio"] for r in lv], "o-", color=COLOURS.get(jp, "k"), label=f"J' = {jp:g}")
-    ax[2].set(xlabel="N", ylabel="σ of ⟨n|L̂1†(Q1)|n⟩/N  [J]", yscale="log", title="(c) eigenstate scatter of the force (T = ∞)")
+    ax[2].set(xlabel="N", ylabel="σ of ⟨n|L̂1†(Q1)|n⟩/N  [J]", yscale="log", title="(c) eigenstate scatter of the force on Q1 (T = ∞)")
     ax[2].legend(fontsize=7)
     ax[3].axhline(2 * np.log(2) - 1, color="k", ls=":", lw=0.8)
     ax[3].axhline(0.5307, color="k", ls="--", lw=0.8)
-    ax[3].set(xlabel="N", ylabel="⟨r⟩", title="(d) level-spacing ratio (Poisson dotted, GOE dashed)")
+    ax[3].set(xlabel="N", ylabel="⟨r⟩", title="(d) level-spacing ratio\n(Poisson dotted, GOE dashed)")
     ax[3].legend(fontsize=7)
     dyn = read("dynamics.csv")
     for jp, marker in ((1.0, "o"), (0.01, "s")):
@@ -73,7 +76,7 @@ def draw(fig) -> None:
             if rows:
                 ax[4].plot([r["n_sites"] for r in rows], [r["max_tv"] for r in rows], marker + style,
                            color=COLOURS[jp], label=f"{model}, J' = {jp:g}")
-    ax[4].set(xlabel="N", ylabel="max_τ TV of P(Q1, τ)", yscale="log", title="(e) dynamics from a Gibbs start (τ ≤ 10/ε)")
+    ax[4].set(xlabel="N", ylabel="max_τ TV of P(Q1, τ)", yscale="log", title="(e) dynamics from a Gibbs start: max_τ TV")
     ax[4].legend(fontsize=6)
     rows = conv.get(1.0, [])
     n = np.array([r["n_sites"] for r in rows])
@@ -83,6 +86,8 @@ def draw(fig) -> None:
     ax[5].plot(n, [r["m_rms_lumped"] for r in rows], "s-", color="0.4", ms=3, label="lumped eigenstate rates")
     ax[5].set(xlabel="N", ylabel="m_rms = ⟨Q1²⟩^½/N", title="(f) m_rms at J' = 1")
     ax[5].legend(fontsize=7)
+    for a in ax:
+        a.title.set_fontsize(9)
 
 
 def main() -> None:

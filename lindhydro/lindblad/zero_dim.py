@@ -314,7 +314,12 @@ class JumpLattice:
 
 
 def jump_lattice(
-    spectrum: Spectrum, *, energy_step: float = 0.25, step: int = 2, ensemble: str = "grand canonical"
+    spectrum: Spectrum,
+    *,
+    energy_step: float = 0.25,
+    step: int = 2,
+    ensemble: str = "grand canonical",
+    n_sites: int | None = None,
 ) -> JumpLattice:
     """Build the (M, E) jump lattice of a chain from its spectrum.
 
@@ -332,6 +337,11 @@ def jump_lattice(
         the reachable region takes the next choice); the Gibbs state of the sector Q1 = M alone
         with mean energy E; or the equal mixture of the eigenstates in the cell (eigenstate rates
         lumped on the lattice: a diagnostic of local equilibrium).
+    n_sites : int, optional
+        Chain length of the lattice (default: the spectrum's N).  Another value keeps the Gibbs
+        forces and noise per site of the spectrum's chain and changes only the noise strength 𝒩/N
+        (grand canonical only; cells outside the reachable interior are left out): the large-N
+        check of :func:`small_noise_expansion`.
 
     Returns
     -------
@@ -341,22 +351,56 @@ def jump_lattice(
         raise ValueError(f"energy_step must be positive and finite, got {energy_step!r}")
     if ensemble not in ("grand canonical", "canonical", "microcanonical"):
         raise ValueError(f"ensemble must be 'grand canonical', 'canonical' or 'microcanonical', got {ensemble!r}")
+    n = spectrum.n_sites if n_sites is None else int(n_sites)
+    if n != spectrum.n_sites and (ensemble != "grand canonical" or n < 2):
+        raise ValueError("a lattice of another length than the spectrum's needs ensemble='grand canonical' and N >= 2")
     ch = jump_channels(spectrum, step=step)
     values = np.column_stack([ch.rate_up, ch.rate_down, ch.drift_up, ch.drift_down, ch.energy_moment])
-    sectors = np.unique(np.rint(ch.q1).astype(np.int64))
+    if n != spectrum.n_sites:
+        centres, local = _scaled_cells(GibbsEnsemble(spectrum), values, energy_step, n, step)
+    else:
+        centres, local = {}, {}
+        for M in np.unique(np.rint(ch.q1).astype(np.int64)):
+            sel = np.rint(ch.q1) == M
+            kind = "canonical" if ensemble == "grand canonical" else ensemble
+            centres[M], local[M] = _sector_cells(ch.energy[sel], values[sel], energy_step, kind)
+        if ensemble == "grand canonical":
+            _grand_canonical_rates(GibbsEnsemble(spectrum), values, centres, local)
+    G = _generator(centres, local, step)
+    sectors = list(centres)
+    q1 = np.concatenate([np.full(centres[M].size, M) for M in sectors])
+    return JumpLattice(n, q1, np.concatenate([centres[M] for M in sectors]), G, float(energy_step))
+
+
+def _scaled_cells(ensemble: GibbsEnsemble, values: np.ndarray, energy_step: float, n: int, step: int):
+    """Cells and Gibbs averages of a lattice of n sites with the forces per site of the ensemble's chain."""
+    N = ensemble.n_sites
+    e = ensemble.spectrum.energies / N
+    cells = max(1, math.ceil((e.max() - e.min()) * n / energy_step))
+    grid = e.min() + (np.arange(cells) + 0.5) * (e.max() - e.min()) / cells
     centres, local = {}, {}
-    for M in sectors:
-        sel = np.rint(ch.q1) == M
-        kind = "canonical" if ensemble == "grand canonical" else ensemble
-        centres[M], local[M] = _sector_cells(ch.energy[sel], values[sel], energy_step, kind)
-    if ensemble == "grand canonical":
-        _grand_canonical_rates(GibbsEnsemble(spectrum), values, centres, local)
+    for M in range(-n, n + 1, step):
+        q = np.column_stack([np.full(grid.size, M / n), grid])
+        inside = ensemble.is_reachable(q, margin=1e-6)
+        if not inside.any():
+            continue
+        guess = np.column_stack([np.full(inside.sum(), -np.arctanh(np.clip(M / n, -0.999, 0.999))), np.zeros(inside.sum())])
+        lam = ensemble.lambdas_batch(q[inside], lam0=guess)
+        ok = np.all(np.isfinite(lam), axis=1)
+        if ok.any():
+            centres[M] = n * grid[inside][ok]
+            local[M] = ensemble.batch_averages(lam[ok], values) * (n / N)
+    return centres, local
+
+
+def _generator(centres: dict, local: dict, step: int) -> sp.csr_matrix:
+    """G[i, j] = rate i → j of the jumps between the cells, diagonal −Σ_j G[i, j]."""
     offset, start = {}, 0
-    for M in sectors:
+    for M in centres:
         offset[M] = start
         start += centres[M].size
     rows, cols, vals = [], [], []
-    for M in sectors:
+    for M in centres:
         for j, (wu, wd, eu, ed, m2) in enumerate(local[M]):
             total = wu + wd
             var = max((m2 - (eu**2 / wu if wu > 0 else 0.0) - (ed**2 / wd if wd > 0 else 0.0)) / total, 0.0) if total > 0 else 0.0
@@ -368,9 +412,7 @@ def jump_lattice(
                 cols.append(offset[target] + cells)
                 vals.append(rate * prob)
     G = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(start, start)).tocsr()
-    G = (G - sp.diags(np.asarray(G.sum(axis=1)).ravel())).tocsr()
-    q1 = np.concatenate([np.full(centres[M].size, M) for M in sectors])
-    return JumpLattice(spectrum.n_sites, q1, np.concatenate([centres[M] for M in sectors]), G, float(energy_step))
+    return (G - sp.diags(np.asarray(G.sum(axis=1)).ravel())).tocsr()
 
 
 def gibbs_lattice_distribution(lattice: JumpLattice, ensemble: GibbsEnsemble, lam) -> np.ndarray:
