@@ -18,9 +18,11 @@ row alike; the best repetition of each row is kept):
 * ``py-pde``: ``pde.PDE`` with the same force and site noise, Euler-Maruyama, numba backend
   (py-pde has no conserved noise built in, so it does less work).  Skipped if not installed
   (``pip install lindhydro[bench]``).
-* ``--widths``: the float32 row again with 256-bit and 512-bit vectors (subprocesses with
-  ``LINDHYDRO_VECTOR_WIDTH`` and a fresh numba cache), and, on an AVX-512 host, an AVX2 build
-  (``NUMBA_CPU_NAME=znver3``, AVX-512 features off) as a stand-in for an AVX2 machine.
+* ``--widths``: the float32 one-ring row again in subprocesses with a fresh numba cache: the
+  automatic choice (control), 256-bit and 512-bit vectors (``LINDHYDRO_VECTOR_WIDTH``), and, on
+  an AVX-512 host, an AVX2 build (``NUMBA_CPU_NAME=znver3``, AVX-512 features off) as a stand-in
+  for an AVX2 machine.  Compare these rows with each other (they are not interleaved with the
+  others).
 
 Rates are site-updates per second of wall clock, and per CPU second (thread CPU time for one
 thread: robust against a loaded machine; process CPU time for two threads, whose ratio to the
@@ -161,7 +163,8 @@ def width_rows(n_cells, steps, reps):
     import llvmlite.binding as ll
 
     feats = ll.get_host_cpu_features().flatten()
-    variants = [("256-bit vectors", {"LINDHYDRO_VECTOR_WIDTH": "256"}),
+    variants = [("automatic width (control)", {}),
+                ("256-bit vectors", {"LINDHYDRO_VECTOR_WIDTH": "256"}),
                 ("512-bit vectors", {"LINDHYDRO_VECTOR_WIDTH": "512"})]
     if "+avx512f" in feats:
         variants.append(("AVX2 build (znver3, AVX-512 off)", {
