@@ -104,7 +104,7 @@ def test_bad_trackers_are_refused_before_the_run():
 def test_trackers_finish_after_a_blow_up():
     model = paper_toy_model(0.2, thermal=False)
     start = np.zeros(40)
-    start[5] = 1e60
+    start[5] = 1e30  # f(m) ~ m^3 overflows (float32, the default) within a step or two
     log = Log("log", every=10)
     with pytest.raises(SimulationBlowUp) as info:
         simulate(model, length=10, time=1.0, seed=1, initial=start, trackers=[log], check_every=4)
@@ -118,3 +118,25 @@ def test_progress_bar_and_helpers(capsys):
     assert multiples_in(0, 1000, 250) == 4 and multiples_in(100, 400, 250) == 2 and multiples_in(0, 10, 0) == 0
     assert np.isnan(second_half_mean(np.array([1, 2]), np.array([1.0, 2.0]), 5))
     assert SnapshotTracker(7).every == 7
+
+
+def test_float32_fields_are_measured_in_float64():
+    """A float32 field gives the float64 numbers of its values (sums and FFTs of 10^5 cells in float32 would
+    lose ~4 digits)."""
+    from lindhydro.field import CorrelationTracker, RunInfo, SpatialMeansTracker
+
+    n = 100_000
+    m = (0.6 + np.random.default_rng(0).normal(0.0, 0.3, n)).astype(np.float32)
+    x = m.astype(np.float64)
+    run = RunInfo(n_cells=n, dx=0.25, dt=0.001, step_start=0, t_start=0.0, n_steps=10, record_every=10,
+                  average_from_step=0)
+    means, corr = SpatialMeansTracker(), CorrelationTracker()
+    for t in (means, corr):
+        t.start(run)
+        t.handle(10, 0.01, m)
+    got_means, got_corr = means.finish(), corr.finish()
+    assert got_means.m2[0] == np.mean(x * x) and got_means.m_mean[0] == np.mean(x)
+    S = np.abs(np.fft.rfft(x)) ** 2 / n
+    assert got_corr.structure_factor.dtype == np.float64
+    np.testing.assert_allclose(got_corr.structure_factor, S, rtol=1e-12, atol=1e-12 * S.max())
+    assert got_corr.correlation[0] == pytest.approx(np.mean(x * x), rel=1e-12)  # Parseval, in float64

@@ -1,8 +1,8 @@
 """Stochastic field theory of the order parameter: model, fast integrator, trackers.
 
 ``d_t m = D d^2 m + f(m) + xi + d_r xi_th`` on a periodic line, integrated with Heun's method
-(numba kernels with an inline counter-based generator; a pure-NumPy reference path is used by the
-tests).  See :mod:`lindhydro.field.model` (units, the force, the conserved-noise renormalisation),
+(numba kernels with an inline counter-based generator, float32 by default: ``Numerics.precision``;
+a pure-NumPy reference path is used by the tests).  See :mod:`lindhydro.field.model` (units, the force, the conserved-noise renormalisation),
 :mod:`lindhydro.field.integrate` (scheme, reproducibility, checks) and
 :mod:`lindhydro.field.trackers` (what a run measures).  This layer imports nothing else of lindhydro.
 """
@@ -24,7 +24,7 @@ from lindhydro.field.model import (
     paper_toy_model,
     wick_order,
 )
-from lindhydro.field.numerics import Numerics
+from lindhydro.field.numerics import DEFAULT_PRECISION, PRECISIONS, RELEASE_PRECISION, Numerics
 from lindhydro.field.rng import key_from_seed, normals, normals_reference
 from lindhydro.field.trackers import (
     CallbackTracker,
@@ -40,6 +40,9 @@ from lindhydro.field.trackers import (
 )
 
 __all__ = [
+    "DEFAULT_PRECISION",
+    "PRECISIONS",
+    "RELEASE_PRECISION",
     "RENORMALISATIONS",
     "CallbackTracker",
     "CorrelationTracker",

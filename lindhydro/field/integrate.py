@@ -17,10 +17,15 @@ process ``a z_i + b z_(i-1)`` from one counter-based normal per cell
 (:func:`lindhydro.field.model.noise_ma_coefficients`, :mod:`lindhydro.field.rng`).  Without site
 noise and force, ``sum_i m_i`` is conserved to round-off.
 
+Precision (``Numerics.precision``): ``"float32"`` (default) runs state, normals and arithmetic in
+float32 with Philox4x32-10 normals, ``"float64"`` the same in float64, ``"float64-splitmix"`` the
+float64 kernel with SplitMix64 normals of release 0.1 (its numbers, bit for bit).  The trackers
+measure in float64 whatever the precision; a state continues only in its own precision.
+
 Random numbers are a function of ``(key, global step, cell)`` with ``key`` derived from the seed
 by :class:`numpy.random.SeedSequence`, so a run continued from ``result.final_state`` is
-bit-identical to an uninterrupted one, and an ensemble gives the same numbers for any number of
-threads.  What is measured is up to the trackers (:mod:`lindhydro.field.trackers`), called between
+bit-identical to an uninterrupted one, and a ring or an ensemble gives the same numbers for any
+number of threads.  What is measured is up to the trackers (:mod:`lindhydro.field.trackers`), called between
 kernel chunks (:mod:`lindhydro.field.stepper`).
 
 Checks before any heavy work: the grid is a :class:`~lindhydro.field.numerics.Numerics` (``length``
@@ -49,7 +54,7 @@ import numpy as np
 
 from lindhydro.field import trackers as tracking
 from lindhydro.field.model import FieldModel, positive_zeros
-from lindhydro.field.numerics import Numerics
+from lindhydro.field.numerics import RELEASE_PRECISION, Numerics
 from lindhydro.field.result import (
     SimulationBlowUp,
     SimulationResult,
@@ -92,6 +97,16 @@ def _numerics(numerics: Numerics | None, **grid) -> Numerics:
     return numerics
 
 
+def _memory_estimate(num: Numerics, n_realisations: int, n_snapshots: int) -> int:
+    """Bytes a run holds at once: fields and kernel work arrays in the run's precision, float64 copies
+    (final states, the trackers' float64 view of a field) and float64 snapshots."""
+    n, R = num.n_cells, n_realisations
+    if num.precision == RELEASE_PRECISION:  # field + 5 work arrays (kernel) + 2 per realisation copies
+        return 8 * n * R * (8 + n_snapshots) + 8 * n * 4
+    # fields + 2 ping-pong copies (heun_advance) + at most 3 more for a ring split into blocks
+    return num.dtype.itemsize * n * R * 6 + 8 * n * R * (2 + n_snapshots)
+
+
 def _check_run(model: FieldModel, num: Numerics, n_realisations: int, n_snapshots: int, max_memory: float) -> dict:
     """Stability limit of ``dt`` and memory estimate (the grid itself is valid: a Numerics)."""
     if not isinstance(model, FieldModel):
@@ -104,12 +119,11 @@ def _check_run(model: FieldModel, num: Numerics, n_realisations: int, n_snapshot
             f"(0.9 * 2 / (4 D / dx^2 + max|f'|) with D = {model.D:g}; diffusion alone allows dt <= dx^2/(2D) = "
             f"{dx * dx / (2 * model.D) if model.D > 0 else float('inf'):.4g}); use dt <= {dt_max:.4g} or a larger dx"
         )
-    # field + 5 work arrays (kernel) + 2 per realisation copies, plus snapshots
-    nbytes = 8 * n_cells * n_realisations * (8 + n_snapshots) + 8 * n_cells * 4
+    nbytes = _memory_estimate(num, n_realisations, n_snapshots)
     if nbytes > max_memory:
         raise ValueError(
             f"the run needs about {nbytes / 2**30:.2f} GiB ({n_realisations} x {n_cells} cells, "
-            f"{n_snapshots} snapshots), more than max_memory = {max_memory / 2**30:.2f} GiB; "
+            f"{n_snapshots} snapshots, {num.precision}), more than max_memory = {max_memory / 2**30:.2f} GiB; "
             "reduce length, the number of snapshots (snapshot_every) or raise max_memory"
         )
     return {"n_cells": n_cells, "n_steps": num.n_steps, "dt_max": dt_max, "bytes": nbytes}
@@ -117,7 +131,8 @@ def _check_run(model: FieldModel, num: Numerics, n_realisations: int, n_snapshot
 
 def check_numerics(model: FieldModel, numerics: Numerics | None = None, *, length: float | None = None,
                    time: float | None = None, dx: float | None = None, dt: float | None = None,
-                   n_realisations: int = 1, n_snapshots: int = 0, max_memory: float = DEFAULT_MAX_MEMORY) -> dict:
+                   precision: str | None = None, n_realisations: int = 1, n_snapshots: int = 0,
+                   max_memory: float = DEFAULT_MAX_MEMORY) -> dict:
     """Validate a run before any heavy work.
 
     Parameters
@@ -130,6 +145,8 @@ def check_numerics(model: FieldModel, numerics: Numerics | None = None, *, lengt
         Ring length and run time; multiples of ``dx`` and ``dt``.
     dx, dt : float, optional
         Cell width and time step (defaults of :class:`Numerics`).
+    precision : {"float32", "float64", "float64-splitmix"}, optional
+        The integrator (default of :class:`Numerics`: float32); it sets the memory estimate.
     n_realisations : int
         Number of fields held at once (ensembles).
     n_snapshots : int
@@ -149,7 +166,7 @@ def check_numerics(model: FieldModel, numerics: Numerics | None = None, *, lengt
         stability limit (:meth:`FieldModel.max_stable_dt`), or when the memory estimate exceeds
         ``max_memory``.
     """
-    num = _numerics(numerics, length=length, time=time, dx=dx, dt=dt)
+    num = _numerics(numerics, length=length, time=time, dx=dx, dt=dt, precision=precision)
     return _check_run(model, num, n_realisations, n_snapshots, max_memory)
 
 
@@ -195,7 +212,7 @@ def _seed_repr(ss: np.random.SeedSequence) -> dict:
             "spawn_key": list(ss.spawn_key)}
 
 
-def _states(state, realisations: int | None, dx: float) -> list[SimulationState]:
+def _states(state, realisations: int | None, num: Numerics) -> list[SimulationState]:
     if realisations is None:
         if not isinstance(state, SimulationState):
             raise ValueError(f"state must be a SimulationState, got {type(state).__name__}")
@@ -209,18 +226,22 @@ def _states(state, realisations: int | None, dx: float) -> list[SimulationState]
     for s in states:
         if not isinstance(s, SimulationState):
             raise ValueError(f"state must be a SimulationState, got {type(s).__name__}")
-        if abs(s.dx - dx) > 1e-12 * dx:
-            raise ValueError(f"state was produced with dx = {s.dx}, cannot continue with dx = {dx}")
+        if abs(s.dx - num.dx) > 1e-12 * num.dx:
+            raise ValueError(f"state was produced with dx = {s.dx}, cannot continue with dx = {num.dx}")
+        if s.precision != num.precision:
+            raise ValueError(f"state was produced with precision {s.precision!r}, cannot continue with "
+                             f"precision {num.precision!r}: give precision={s.precision!r} (or start a new run "
+                             "from initial=state.field)")
     if len({int(s.step) for s in states}) != 1:
         raise ValueError("all states must be at the same global step")
     return states
 
 
-def _origin(seed, realisations: int | None, state, dx: float) -> _Origin:
+def _origin(seed, realisations: int | None, state, num: Numerics) -> _Origin:
     if state is None:
         seeds = _row_seeds(seed, realisations)
         return _Origin(seeds, None, [key_from_seed(s) for s in seeds], [_seed_repr(s) for s in seeds], 0, 0.0)
-    states = _states(state, realisations, dx)
+    states = _states(state, realisations, num)
     keys = [int(s.key) for s in states]
     if seed is not None and [key_from_seed(s) for s in _row_seeds(seed, realisations)] != keys:
         raise ValueError("seed does not match the state's key: continue with the same seed (or seed=None)")
@@ -249,15 +270,21 @@ def _initial_field(initial, model: FieldModel, n_cells: int, ss: np.random.SeedS
     return arr, "array"
 
 
-def _fields(model: FieldModel, n_cells: int, initial, origin: _Origin) -> tuple[np.ndarray, str]:
-    """The initial fields, shape (R, n_cells), and the name of the initial condition."""
+def _fields(model: FieldModel, num: Numerics, initial, origin: _Origin) -> tuple[np.ndarray, str]:
+    """The initial fields, shape (R, n_cells), in the run's precision, and the name of the initial condition."""
+    n_cells = num.n_cells
     if origin.states is not None:
         for s in origin.states:
             if s.field.shape != (n_cells,):
                 raise ValueError(f"state.field has {s.field.shape[0]} cells, length/dx gives {n_cells}")
-        return np.ascontiguousarray(np.stack([np.array(s.field, dtype=float) for s in origin.states])), "state"
+        return np.ascontiguousarray(np.stack([s.field for s in origin.states]), dtype=num.dtype), "state"
     rows = [_initial_field(initial, model, n_cells, ss) for ss in origin.seeds]
-    return np.ascontiguousarray(np.stack([m for m, _ in rows])), rows[0][1]
+    with np.errstate(over="ignore"):
+        fields = np.ascontiguousarray(np.stack([m for m, _ in rows]), dtype=num.dtype)
+    if not np.all(np.isfinite(fields)):
+        raise ValueError(f"initial array has values beyond the range of {num.precision} "
+                         f"(|m| > {np.finfo(num.dtype).max:.3g}); use precision='float64'")
+    return fields, rows[0][1]
 
 
 # ----------------------------------------------------------------------------- what a run measures
@@ -373,7 +400,8 @@ def _parameters(model: FieldModel, num: Numerics, origin: _Origin, initial: str,
     return {
         "model": model.to_dict(), "length": num.length, "n_cells": n, "dx": dx, "dt": dt, "time": num.time,
         "t_start": origin.time, "t_end": float(origin.time + num.n_steps * dt), "step_start": origin.step,
-        "n_steps": num.n_steps, "seed": None, "key": None, "initial": initial, "record_every": num.record_steps,
+        "n_steps": num.n_steps, "precision": num.precision, "seed": None, "key": None, "initial": initial,
+        "record_every": num.record_steps,
         "snapshot_every": snapshot_every, "coarse_graining_length": finite_or_none(wall[0]),
         "wall_threshold": finite_or_none(float("nan") if thr is None else thr),
         "lattice_force_coeffs": list(model.lattice_force_coeffs(dx, dt, n)),
@@ -405,6 +433,7 @@ def simulate(
     threads: int | None = None,
     check_every: int = 64,
     max_memory: float = DEFAULT_MAX_MEMORY,
+    precision: str | None = None,
 ) -> SimulationResult | list[SimulationResult]:
     """Integrate the field equation of ``model`` on a periodic line (module docstring: scheme).
 
@@ -413,8 +442,8 @@ def simulate(
     model : FieldModel
         Force, diffusion constant, noise strengths and renormalisation.
     numerics : Numerics, optional
-        The grid (length, time, dx, dt, record interval), validated once; or give it as the
-        keywords ``length`` ... ``record_every`` (not both).
+        The grid (length, time, dx, dt, record interval, precision), validated once; or give it as
+        the keywords ``length`` ... ``record_every`` and ``precision`` (not both).
     length : float
         Length of the ring (units ``a``); a multiple of ``dx``.
     time : float
@@ -453,11 +482,19 @@ def simulate(
     progress : bool
         tqdm progress bar on stderr, and a notice when the kernels are being compiled (first run).
     threads : int, optional
-        numba threads for an ensemble (default: all).
+        numba threads (default: numba's setting, all cores unless ``NUMBA_NUM_THREADS`` says
+        otherwise).  An ensemble runs its realisations in parallel; one ring is split into blocks
+        (except with ``"float64-splitmix"``, whose ring runs on one thread).  The numbers do not
+        depend on it.
     check_every : int, default 64
         Steps between NaN/inf checks inside the kernel (a blow-up is located exactly by replay).
     max_memory : float
         Refuse runs estimated to need more bytes.
+    precision : {"float32", "float64", "float64-splitmix"}, optional
+        The integrator (default ``"float32"``, :class:`Numerics`): float32 or float64 state with
+        Philox4x32-10 normals, or release 0.1's float64 kernel with SplitMix64 normals (its
+        numbers, bit for bit).  Part of the numerics: give it here or in ``numerics``.  A
+        ``state`` continues only in its own precision.
 
     Returns
     -------
@@ -474,19 +511,19 @@ def simulate(
     SimulationBlowUp
         The field became NaN/inf; ``exc.result`` holds the partial result(s) and last finite state.
     """
-    num = _numerics(numerics, length=length, time=time, dx=dx, dt=dt, record_every=record_every)
+    num = _numerics(numerics, length=length, time=time, dx=dx, dt=dt, record_every=record_every, precision=precision)
     if realisations is not None and (isinstance(realisations, bool) or not isinstance(realisations, int | np.integer)
                                      or realisations < 1):
         raise ValueError(f"realisations must be a positive integer, got {realisations!r}")
     R = 1 if realisations is None else int(realisations)
-    origin = _origin(seed, None if realisations is None else R, state, num.dx)
+    origin = _origin(seed, None if realisations is None else R, state, num)
     snap = _snapshot_interval(snapshot_every, num, origin.step, R)
     _check_run(model, num, R, multiples_in(origin.step, num.n_steps, snap), max_memory)
     _warn_if_wick_changes_the_zeros(model, num)
     wall = _wall_count_parameters(model, num, ell, threshold)
     rows = _tracker_rows(model, R, wall, snap, progress, _user_trackers(trackers))
-    stepper = HeunStepper(model, num.dx, num.dt, num.n_cells, check_every)
-    fields, init_name = _fields(model, num.n_cells, initial, origin)
+    stepper = HeunStepper(model, num.dx, num.dt, num.n_cells, check_every, num.precision)
+    fields, init_name = _fields(model, num, initial, origin)
     params = _parameters(model, num, origin, init_name, snap, wall, threshold)
     results, bad = _run(model, num, origin, stepper, fields, rows, params, threads)
     if bad:
@@ -522,7 +559,7 @@ def _run(model: FieldModel, num: Numerics, origin: _Origin, stepper: HeunStepper
     for r in range(R):
         steps = int(per_row[r])
         st = SimulationState(fields[r].copy(), origin.step + steps, origin.time + steps * num.dt, int(origin.keys[r]),
-                             num.dx, num.dt)
+                             num.dx, num.dt, num.precision)
         p = dict(params, seed=origin.seed_infos[r], key=str(origin.keys[r]))
         out.append(SimulationResult(p, st, records[r], completed=not bad and stopped is None, extra=dict(extra)))
     return out, bad

@@ -625,5 +625,6 @@ def heun_advance(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, check_ev
     prm = (typ(D / (dx * dx)), typ(dt), typ(0.5 * dt), typ(a), typ(b))
     coeffs = tuple(typ(c) for c in coeffs)
     done = np.zeros(R, dtype=np.int64)
-    _heun_blocked(fields, coeffs, prm, keys, int(step0), int(n_steps), sync, done, n_blocks, threads > 1)
+    parallel = threads > 1 and R * n_blocks > 1  # a single item runs serially: no thread wake-ups
+    _heun_blocked(fields, coeffs, prm, keys, int(step0), int(n_steps), sync, done, n_blocks, parallel)
     return done

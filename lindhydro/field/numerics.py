@@ -1,10 +1,13 @@
-"""The numerics of one field run — ring length, duration, cell width, time step, record interval — validated once.
+"""The numerics of one field run — ring length, duration, cell width, time step, record interval, precision — validated once.
 
 Units as in :mod:`lindhydro.field.model`: lengths in lattice constants ``a``, times in ``1/J`` (the
 toy model: ``a^2/D``).  ``length`` must be a whole number of cells ``dx`` and ``time`` a whole
 number of steps ``dt``; ``record_every`` counts *global* steps (records fall on multiples of it,
 so a run continued from a state records at the same steps as an uninterrupted one).  The model
 dependent check (the explicit stability limit of ``dt``) is :func:`lindhydro.field.check_numerics`.
+``precision`` chooses the integrator (:data:`PRECISIONS`): ``"float32"`` (the default) and
+``"float64"`` run the blocked kernel with Philox4x32-10 normals in that precision,
+``"float64-splitmix"`` the float64 kernel with SplitMix64 normals of release 0.1 (its numbers, bit for bit).
 """
 
 from __future__ import annotations
@@ -14,7 +17,40 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Numerics", "positive_number", "whole_multiple"]
+import numpy as np
+
+__all__ = ["DEFAULT_PRECISION", "PRECISIONS", "RELEASE_PRECISION", "Numerics", "positive_number", "precision_dtype",
+           "whole_multiple"]
+
+#: The integrators a run can use, by the precision of its state (and generator of its normals).
+PRECISIONS = ("float32", "float64", "float64-splitmix")
+#: The default: float32 state, normals and arithmetic (Philox4x32-10); observables accumulate in float64.
+DEFAULT_PRECISION = "float32"
+#: The integrator of release 0.1 (float64, SplitMix64 normals): what states, results and sweep
+#: stores written without a precision were produced with.
+RELEASE_PRECISION = "float64-splitmix"
+
+
+def precision_dtype(precision: str) -> np.dtype:
+    """The dtype of the field of a precision: float32 for ``"float32"``, float64 otherwise.
+
+    Parameters
+    ----------
+    precision : {"float32", "float64", "float64-splitmix"}
+        One of :data:`PRECISIONS`.
+
+    Returns
+    -------
+    numpy.dtype
+
+    Raises
+    ------
+    ValueError
+        For another precision.
+    """
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    return np.dtype(np.float32 if precision == "float32" else np.float64)
 
 
 def positive_number(value: Any, name: str) -> float:
@@ -89,6 +125,8 @@ class Numerics:
     record_every : int or None, default None
         Steps between records, at most ``time/dt`` (a longer interval would record nothing);
         ``None``: one unit of time, at most ``time/dt``.
+    precision : {"float32", "float64", "float64-splitmix"}, default "float32"
+        The integrator (module docstring); a run continues only in the precision of its state.
     """
 
     length: float
@@ -96,8 +134,10 @@ class Numerics:
     dx: float = 0.25
     dt: float = 0.001
     record_every: int | None = None
+    precision: str = DEFAULT_PRECISION
 
     def __post_init__(self) -> None:
+        precision_dtype(self.precision)  # validates
         for name in ("length", "time", "dx", "dt"):
             object.__setattr__(self, name, positive_number(getattr(self, name), name))
         whole_multiple(self.length, self.dx, "length", "dx")
@@ -130,8 +170,13 @@ class Numerics:
             return self.record_every
         return max(1, min(self.n_steps, int(round(1.0 / self.dt))))
 
+    @property
+    def dtype(self) -> np.dtype:
+        """The dtype of the field (:func:`precision_dtype`)."""
+        return precision_dtype(self.precision)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (with the derived ``n_cells``, ``n_steps`` and ``record_steps``)."""
         return {"length": self.length, "time": self.time, "dx": self.dx, "dt": self.dt,
-                "record_every": self.record_every, "n_cells": self.n_cells, "n_steps": self.n_steps,
-                "record_steps": self.record_steps}
+                "record_every": self.record_every, "precision": self.precision, "n_cells": self.n_cells,
+                "n_steps": self.n_steps, "record_steps": self.record_steps}

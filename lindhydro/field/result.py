@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from lindhydro.field.model import density_in_paper_units
+from lindhydro.field.numerics import RELEASE_PRECISION, precision_dtype
 from lindhydro.field.trackers import Correlations, Snapshots, SpatialMeans, WallCounts
 
 __all__ = ["SimulationBlowUp", "SimulationResult", "SimulationState", "finite_or_none"]
@@ -51,7 +52,7 @@ class SimulationState:
     Attributes
     ----------
     field : numpy.ndarray, shape (n_cells,)
-        Cell averages ``m_i``.
+        Cell averages ``m_i``, in the run's precision (float32 or float64).
     step : int
         Global step index (number of steps since ``t = 0``); the generator is keyed by it.
     time : float
@@ -60,6 +61,9 @@ class SimulationState:
         64-bit generator key (from the seed).
     dx, dt : float
         The lattice the state was produced on.
+    precision : {"float32", "float64", "float64-splitmix"}, default "float64-splitmix"
+        The integrator that produced it (:class:`~lindhydro.field.Numerics`); a run continues only in
+        this precision.  The default is release 0.1's integrator, which wrote states without it.
     """
 
     field: np.ndarray
@@ -68,11 +72,15 @@ class SimulationState:
     key: int
     dx: float
     dt: float
+    precision: str = RELEASE_PRECISION
+
+    def __post_init__(self) -> None:
+        precision_dtype(self.precision)  # validates
 
     def to_dict(self) -> dict:
         """JSON-ready (the field as a list)."""
         return {"field": self.field.tolist(), "step": self.step, "time": self.time, "key": str(self.key),
-                "dx": self.dx, "dt": self.dt}
+                "dx": self.dx, "dt": self.dt, "precision": self.precision}
 
 
 def _recorded(record: str, attribute: str, doc: str, row: int | None = None) -> property:
@@ -263,8 +271,10 @@ class SimulationResult:
     @classmethod
     def _from_saved(cls, meta: dict[str, Any], a: dict[str, np.ndarray]) -> SimulationResult:
         fs, s, p = meta["final_state"], meta["summary"], meta["parameters"]
-        state = SimulationState(a["final_field"], int(fs["step"]), float(fs["time"]), int(fs["key"]),
-                                float(fs["dx"]), float(fs["dt"]))
+        precision = fs.get("precision", RELEASE_PRECISION)  # files of release 0.1 have none
+        field = np.asarray(a["final_field"], dtype=precision_dtype(precision))
+        state = SimulationState(field, int(fs["step"]), float(fs["time"]), int(fs["key"]), float(fs["dx"]),
+                                float(fs["dt"]), precision)
         step0, dt = int(p["step_start"]), float(p["dt"])
 
         def steps_of(times: np.ndarray) -> np.ndarray:

@@ -10,6 +10,10 @@ the run early by raising :class:`StopRun` from ``handle`` (as py-pde's ``Finishe
 the run returns what it has, marked incomplete; :class:`StopTracker` does so when asked to (e.g. on
 Ctrl-C, from a flag set by a signal handler).
 
+The field handed to ``handle`` is in the run's precision (float32 by default); the standard
+trackers measure on a float64 copy (:func:`as_float64`), so that sums over the ring and the FFT
+keep float64 accuracy whatever the precision of the state.
+
 Records taken at global steps after ``RunInfo.average_from_step`` (the second half of the run)
 enter the averages.  ``C(r)`` and ``S(k)`` follow :mod:`lindhydro.analysis.correlations`
 (``C_n = (1/L) sum_i m_i m_(i+n)``, ``S(k) = |sum_i m_i e^(-ikx_i)|^2 / L``, no mean subtracted).
@@ -42,6 +46,7 @@ __all__ = [
     "Tracker",
     "WallCountTracker",
     "WallCounts",
+    "as_float64",
     "multiples_in",
     "second_half_mean",
 ]
@@ -50,6 +55,21 @@ __all__ = [
 #: Site updates between two calls of the trackers that keep the user informed (progress, stop
 #: requests): about a tenth of a second of integration.
 SITE_UPDATES_PER_CALL = 20_000_000
+
+
+def as_float64(m: np.ndarray) -> np.ndarray:
+    """``m`` as float64: ``m`` itself if it already is, else a float64 copy (the trackers measure on it).
+
+    Parameters
+    ----------
+    m : numpy.ndarray
+        A field in any float precision.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+    """
+    return np.asarray(m, dtype=np.float64)
 
 
 class StopRun(Exception):
@@ -246,8 +266,9 @@ class SpatialMeansTracker(Tracker):
         self._rows: list[tuple[int, float, float, float]] = []
 
     def handle(self, step: int, time: float, m: np.ndarray) -> None:
-        """Append ``(step, time, <m>, <m^2>)``."""
-        self._rows.append((int(step), float(time), float(np.mean(m)), float(np.mean(m * m))))
+        """Append ``(step, time, <m>, <m^2>)`` (in float64)."""
+        x = as_float64(m)
+        self._rows.append((int(step), float(time), float(np.mean(x)), float(np.mean(x * x))))
 
     def finish(self) -> SpatialMeans:
         """The series and the second-half mean of ``<m^2>``."""
@@ -337,8 +358,9 @@ class WallCountTracker(Tracker):
         return True
 
     def handle(self, step: int, time: float, m: np.ndarray) -> None:
-        """Count the walls of ``m`` for every ``ell``."""
+        """Count the walls of ``m`` for every ``ell`` (on a float64 copy)."""
         dx = self.run.dx
+        m = as_float64(m)
         self._steps.append(int(step))
         self._times.append(float(time))
         self._counts.append([float(count_walls(m, dx=dx, ell=e, threshold=self.threshold)) if ok else float("nan")
@@ -404,11 +426,11 @@ class CorrelationTracker(Tracker):
         self._n = 0
 
     def handle(self, step: int, time: float, m: np.ndarray) -> None:
-        """Add ``|FFT m|^2 / n`` and its inverse transform, if ``step`` is in the second half."""
+        """Add ``|FFT m|^2 / n`` and its inverse transform (in float64), if ``step`` is in the second half."""
         if step <= self.run.average_from_step:
             return
         n = self.run.n_cells
-        p = np.abs(np.fft.rfft(m)) ** 2 / n
+        p = np.abs(np.fft.rfft(as_float64(m))) ** 2 / n
         self._S += p
         self._C += np.fft.irfft(p, n=n)[: n // 2 + 1]
         self._n += 1
