@@ -304,3 +304,23 @@ def test_quantum_preset_first_principles_route(tmp_path, client):
         sim_model = rec.attrs["info"]["simulator_parameters"]["model"]
         np.testing.assert_allclose(sim_model["force_coeffs"], model.force_coeffs, rtol=1e-12)
         assert sim_model["metadata"]["chain_parameters"]["n_sites"] == 6
+
+
+def test_a_chunk_runs_in_the_task_precision_on_one_thread():
+    """run_chunk hands the precision to the field simulator (float64-splitmix: release 0.1's numbers) and
+    runs one thread per worker; the OU stand-in, which has no precision, runs as before."""
+    from lindhydro.field import simulate
+    from lindhydro.sweep.tasks import run_chunk
+
+    for precision in ("float32", "float64-splitmix"):
+        cfg = config(Path("/tmp"), base=PAPER, simulation={"length": 20.0, "time": 0.5, "precision": precision})
+        spec = cfg.tasks()[0]
+        seen = []
+        out = run_chunk(spec, steps=500, start_step=0,
+                        simulate=lambda *a, seen=seen, **kw: seen.append(kw["threads"]) or simulate(*a, **kw))
+        ref = simulate(spec.build_model(), length=20.0, time=0.5, seed=spec.seed, record_every=250, precision=precision)
+        assert out.state.precision == precision and seen == [1]
+        np.testing.assert_array_equal(out.final_field, ref.final_state.field)
+        np.testing.assert_array_equal(out.series["m2"], ref.m2)
+    ou = config(Path("/tmp")).tasks()[0]
+    assert ou.precision == "float32" and run_chunk(ou, steps=10, start_step=0).step == 10

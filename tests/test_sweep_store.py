@@ -155,3 +155,27 @@ def test_partial_write_left_by_a_kill_is_never_an_entry(tmp_path):
     assert store.finished_ids() == [] and store.verify(spec.task_id) is None
     store.prepare(c, c.tasks())  # the next run cleans it up
     assert not stale.exists()
+
+
+def test_store_records_its_precision_and_refuses_another(tmp_path):
+    d = copy.deepcopy(BASE)
+    c = parse_config(d, base_dir=tmp_path)
+    store = ResultStore(c.store)
+    store.prepare(c, c.tasks())
+    spec = c.tasks()[0]
+    store.write(spec, arrays_for(spec), {})
+    assert read_entry(store.entry_path(spec.task_id)).attrs["precision"] == "float32"
+    assert open_store(c.store).attrs["precision"] == "float32"
+    d["simulation"]["precision"] = "float64"
+    with pytest.raises(ValueError, match="precision = 'float32', this configuration asks for 'float64'"):
+        store.prepare(parse_config(d, base_dir=tmp_path), [])
+    # a manifest of release 0.1 has no precision: it was float64-splitmix, and resumes only so
+    manifest = json.loads(store.manifest_path.read_text())
+    for part in (manifest["fixed_parameters"], manifest["config"]):
+        del part["simulation"]["precision"]
+    store.manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="release 0.1's integrator.*Set precision = 'float64-splitmix'"):
+        store.prepare(c, c.tasks())
+    d["simulation"]["precision"] = "float64-splitmix"
+    old = parse_config(d, base_dir=tmp_path)
+    store.prepare(old, old.tasks())

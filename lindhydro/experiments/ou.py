@@ -159,6 +159,8 @@ def ou_simulate(
     ell: float | None = None,
     progress: bool = False,
     trackers: tuple = (),
+    precision: str | None = None,
+    threads: int | None = None,
 ) -> OUResult:
     """Run the Ornstein–Uhlenbeck stand-in (same signature as :func:`lindhydro.field.simulate`).
 
@@ -185,6 +187,8 @@ def ou_simulate(
         Accepted for signature compatibility; ignored.
     progress : bool
         Accepted for signature compatibility; ignored.
+    precision, threads : optional
+        Accepted for signature compatibility; ignored (float64 NumPy, one thread).
     trackers : tuple of callables
         Called as ``tracker(step, time, m)`` at every record.
 

@@ -33,6 +33,8 @@ The file format (all lengths in lattice constants a, times in a²/D, energies in
     initial = "random"           # "random" | "plus" | "minus" | "zero"
     record_every = 1000          # steps between records (default: one unit of time, at most time/dt)
     ell = 2.0                    # wall-counting coarse-graining length (optional)
+    precision = "float32"        # integrator: "float32" (default), "float64" (both Philox normals) or
+                                 # "float64-splitmix" (release 0.1's, which wrote stores without this key)
 
     [grid]
     eps = [0.2, 0.3, 0.4]        # required: the coupling strengths ε
@@ -42,11 +44,13 @@ Seeds
 -----
 The seed of a task is ``SeedSequence(root_seed, spawn_key=K)`` where ``K`` is four 32-bit words of the
 SHA-256 of the canonical JSON of the task's *trajectory-defining* parameters: ε, the realisation index,
-every model parameter, the preset and the numerics ``length, dx, dt, initial``.  The total ``time``,
+every model parameter, the preset and the numerics ``length, dx, dt, initial, precision``.  The total ``time``,
 ``chunk_time``, ``record_every`` and ``ell`` are excluded: they do not change the noise stream, so a
 longer run of the same task continues the same trajectory, and chunking cannot change a result.
 Numbers are canonicalised (ints given for float parameters become floats) before hashing, so
-``length = 100`` and ``length = 100.0`` are the same task.
+``length = 100`` and ``length = 100.0`` are the same task.  The precision ``"float64-splitmix"``
+(:data:`~lindhydro.field.numerics.RELEASE_PRECISION`) is left out of a task's parameters, id and seed:
+release 0.1 wrote none, so its stores keep their task ids and seeds and resume with that precision.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ from typing import Any
 import numpy as np
 
 from lindhydro.experiments.presets import build_model, check_parameters, preset
-from lindhydro.field.numerics import Numerics, whole_multiple
+from lindhydro.field.numerics import RELEASE_PRECISION, Numerics, whole_multiple
 
 __all__ = [
     "SweepConfig",
@@ -87,9 +91,11 @@ SIMULATION_KEYS: dict[str, tuple[type, bool]] = {
     "initial": (str, False),
     "record_every": (int, False),
     "ell": (float, False),
+    "precision": (str, False),
 }
-#: Defaults of the optional simulation keys (dx and dt: those of :class:`lindhydro.field.Numerics`).
-SIMULATION_DEFAULTS: dict[str, Any] = {"dx": Numerics.dx, "dt": Numerics.dt, "initial": "random"}
+#: Defaults of the optional simulation keys (dx, dt, precision: those of :class:`lindhydro.field.Numerics`).
+SIMULATION_DEFAULTS: dict[str, Any] = {"dx": Numerics.dx, "dt": Numerics.dt, "initial": "random",
+                                       "precision": Numerics.precision}
 #: Simulation keys that may be grid axes (they do not change the time grid of the records).
 GRID_SIMULATION_KEYS = ("length", "dx", "ell")
 #: Parameters that do not enter the seed (they do not change the noise stream).
@@ -226,19 +232,31 @@ class TaskSpec:
         return build_model(self.preset, self.eps, **self.model_kwargs)
 
     @property
+    def precision(self) -> str:
+        """The integrator of the task (:class:`~lindhydro.field.Numerics`; absent: release 0.1's)."""
+        return self.simulation_kwargs.get("precision", RELEASE_PRECISION)
+
+    @property
     def numerics(self) -> Numerics:
-        """Ring length, duration, cell width, time step and record interval of the task."""
+        """Ring length, duration, cell width, time step, record interval and precision of the task."""
         s = self.simulation_kwargs
-        return Numerics(length=s["length"], time=s["time"], dx=s["dx"], dt=s["dt"], record_every=s["record_every"])
+        return Numerics(length=s["length"], time=s["time"], dx=s["dx"], dt=s["dt"], record_every=s["record_every"],
+                        precision=self.precision)
 
     def parameters(self) -> dict[str, Any]:
-        """All parameters of the task as a JSON-ready dict (this identifies the task)."""
+        """All parameters of the task as a JSON-ready dict (this identifies the task).
+
+        The precision ``"float64-splitmix"`` is left out (module docstring: release 0.1's stores).
+        """
+        sim = self.simulation_kwargs
+        if sim.get("precision") == RELEASE_PRECISION:
+            del sim["precision"]
         return {
             "eps": self.eps,
             "realisation": self.realisation,
             "preset": self.preset,
             "model": self.model_kwargs,
-            "simulation": self.simulation_kwargs,
+            "simulation": sim,
             "root_seed": self.root_seed,
             "simulator": self.simulator_ref,
         }
@@ -601,7 +619,7 @@ def _checked_numerics(s: dict[str, Any]) -> Numerics:
     """The numerics of ``s``; refuses what no run could use (the stability limit is the preset's check)."""
     try:
         numerics = Numerics(length=s["length"], time=s["time"], dx=s["dx"], dt=s["dt"],
-                            record_every=s.get("record_every"))
+                            record_every=s.get("record_every"), precision=s["precision"])
     except ValueError as exc:
         raise ValueError(f"[simulation] {exc}") from None
     cells = numerics.n_cells
@@ -609,7 +627,7 @@ def _checked_numerics(s: dict[str, Any]) -> Numerics:
         raise ValueError(f"[simulation] length / dx = {cells} cells: at least 4 are needed")
     if cells > MAX_CELLS:
         raise ValueError(
-            f"length / dx = {cells} cells needs {8 * cells / 1e9:.1f} GB per copy of the "
+            f"length / dx = {cells} cells needs {numerics.dtype.itemsize * cells / 1e9:.1f} GB per copy of the "
             f"field; at most {MAX_CELLS} cells per task are accepted"
         )
     if s["initial"] not in INITIAL:

@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from lindhydro.field.numerics import RELEASE_PRECISION
 from lindhydro.sweep.config import SweepConfig, TaskSpec, canonical_json, to_jsonable
 
 __all__ = [
@@ -231,6 +232,7 @@ def write_entry(path: Path, spec: TaskSpec, arrays: dict[str, np.ndarray], info:
         "format_version": STORE_FORMAT_VERSION,
         "task_id": spec.task_id,
         "parameters": canonical_json(spec.parameters()),
+        "precision": spec.precision,
         "seed": str(spec.seed),
         "lindhydro_version": _version(),
         "info": canonical_json(to_jsonable(info)),
@@ -407,7 +409,8 @@ class ResultStore:
         if old is None:
             return None
         new_fixed = json.loads(canonical_json(config.fixed_parameters()))
-        old_fixed = old.get("fixed_parameters", {})
+        old_fixed = _with_precision(old.get("fixed_parameters", {}))
+        _check_precision(self.path, old_fixed, new_fixed)
         diff = sorted(k for k in set(old_fixed) | set(new_fixed) if old_fixed.get(k) != new_fixed.get(k))
         if diff:
             raise ValueError(
@@ -594,6 +597,27 @@ def _decode_checkpoint(raw: bytes) -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) else None
 
 
+def _with_precision(fixed: dict[str, Any]) -> dict[str, Any]:
+    """Fixed parameters of a manifest with the precision stated (release 0.1's stores have none: float64-splitmix)."""
+    sim = fixed.get("simulation")
+    if not isinstance(sim, dict) or "precision" in sim:
+        return fixed
+    return fixed | {"simulation": sim | {"precision": RELEASE_PRECISION}}
+
+
+def _check_precision(path: Path, old_fixed: dict[str, Any], new_fixed: dict[str, Any]) -> None:
+    """Refuse to resume a store in another precision than it was written with (other trajectories)."""
+    was = old_fixed.get("simulation", {}).get("precision")
+    now = new_fixed.get("simulation", {}).get("precision")
+    if was is not None and now is not None and was != now:
+        note = " (a store without a recorded precision was written by release 0.1's integrator)" \
+            if was == RELEASE_PRECISION else ""
+        raise ValueError(
+            f"store {path} was written with [simulation] precision = {was!r}{note}, this configuration asks for "
+            f"{now!r}: the trajectories differ. Set precision = {was!r} to resume it, or use a new store path."
+        )
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
@@ -716,7 +740,8 @@ def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
         coordinate ``time``; variables ``m2`` and ``wall_density`` (and further recorded series;
         ``wall_density_paper_units`` is ``wall_density`` per cell of the paper's ``dx = 0.25``),
         ``seed``, ``finished`` (bool); missing tasks are NaN.  ``attrs``: the manifest's configuration
-        (JSON), lindhydro version(s), the number of damaged entries skipped.
+        (JSON), lindhydro version(s), the integrator precision(s) (entries without one: release 0.1's
+        ``float64-splitmix``), the number of damaged entries skipped.
 
     Raises
     ------
@@ -755,6 +780,7 @@ def open_store(path: str | Path, *, fields: bool = False, strict: bool = False):
         "config": canonical_json(config),
         "parameters_example": canonical_json(records[0].parameters),
         "lindhydro_versions": ",".join(sorted({str(r.attrs.get("lindhydro_version")) for r in records})),
+        "precision": ",".join(sorted({str(r.attrs.get("precision", RELEASE_PRECISION)) for r in records})),
         "damaged_entries_skipped": skipped,
     })
     ds["time"].attrs["units"] = "a^2/D"

@@ -8,7 +8,8 @@ touches the store: the client writes results, so workers need no shared file sys
 The simulator is injectable: it is resolved from a ``"module:function"`` string on the worker
 (default: the preset's, e.g. :func:`lindhydro.field.simulate`), or passed as a callable that
 pickles (a module-level function).  Any simulator with the signature and continuation contract of
-:func:`lindhydro.field.simulate` works.
+:func:`lindhydro.field.simulate` works; ``precision`` and ``threads`` are passed only to a simulator
+that takes them (a worker is one core: ``threads = 1``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from lindhydro.experiments.presets import resolve
+from lindhydro.field.trackers import as_float64
 from lindhydro.sweep.config import TaskSpec
 
 __all__ = [
@@ -181,7 +183,7 @@ class CorrelationAccumulator:
     def __call__(self, step: int, time: float, m: np.ndarray) -> None:
         if step <= self.from_step:
             return
-        p = np.abs(np.fft.rfft(m)) ** 2 / self.n_cells
+        p = np.abs(np.fft.rfft(as_float64(m))) ** 2 / self.n_cells
         self.total += np.fft.irfft(p, n=self.n_cells)[: self.n_cells // 2 + 1]
         self.count += 1
 
@@ -257,7 +259,11 @@ def _run_chunk(spec, steps, start_step, state, simulate, correlation) -> ChunkOu
     dt = kw["dt"]
     kw["time"] = steps * dt
     accepts = _accepted(sim)
+    if "precision" not in accepts and "**" not in accepts:  # e.g. the OU stand-in: float64 NumPy
+        kw.pop("precision", None)
     extra_kw: dict[str, Any] = {}
+    if "threads" in accepts or "**" in accepts:
+        extra_kw["threads"] = 1  # one worker per core
     acc = None
     if "snapshot_every" in accepts or "**" in accepts:
         extra_kw["snapshot_every"] = 0  # never ship field snapshots back to the client
