@@ -96,6 +96,10 @@ def register(subparsers) -> None:
                    help="steps between records (default: one time unit; at most time/dt)")
     p.add_argument("--initial", choices=("random", "plus", "minus", "zero"), default="random",
                    help="initial field (default: small random)")
+    p.add_argument("--precision", default=None, metavar="{float32,float64,float64-splitmix}",
+                   help="integrator: float32 (default; state, normals and arithmetic in float32, observables in "
+                        "float64), float64 (both with Philox4x32-10 normals), float64-splitmix (release 0.1's, "
+                        "its numbers bit for bit)")
     p.add_argument("--ell", type=float, default=None,
                    help="coarse-graining length of the wall count (default: half the wall width, with conserved "
                         "noise at least 2.5 chi_T/(m0/2)^2 so that noise crossings are not counted)")
@@ -184,7 +188,9 @@ def _checked(args: argparse.Namespace):
     """Numerics, output file and model parameters, all checked before any work."""
     from lindhydro.field import Numerics
 
-    numerics = Numerics(length=args.length, time=args.time, dx=args.dx, dt=args.dt, record_every=args.record_every)
+    precision = {} if args.precision is None else {"precision": args.precision}  # checked by Numerics
+    numerics = Numerics(length=args.length, time=args.time, dx=args.dx, dt=args.dt, record_every=args.record_every,
+                        **precision)
     if args.seed < 0:
         raise ValueError(f"--seed must be >= 0, got {args.seed}")
     output_file(args.out, "--out", overwrite=args.overwrite, suffixes=OUT_SUFFIXES)
@@ -256,7 +262,7 @@ def _print_summary(d: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"model {args.model} eps={m['eps']} gamma={m['gamma']} renormalisation={m['renormalisation']} "
           f"thermal_noise={m['thermal_noise']:g}" + (f" convention={convention}" if convention else ""))
     print(f"L={args.length:g} (n={d['parameters']['n_cells']} cells) T={args.time:g} dx={args.dx:g} dt={args.dt:g} "
-          f"seed={args.seed}" + ("" if d["completed"] else f" (incomplete: reached t = {d['final_time']:g})"))
+          f"seed={args.seed} precision={d['parameters']['precision']}" + ("" if d["completed"] else f" (incomplete: reached t = {d['final_time']:g})"))
     for key in ("m2_mean", "correlation_length", "domain_wall_density", "domain_wall_density_paper_units",
                 "coarse_graining_length", "site_updates_per_second"):
         v = d[key]
