@@ -321,3 +321,15 @@ def test_precision_is_part_of_the_numerics_and_of_the_state(tmp_path):
     del meta["final_state"]["precision"], meta["parameters"]["precision"]
     np.savez(tmp_path / "old.npz", meta=np.array(json.dumps(meta)), **arrays)
     assert SimulationResult.load(tmp_path / "old.npz").final_state.precision == "float64-splitmix"
+
+
+def test_threads_wait_passively_unless_configured():
+    """Spinning OpenMP waits burn the core the other thread needs on a shared machine: lindhydro asks for
+    passive waits, but never overrides a setting of the user's."""
+    from lindhydro.field.stepper import prefer_passive_waits
+
+    env: dict[str, str] = {}
+    assert prefer_passive_waits(env) and env == {"OMP_WAIT_POLICY": "PASSIVE"}
+    for setting in ({"OMP_WAIT_POLICY": "active"}, {"GOMP_SPINCOUNT": "1000"}, {"KMP_BLOCKTIME": "0"}):
+        env = dict(setting)
+        assert not prefer_passive_waits(env) and env == setting
