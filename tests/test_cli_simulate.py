@@ -161,3 +161,19 @@ def test_a_notice_instead_of_a_stalled_bar_while_the_kernels_compile(capsys, mon
     monkeypatch.setattr(HeunStepper, "warm_up", warm_up)
     assert main(["simulate", "--eps", "0.2", "--length", "10", "--time", "0.1", "--seed", "1", "--json"]) == 0
     assert "compiling" not in capsys.readouterr().err  # cached: no notice
+
+
+def test_precision_option(capsys):
+    """--precision picks the integrator (default float32); a bad value is one line, before any work."""
+    for precision in ("float64-splitmix", None):
+        extra = [] if precision is None else ["--precision", precision]
+        assert main(["simulate", "--eps", "0.2", "--length", "20", "--time", "0.5", "--seed", "4", "--json",
+                     "--no-progress", "--no-thermal-noise", *extra]) == 0
+        d = json.loads(capsys.readouterr().out)
+        lib = simulate(paper_toy_model(0.2, thermal=False), length=20, time=0.5, seed=4,
+                       precision=precision or "float32")
+        assert d["parameters"]["precision"] == (precision or "float32") and d["m2_mean"] == lib.m2_mean
+    assert main(["simulate", "--eps", "0.2", "--length", "20", "--time", "0.5", "--seed", "4",
+                 "--precision", "float16"]) != 0
+    err = capsys.readouterr().err
+    assert "precision must be one of float32, float64, float64-splitmix" in err and len(err.strip().splitlines()) == 1
