@@ -135,10 +135,10 @@ axes[1].set(xlabel="N", ylabel="TV distance of P(Q1) from exact", yscale="log",
 axes[1].legend(fontsize=6, ncol=2)
 
 # %%
-# * J' ≤ 0.1: e − e* stays at −0.024 … −0.031 up to N = 15 (N(e − e*) grows linearly): the gap
+# * J' ≤ 0.1: e − e* stays at −0.024 … −0.032 up to N = 16 (N(e − e*) grows linearly): the gap
 #   does **not** close at accessible N, and even the lumped eigenstate rates miss P(Q1) by
 #   TV ≈ 0.05 — the chain is not locally thermal.
-# * J' = 1: N(e − e*) ≈ −0.2 from N = 8 to 15: the gap closes like 1/N, and the lumped eigenstate
+# * J' = 1: N(e − e*) = −0.18 … −0.24 from N = 8 to 16: the gap closes roughly like 1/N, and the lumped eigenstate
 #   rates reproduce P(Q1) to TV < 0.01 at every N ≥ 8.  The chain is a Markov process on (Q1, E)
 #   cells — hydrodynamics in its zero-dimensional form.
 # * The noisy hydrodynamics solved at the same N halves (or better) the distance of P(Q1) from the
