@@ -65,7 +65,7 @@ def draw(summary: dict, scan: dict, out: Path) -> None:
                         mfc=st["color"], label=label)
             bad = drift > 3
             if bad.any():  # not stationary: open symbol on top
-                ax.plot(eps[bad], n[bad], ls="none", marker=st["marker"], ms=5, mfc="white", mec=st["color"])
+                ax.plot(eps[bad], n[bad], ls="none", marker=st["marker"], ms=5, mfc="white", mec=st["color"], zorder=5)
         if fig_name == "fig5":
             e5, n5, s5 = half_width_counts(scan)
             ax.errorbar(e5, n5, yerr=s5, ls="none", marker="v", color="C4", ms=5, capsize=2,
