@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     for spec in cfg0.tasks():
         kw = spec.simulation_kwargs
         simulate(paper_toy_model(spec.eps, 0.875, thermal=True, renormalisation="wick"), seed=spec.seed,
-                 snapshot_every=0, **kw)
+                 snapshot_every=0, threads=1, **kw)  # one core, as a worker
     wall = time.perf_counter() - t
     n_tasks = len(cfg0.tasks())
     total = n_tasks * n_cells * n_steps
