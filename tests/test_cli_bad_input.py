@@ -234,7 +234,8 @@ def test_ctrl_c_keeps_the_partial_simulation(tmp_path):
     err = _Stderr(proc.stderr)
     err.wait_for(b"simulate:")  # the progress bar: integrating
     proc.send_signal(signal.SIGINT)
-    stdout, _ = proc.communicate(timeout=120)
+    stdout = proc.stdout.read()  # not communicate(): it would read stderr too, racing the collector thread
+    proc.wait(timeout=120)
     text = err.text()
     assert proc.returncode == 130, text
     assert "Traceback" not in text and text.rstrip().splitlines()[-1].startswith("lindhydro simulate: interrupted")
