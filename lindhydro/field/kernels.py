@@ -44,6 +44,7 @@ __all__ = [
     "GOLDEN",
     "MIX64_MULTIPLIERS",
     "STEP_SALT",
+    "MIN_BLOCK",
     "TILE",
     "TILE_STEPS",
     "fill_normals",
@@ -348,11 +349,14 @@ def heun_run_ensemble(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, che
 # Blocked integrator: Philox normals, float32 or float64 state, tiles with halos, threads
 # --------------------------------------------------------------------------------------------
 
-#: Cells per tile of the blocked integrator.
-TILE = 2048
+#: Cells per tile of the blocked integrator (8192 x 32 measured ~3 % faster than 2048 x 16 on one
+#: thread; the numbers do not depend on the tiling).
+TILE = 8192
 #: Steps per tile visit (a multiple of 4: one Philox call per cell serves four steps); a tile is
 #: advanced that many steps from a snapshot of the ring with a halo of 2 cells per step.
-TILE_STEPS = 16
+TILE_STEPS = 32
+#: Smallest block of a ring split over threads (cells).
+MIN_BLOCK = 2048
 _HALO_MAX = 2 * TILE_STEPS
 #: Loop lengths are rounded up to a multiple of this (vector width x unroll: no scalar remainder
 #: loops); the extra cells lie outside the valid range and never reach a result.
@@ -472,9 +476,8 @@ def _region_item(item, src, dst, tmp, seg, ok, rows, n_blocks, step, n_steps, co
         ok[item] = _finite(dst[r])
         return
     blk = item % n_blocks
-    nt = (L + TILE - 1) // TILE
-    lo = (blk * nt // n_blocks) * TILE
-    hi = min(((blk + 1) * nt // n_blocks) * TILE, L)
+    lo = blk * L // n_blocks  # equal blocks: the threads finish together
+    hi = (blk + 1) * L // n_blocks
     h = 2 * n_steps  # cells of the neighbours that reach the block in n_steps steps
     M = hi - lo + 2 * h
     work = seg[item]
@@ -526,7 +529,7 @@ def _heun_blocked(fields, coeffs, prm, keys, step0, n_steps, sync_steps, done, n
     nxt = np.empty_like(fields)
     tmp = np.empty_like(fields)
     in_fields = True  # cur is fields
-    m_seg = 1 if n_blocks == 1 else L // n_blocks + TILE + 4 * sync_steps
+    m_seg = 1 if n_blocks == 1 else L // n_blocks + 1 + 4 * sync_steps
     seg = np.empty((R * n_blocks if n_blocks > 1 else 1, 3, m_seg), dtype=fields.dtype)
     ok = np.ones(R * n_blocks, dtype=np.bool_)
     active = np.ones(R, dtype=np.bool_)
@@ -619,7 +622,7 @@ def heun_advance(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, check_ev
     n_blocks = 1
     sync = int(check_every)
     if threads > 1 and R % threads:
-        n_blocks = max(1, min(threads // math.gcd(R, threads), -(-L // TILE)))
+        n_blocks = max(1, min(threads // math.gcd(R, threads), L // MIN_BLOCK))
     if n_blocks > 1:  # halo 2 sync cells per side: at most 1/64 of a block of cells
         sync = min(sync, max(TILE_STEPS, L // n_blocks // 128))
     prm = (typ(D / (dx * dx)), typ(dt), typ(0.5 * dt), typ(a), typ(b))

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.field.observables import box_cells, correlation_length_from_function, count_walls
+from lindhydro.field.observables import box_cells, correlation_length_from_function, count_walls_ring
 
 __all__ = [
     "CallbackTracker",
@@ -363,8 +363,8 @@ class WallCountTracker(Tracker):
         m = as_float64(m)
         self._steps.append(int(step))
         self._times.append(float(time))
-        self._counts.append([float(count_walls(m, dx=dx, ell=e, threshold=self.threshold)) if ok else float("nan")
-                             for e, ok in zip(self.ells, self._countable, strict=True)])
+        self._counts.append([float(count_walls_ring(m, box_cells(e, dx, m.shape[0]), self.threshold)) if ok
+                             else float("nan") for e, ok in zip(self.ells, self._countable, strict=True)])
 
     def finish(self) -> WallCounts:
         """The counts, shape (K, T)."""
