@@ -9,7 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lindhydro.field.observables import box_cells, count_walls, count_walls_ring, smooth, validate_field
+from lindhydro.field.observables import (
+    box_cells,
+    count_walls,
+    count_walls_ring,
+    smooth,
+    validate_field,
+)
 
 
 def test_box_is_an_odd_number_of_cells_that_fits_the_ring():

@@ -29,7 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from lindhydro.field.observables import box_cells, correlation_length_from_function, count_walls_ring
+from lindhydro.field.observables import (
+    box_cells,
+    correlation_length_from_function,
+    count_walls_ring,
+)
 
 __all__ = [
     "CallbackTracker",
