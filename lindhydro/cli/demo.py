@@ -23,12 +23,12 @@ __all__ = ["register", "run"]
 
 
 def register(subparsers) -> None:
-    """Add the ``demo`` subcommand.
+    """Add ``demo``, the end-to-end run with the fewest choices, to the command line.
 
     Parameters
     ----------
     subparsers : argparse._SubParsersAction
-        The ``lindhydro`` sub-parser collection.
+        Where the subcommand goes: the sub-parsers of the ``lindhydro`` parser.
     """
     p = subparsers.add_parser(
         "demo",
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        Parsed arguments.
+        The parsed ``demo`` options (``--sites``, ``--eps``, ``--length``, ``--time``, ``--seed``, ``--json``).
 
     Returns
     -------

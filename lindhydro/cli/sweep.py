@@ -57,6 +57,12 @@ def _sweep(args: argparse.Namespace) -> int:
 #: What ``lindhydro analyze`` writes into its output directory besides the figures.
 ANALYSIS_JSON = "analysis.json"
 
+#: What ``lindhydro analyze --help`` says it does.
+ANALYZE_DESCRIPTION = (
+    "Steady-state domain-wall density per eps (mean over realisations, standard error), the fit "
+    "n = A eps^1/4 exp(-c/sqrt(eps)) with bootstrap errors, and plots, from the store alone."
+)
+
 
 def _analysis_directory(args: argparse.Namespace) -> tuple[Path, bool]:
     """The output directory (checked) and whether existing files in it may be replaced.
@@ -168,14 +174,8 @@ def register(subparsers) -> None:
                    help="validate the configuration and report the state of the store; run nothing")
     p.set_defaults(func=_sweep)
 
-    a = subparsers.add_parser(
-        "analyze",
-        help="wall density vs eps, fit and Fig. 5/6 plots from a sweep store",
-        description=(
-            "Steady-state domain-wall density per eps (mean over realisations, standard error), the fit "
-            "n = A eps^1/4 exp(-c/sqrt(eps)) with bootstrap errors, and plots, from the store alone."
-        ),
-    )
+    a = subparsers.add_parser("analyze", help="wall density vs eps, fit and Fig. 5/6 plots from a sweep store",
+                              description=ANALYZE_DESCRIPTION)
     a.add_argument("store", help="sweep store directory")
     a.add_argument("--out", default=None, metavar="DIR",
                    help="output directory (default: STORE/analysis, refreshed by every run); files already in "

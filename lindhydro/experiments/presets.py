@@ -283,22 +283,14 @@ def paper_field_model(
 
     Parameters
     ----------
-    eps : float
-        ``eps~ = eps J a^2 / D`` (> 0).
-    gamma : float, default 0.875
-        Weight of the aligning jumps, in [0, 1].
-    thermal : bool, default True
-        Include the conserved noise.
+    eps, gamma, thermal, renormalisation, convention
+        As in :func:`lindhydro.field.paper_toy_model` (``convention="as-run"``: half the printed
+        site noise, temperature ``eps J (1 - gamma)`` as the paper states).
     chi_T : float, optional
         ``chi T`` (units ``1/a``); the conserved noise has variance ``2 D chi_T = 2 chi_T`` per unit
         length and time (``D = 1``).  Default 0.5: the paper's ``2 D chi_T = 1``.
     chi_T_2D : float, optional
         The older spelling, ``2 D chi_T`` itself (give one of the two).
-    renormalisation : {"none", "wick"}, default "none"
-        As printed, or Wick-ordered against the lattice conserved-noise variance.
-    convention : {"derived", "as-run"}, default "derived"
-        ``"as-run"``: half the printed site noise, temperature ``eps J (1 - gamma)`` as the paper
-        states (our reconstruction of what it ran; :func:`lindhydro.field.paper_toy_model`).
 
     Returns
     -------

@@ -161,17 +161,10 @@ def sin_cos_half(x):
     """
     x2 = x * x
     s = SINC64[5]
-    s = s * x2 + SINC64[4]
-    s = s * x2 + SINC64[3]
-    s = s * x2 + SINC64[2]
-    s = s * x2 + SINC64[1]
-    s = s * x2 + SINC64[0]
     c = COS64[5]
-    c = c * x2 + COS64[4]
-    c = c * x2 + COS64[3]
-    c = c * x2 + COS64[2]
-    c = c * x2 + COS64[1]
-    c = c * x2 + COS64[0]
+    for j in range(4, -1, -1):  # Horner, highest power first
+        s = s * x2 + SINC64[j]
+        c = c * x2 + COS64[j]
     return x * s, c
 
 
@@ -212,17 +205,16 @@ def log_unit32(u, v):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def sin_cos_half32(x):
-    """float32 sin and cos of ``x`` in [-pi/2, pi/2] (polynomials in ``x^2``).
+    """float32 twin of :func:`sin_cos_half`: ``(sin x, cos x)`` for ``x`` in [-pi/2, pi/2].
 
     Parameters
     ----------
     x : float32
-        Angle in [-pi/2, pi/2].
+        The angle, computed in float32 throughout (polynomials in ``x^2``).
 
     Returns
     -------
     tuple of 2 float32
-        ``(sin x, cos x)``.
     """
     x2 = x * x
     s = TRIG32[0][4]

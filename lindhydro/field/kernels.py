@@ -576,12 +576,9 @@ def heun_advance(fields, coeffs, D, dx, dt, a, b, keys, step0, n_steps, check_ev
     ----------
     fields : float32 or float64 array, shape (R, L), C-contiguous
         One ring per row, advanced in place; the dtype is the precision of the whole step.
-    coeffs : sequence of float
-        Lattice force coefficients ``(c1, c3, ...)``.
-    D, dx, dt : float
-        Diffusion constant, cell width, time step.
-    a, b : float
-        Noise coefficients, ``eta_i = a z_i + b z_(i-1)``.
+    coeffs, D, dx, dt, a, b
+        As in :func:`heun_run`: lattice force coefficients ``(c1, c3, ...)``, diffusion constant,
+        cell width, time step and the noise coefficients of ``eta_i = a z_i + b z_(i-1)``.
     keys : uint64 array, shape (R,)
         Stream key of each row.
     step0 : int

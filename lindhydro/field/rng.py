@@ -103,24 +103,25 @@ def key_from_seed(seed) -> int:
     return int(seed_sequence(seed).generate_state(1, dtype=np.uint64)[0])
 
 
+def _check_cells(n: int) -> None:
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+
+
 def normals(key: int, step: int, n: int) -> np.ndarray:
-    """Return the ``n`` standard normals the integrator uses at global step ``step`` (numba).
+    """Return the ``n`` standard normals of global step ``step`` of the ``float64-splitmix`` stream (numba).
 
     Parameters
     ----------
-    key : int
-        Stream key (:func:`key_from_seed`).
-    step : int
-        Global step index (>= 0).
-    n : int
-        Number of cells.
+    key, step, n : int
+        Stream key (:func:`key_from_seed`), global step index (>= 0) and number of cells, as in
+        :func:`philox_normals`.
 
     Returns
     -------
     numpy.ndarray, shape (n,)
     """
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
+    _check_cells(n)
     z = np.empty(n + 1)
     _k.fill_normals(z, np.uint64(key & _MASK), np.uint64(step), n)
     return z[:n]
@@ -138,19 +139,14 @@ def normals_reference(key: int, step: int, n: int) -> np.ndarray:
 
     Parameters
     ----------
-    key : int
-        Stream key.
-    step : int
-        Global step index.
-    n : int
-        Number of cells.
+    key, step, n : int
+        As in :func:`normals`.
 
     Returns
     -------
     numpy.ndarray, shape (n,)
     """
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
+    _check_cells(n)
     with np.errstate(over="ignore"):
         key = np.uint64(key & _MASK)
         base = _mix64(np.array([key], dtype=np.uint64) ^ _mix64(np.array([np.uint64(step) + _k.STEP_SALT])))[0]
@@ -171,8 +167,7 @@ def normals_reference(key: int, step: int, n: int) -> np.ndarray:
 
 
 def _philox_args(key: int, step: int, n: int, precision: str):
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
+    _check_cells(n)
     if not 0 <= step < 2**64 or n >= 2**32:
         raise ValueError(f"need 0 <= step < 2^64 and n < 2^32, got step={step}, n={n}")
     if precision not in PRECISIONS:
@@ -216,14 +211,8 @@ def philox_normals_reference(key: int, step: int, n: int, precision: str = "floa
 
     Parameters
     ----------
-    key : int
-        Stream key.
-    step : int
-        Global step index.
-    n : int
-        Number of cells.
-    precision : {"float32", "float64"}, default "float32"
-        Precision of the Box-Muller operations.
+    key, step, n, precision
+        Stream key, global step, number of cells and precision of :func:`philox_normals`.
 
     Returns
     -------

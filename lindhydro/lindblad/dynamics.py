@@ -391,10 +391,9 @@ def lattice_trajectory(lattice: JumpLattice, ensemble: GibbsEnsemble, lam0, tau)
         The (M, E) jump lattice of the chain (:func:`~lindhydro.lindblad.zero_dim.jump_lattice`).
     ensemble : GibbsEnsemble
         The chain's Gibbs ensemble (the same spectrum).
-    lam0 : (float, float)
-        (λ1, λ2) of the initial Gibbs state.
-    tau : 1-D array
-        Evenly spaced times from 0 (units 1/ε).
+    lam0, tau
+        As in :func:`secular_trajectory`: (λ1, λ2) of the initial Gibbs state, evenly spaced times
+        from 0 in units of 1/ε.
 
     Returns
     -------

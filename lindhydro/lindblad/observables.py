@@ -93,10 +93,8 @@ def magnetisation_resolved(
 
     Returns
     -------
-    q1_distribution : dict[int, float]
-        P(Q1 = M) for M = −N, −N+2, …, N.
-    energy_density_given_abs_q1 : dict[int, float]
-        Keys |M| with nonzero weight; ⟨P H0⟩/(N⟨P⟩) in J.
+    q1_distribution, energy_density_given_abs_q1 : dict[int, float]
+        As in :func:`q1_resolved`.
     """
     dist = {int(v): float(np.sum(product_populations[magnetisation == v])) for v in range(-n_sites, n_sites + 1, 2)}
     return dist, _given_abs_q1(dist, abs_magnetisation, energy_weight, n_sites)

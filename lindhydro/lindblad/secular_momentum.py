@@ -114,7 +114,7 @@ def estimate_momentum_secular_memory(n_sites: int) -> int:
     Parameters
     ----------
     n_sites : int
-        Chain length N.
+        Length N of the periodic chain.
 
     Returns
     -------

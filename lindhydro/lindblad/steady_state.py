@@ -479,6 +479,7 @@ def solve_sector(
     Returns
     -------
     SectorSteadyState
+        With ``timings`` completed.
 
     Raises
     ------

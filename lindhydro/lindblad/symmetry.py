@@ -28,13 +28,12 @@ from lindhydro.quantum.symmetries import (
     SystemMatrices,
     as_csr,
     diagonal_quantities,
+    diagonal_symmetries,
     is_symmetry,
     lattice_symmetries,
     operator_key,
     sector_index,
-    strong_diagonal_symmetries,
     system_matrices,
-    weak_diagonal_symmetries,
 )
 
 __all__ = [
@@ -356,9 +355,9 @@ def strong_sectors(
     quantities = diagonal_quantities(mats, list(system.charge_names))
     perm, inv_name, diag = _involution(mats, declared)
     if declared is None:
-        diag = strong_diagonal_symmetries(mats, quantities)
+        diag = diagonal_symmetries(mats, quantities)
     strong_u1 = {d.name for d in diag if d.period == 0}
-    weak = tuple(w for w in weak_diagonal_symmetries(mats, quantities) if w.name not in strong_u1)
+    weak = tuple(w for w in diagonal_symmetries(mats, quantities, weak=True) if w.name not in strong_u1)
     use_t, use_r = _lattice_usable(mats, perm, list(diag) + list(weak), translation, reflection)
     every = np.arange(mats.chain.dim, dtype=np.int64)
     index, labels = sector_index(diag, every)

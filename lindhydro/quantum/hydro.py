@@ -35,18 +35,36 @@ __all__ = [
 ]
 
 
-def forces(ensemble: GibbsEnsemble, lam) -> np.ndarray:
-    """f_i(λ) = (1/N) ⟨L̂1†(Q_i)⟩_λ per unit ε.
-
-    Parameters
+#: The Parameters sections shared by the functions of this module (with the Returns heading), written
+#: once and put into their docstrings at the end of the module.
+_PARAMETERS = {
+    "lam": """Parameters
     ----------
     ensemble : GibbsEnsemble
-        The ensemble (spectrum with force elements).
+        The ensemble (spectrum with force and noise elements, charges, N).
     lam : array_like, shape (n_charges,)
         Lagrange parameters (λ1, λ2).
 
     Returns
-    -------
+    -------""",
+    "q": """Parameters
+    ----------
+    ensemble : GibbsEnsemble
+        The ensemble.
+    q : array_like, shape (n_charges,)
+        Densities, e.g. (m, e).
+    lam0 : array_like, optional
+        Starting point of the inverse map (:meth:`GibbsEnsemble.lambdas`).
+
+    Returns
+    -------""",
+}
+
+
+def forces(ensemble: GibbsEnsemble, lam) -> np.ndarray:
+    """f_i(λ) = (1/N) ⟨L̂1†(Q_i)⟩_λ per unit ε.
+
+    {lam}
     ndarray, shape (n_charges,)
         (f1, f2) per unit ε; units J × [q_i] (f1 in J, f2 in J²).
     """
@@ -56,13 +74,7 @@ def forces(ensemble: GibbsEnsemble, lam) -> np.ndarray:
 def force_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
     """∂f_i/∂λ_j = −cov(F_i, Q_j)/N (exact).
 
-    Parameters
-    ----------
-    ensemble, lam
-        As in :func:`forces`.
-
-    Returns
-    -------
+    {lam}
     ndarray, shape (n_charges, n_charges)
         The Jacobian in λ coordinates, per unit ε.
     """
@@ -72,13 +84,7 @@ def force_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
 def force_jacobian(ensemble: GibbsEnsemble, lam) -> np.ndarray:
     """∂f_i/∂q_j = (∂f/∂λ)(∂q/∂λ)⁻¹ at the Gibbs state λ.
 
-    Parameters
-    ----------
-    ensemble, lam
-        As in :func:`forces`.
-
-    Returns
-    -------
+    {lam}
     ndarray, shape (n_charges, n_charges)
         The Jacobian in density coordinates per unit ε (rates in units of J).
     """
@@ -90,17 +96,7 @@ def force_jacobian(ensemble: GibbsEnsemble, lam) -> np.ndarray:
 def forces_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
     """f(q): forces at densities q, through the inverse map λ(q).
 
-    Parameters
-    ----------
-    ensemble : GibbsEnsemble
-        The ensemble.
-    q : array_like, shape (n_charges,)
-        Densities, e.g. (m, e).
-    lam0 : array_like, optional
-        Starting point of the inverse map (:meth:`GibbsEnsemble.lambdas`).
-
-    Returns
-    -------
+    {q}
     ndarray, shape (n_charges,)
         Forces per unit ε.
 
@@ -115,13 +111,7 @@ def forces_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
 def noise_matrix(ensemble: GibbsEnsemble, lam) -> np.ndarray:
     """N_ij(λ) = (1/N) Σ_k r_k ⟨[L_k†, Q_i][Q_j, L_k]⟩_λ per unit ε and unit length.
 
-    Parameters
-    ----------
-    ensemble, lam
-        As in :func:`forces`.
-
-    Returns
-    -------
+    {lam}
     ndarray, shape (n_charges, n_charges)
         Symmetric positive semidefinite noise matrix (N11 in J, N12 in J², N22 in J³).
     """
@@ -132,13 +122,7 @@ def noise_matrix(ensemble: GibbsEnsemble, lam) -> np.ndarray:
 def noise_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
     """∂N_ij/∂λ_k = −cov(N_ij, Q_k)/N.
 
-    Parameters
-    ----------
-    ensemble, lam
-        As in :func:`noise_matrix`.
-
-    Returns
-    -------
+    {lam}
     ndarray, shape (n_charges, n_charges, n_charges)
         Derivatives, last index k.
     """
@@ -148,15 +132,9 @@ def noise_jacobian_lambda(ensemble: GibbsEnsemble, lam) -> np.ndarray:
 def noise_at(ensemble: GibbsEnsemble, q, *, lam0=None) -> np.ndarray:
     """N(q): the noise matrix at densities q.
 
-    Parameters
-    ----------
-    ensemble, q, lam0
-        As in :func:`forces_at`.
-
-    Returns
-    -------
+    {q}
     ndarray, shape (n_charges, n_charges)
-        Noise matrix per unit ε and unit length.
+        Noise matrix per unit ε and unit length; raises ValueError if q is unreachable.
     """
     return noise_matrix(ensemble, ensemble.lambdas(q, lam0=lam0))
 
@@ -349,3 +327,7 @@ def force_field(
         hull=np.asarray(ensemble.reachable_vertices),
         charge_names=tuple(spec.charge_names),
     )
+
+
+for _function in (forces, force_jacobian_lambda, force_jacobian, forces_at, noise_matrix, noise_jacobian_lambda, noise_at):
+    _function.__doc__ = _function.__doc__.format(**_PARAMETERS)

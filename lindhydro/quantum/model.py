@@ -289,7 +289,7 @@ def spin_flip_operator(n_sites: int) -> qutip.Qobj:
     Parameters
     ----------
     n_sites : int
-        Chain length N.
+        Chain length N; X flips all N spins.
 
     Returns
     -------
@@ -459,7 +459,7 @@ class OpenSystem:
         Parameters
         ----------
         eps : float
-            Coupling ε ≥ 0 to the bath.
+            Coupling ε ≥ 0 to the bath (the weight of L̂1).
 
         Returns
         -------

@@ -36,8 +36,7 @@ __all__ = [
     "system_matrices",
     "DiagonalSymmetry",
     "diagonal_quantities",
-    "strong_diagonal_symmetries",
-    "weak_diagonal_symmetries",
+    "diagonal_symmetries",
     "is_symmetry",
     "conjugate",
     "operator_key",
@@ -365,9 +364,28 @@ def _gcd(values) -> int:
     return reduce(math.gcd, (abs(int(v)) for v in values), 0)
 
 
-def _diagonal_symmetries(mats: SystemMatrices, quantities, *, weak: bool) -> list[DiagonalSymmetry]:
-    """Strong: p = gcd of every change of v/g.  Weak: p = gcd of H0's changes and of the spread of
-    every jump's changes (a jump must shift v/g by one value modulo p)."""
+def diagonal_symmetries(mats: SystemMatrices, quantities, *, weak: bool = False) -> list[DiagonalSymmetry]:
+    """The diagonal quantities that are strong (default) or weak symmetries: U(1) (p = 0) or Z_p (p ≥ 2).
+
+    Strong: p = gcd of every change of v/g by H0 and by the jumps.  Weak (the steady state lives in
+    one block): p = gcd of H0's changes and of the spread of every jump's changes — a jump that
+    changes v by a single value modulo p·g maps every operator block of fixed (v(a) − v(b))/g mod p
+    into itself, and so does H0 if it changes v only by multiples of p·g.
+
+    Parameters
+    ----------
+    mats : SystemMatrices
+        The model.
+    quantities : list of (name, values, conserved)
+        From :func:`diagonal_quantities`.
+    weak : bool, default False
+        Look for weak instead of strong symmetries.
+
+    Returns
+    -------
+    list of DiagonalSymmetry
+        One per quantity with p ≠ 1.
+    """
     out = []
     for name, values, _ in quantities:
         step = _spacing(values)
@@ -381,44 +399,6 @@ def _diagonal_symmetries(mats: SystemMatrices, quantities, *, weak: bool) -> lis
         if p != 1:
             out.append(DiagonalSymmetry(name, values, step, p))
     return out
-
-
-def strong_diagonal_symmetries(mats: SystemMatrices, quantities) -> list[DiagonalSymmetry]:
-    """The diagonal quantities that are strong symmetries (U(1), or Z_p with p ≥ 2).
-
-    Parameters
-    ----------
-    mats : SystemMatrices
-        The model.
-    quantities : list of (name, values, conserved)
-        From :func:`diagonal_quantities`.
-
-    Returns
-    -------
-    list of DiagonalSymmetry
-    """
-    return _diagonal_symmetries(mats, quantities, weak=False)
-
-
-def weak_diagonal_symmetries(mats: SystemMatrices, quantities) -> list[DiagonalSymmetry]:
-    """The diagonal quantities that are weak symmetries: the steady state lives in one block.
-
-    A jump that changes v by a single value modulo p·g maps every operator block of fixed
-    (v(a) − v(b))/g mod p into itself, and so does H0 if it changes v only by multiples of p·g.
-
-    Parameters
-    ----------
-    mats : SystemMatrices
-        The model.
-    quantities : list of (name, values, conserved)
-        From :func:`diagonal_quantities`.
-
-    Returns
-    -------
-    list of DiagonalSymmetry
-        U(1) (p = 0) or Z_p (p ≥ 2).
-    """
-    return _diagonal_symmetries(mats, quantities, weak=True)
 
 
 def sector_index(symmetries, states: np.ndarray) -> tuple[np.ndarray, list[tuple[int, ...]]]:
