@@ -52,6 +52,8 @@ def tv(p, q):
 
 
 N = 8
+MATH_NAMES = {"exact ε → 0": r"exact $\varepsilon \to 0$", "Gibbs ±m*": r"Gibbs $\pm m^*$",
+              "noisy hydro": "noisy hydro", "lumped eigenstates": "lumped eigenstates"}
 states = {}
 for jp in (0.01, 1.0):
     params = ChainParameters(n_sites=N, jprime=jp)
@@ -63,17 +65,17 @@ for jp in (0.01, 1.0):
         "lumped eigenstates": jump_lattice(ens.spectrum, ensemble="microcanonical", energy_step=1.0).prediction(),
     }
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True, layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(9.5, 6.5), sharex=True, sharey=True, layout="constrained")
 M = np.arange(-N, N + 1, 2)
 for ax, (jp, st) in zip(axes, states.items(), strict=True):
     exact = st["exact ε → 0"].q1_distribution
     for i, (name, s) in enumerate(st.items()):
         energy = s.e if name == "Gibbs ±m*" else s.energy_density
-        label = name if i == 0 else f"{name} (TV {tv(exact, s.q1_distribution):.3f})"
-        ax.bar(M + 0.4 * (i - 1.5), [s.q1_distribution[m] for m in M], width=0.4, label=f"{label}, e = {energy:.3f}")
-    ax.set(xlabel="Q1", title=f"N = {N}, J' = {jp}")
-    ax.legend(fontsize=7)
-axes[0].set_ylabel("P(Q1)")
+        label = MATH_NAMES[name] if i == 0 else f"{MATH_NAMES[name]} (TV {tv(exact, s.q1_distribution):.3f})"
+        ax.bar(M + 0.4 * (i - 1.5), [s.q1_distribution[m] for m in M], width=0.4, label=f"{label}, $e$ = {energy:.3f} J")
+    ax.set(ylabel=r"$P(Q_1)$", title=f"$N = {N}$, $J' = {jp:g}$")
+    ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
+axes[1].set(xlabel=r"$Q_1$", xticks=M)
 
 # %%
 # At J' = 1 the lumped eigenstate rates reproduce the exact distribution almost perfectly; at the
@@ -110,7 +112,7 @@ else:  # a quick stand-in: N = 6 … 9
                          "tv_lumped": tv(sec.q1_distribution, lu.q1_distribution)})
 
 colours = {0.01: "tab:blue", 0.1: "tab:green", 0.3: "tab:orange", 1.0: "tab:red"}
-fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), layout="constrained")
 print(" J'    N   e − e*   N(e − e*)  N(e − e_hydro)  TV: Gibbs  hydro  lumped")
 for jp in sorted({r["jprime"] for r in rows}):
     sel = sorted((r for r in rows if r["jprime"] == jp), key=lambda r: r["n_sites"])
@@ -118,21 +120,22 @@ for jp in sorted({r["jprime"] for r in rows}):
     gap = np.array([r["e_exact"] - r["e_fixed_point"] for r in sel])
     pred = np.array([r["e_hydro"] - r["e_fixed_point"] for r in sel])
     c = colours.get(jp, "k")
-    axes[0].plot(n, n * gap, "o-", color=c, label=f"J' = {jp:g}: exact")
-    axes[0].plot(n, n * pred, "o--", color=c, mfc="none", label=f"J' = {jp:g}: noisy hydro")
-    axes[1].plot(n, [r["tv_lumped"] for r in sel], "o-", color=c, label=f"J' = {jp:g}: lumped eigenstates")
-    axes[1].plot(n, [r["tv_hydro"] for r in sel], "o--", color=c, mfc="none", label=f"J' = {jp:g}: noisy hydro")
+    axes[0].plot(n, n * gap, "o-", color=c, label=f"$J' = {jp:g}$: exact")
+    axes[0].plot(n, n * pred, "o--", color=c, mfc="none", label=f"$J' = {jp:g}$: noisy hydro")
+    axes[1].plot(n, [r["tv_lumped"] for r in sel], "o-", color=c, label=f"$J' = {jp:g}$: lumped eigenstates")
+    axes[1].plot(n, [r["tv_hydro"] for r in sel], "o--", color=c, mfc="none", label=f"$J' = {jp:g}$: noisy hydro")
     for r, g in zip(sel, gap, strict=True):
         if r["n_sites"] in (8, 14, 16):
             print(f"{jp:4g} {r['n_sites']:4.0f}  {g:+.4f}   {r['n_sites'] * g:+.3f}      "
                   f"{r['n_sites'] * (r['e_exact'] - r['e_hydro']):+.3f}        "
                   f"{r['tv_gibbs']:.3f}   {r['tv_hydro']:.3f}  {r['tv_lumped']:.3f}")
 axes[0].axhline(0, color="k", lw=0.5)
-axes[0].set(xlabel="N", ylabel="N (e − e*)  [J]", title="energy gap to the fixed point, times N")
-axes[0].legend(fontsize=6, ncol=2)
-axes[1].set(xlabel="N", ylabel="TV distance of P(Q1) from exact", yscale="log",
-            title="distribution of Q1: lumped (solid), noisy hydro (dashed)")
-axes[1].legend(fontsize=6, ncol=2)
+axes[0].set(xlabel="$N$", ylabel=r"$N\,(e - e^*)$  [$J$]", title="energy gap to the fixed point, times $N$")
+axes[1].set(xlabel="$N$", ylabel=r"TV distance of $P(Q_1)$ from exact", yscale="log", title=r"distribution of $Q_1$")
+for ax in axes:  # below each panel, solid curves in the left column, dashed in the right
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[0::2] + handles[1::2], labels[0::2] + labels[1::2], fontsize=8.5, ncol=2,
+              loc="upper center", bbox_to_anchor=(0.5, -0.15))
 
 # %%
 # * J' ≤ 0.1: e − e* stays at −0.024 … −0.032 up to N = 16 (N(e − e*) grows linearly): the gap
@@ -155,22 +158,26 @@ axes[1].legend(fontsize=6, ncol=2)
 tau = np.linspace(0.0, 10.0, 41)
 params = ChainParameters(n_sites=N, jprime=1.0)
 ens = as_ensemble(params)
-exact = secular_trajectory(params, (-0.5, 0.0), tau)
+lam0 = (-0.5, 0.0)
+exact = secular_trajectory(params, lam0, tau)
 runs = {
-    "noisy hydro": lattice_trajectory(jump_lattice(ens.spectrum), ens, (-0.5, 0.0), tau),
+    "noisy hydro": lattice_trajectory(jump_lattice(ens.spectrum), ens, lam0, tau),
     "lumped eigenstates": lattice_trajectory(jump_lattice(ens.spectrum, ensemble="microcanonical", energy_step=1.0),
-                                             ens, (-0.5, 0.0), tau),
+                                             ens, lam0, tau),
 }
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), layout="constrained")
-for ax, key, label in zip(axes, ("m", "m2", "e"), ("⟨Q1⟩/N", "⟨Q1²⟩^½/N", "e = ⟨H0⟩/N  [J]"), strict=True):
+fig, axes = plt.subplots(2, 2, figsize=(9, 6.5), layout="constrained")
+ylabels = (r"$m = \langle Q_1\rangle/N$", r"$m_\mathrm{rms} = \langle Q_1^2\rangle^{1/2}/N$",
+          r"$e = \langle H_0\rangle/N$  [$J$]")
+for ax, key, label in zip(axes.flat[:3], ("m", "m2", "e"), ylabels, strict=True):
     f = np.sqrt if key == "m2" else (lambda x: x)
-    ax.plot(tau, f(getattr(exact, key)), "k-", lw=2, label="exact ε → 0")
+    ax.plot(tau, f(getattr(exact, key)), "k-", lw=2, label=r"exact $\varepsilon \to 0$")
     for name, r in runs.items():
         ax.plot(tau, f(getattr(r, key)), "--" if name == "noisy hydro" else ":", lw=2,
-                label=f"{name} (max TV of P(Q1, τ) {exact.total_variation(r).max():.3f})")
-    ax.set(xlabel="τ = εt", ylabel=label)
-axes[0].legend(fontsize=7)
-axes[0].set_title(f"N = {N}, J' = 1")
+                label=f"{name} (max TV of $P(Q_1, \\tau)$: {exact.total_variation(r).max():.3f})")
+    ax.set(xlabel=r"$\tau = \varepsilon t$  [$\hbar/J$]", ylabel=label)
+axes[1, 1].axis("off")
+axes[1, 1].legend(*axes[0, 0].get_legend_handles_labels(), loc="center", fontsize=9, frameon=False)
+fig.suptitle(f"$N = {N}$, $J' = {params.jprime:g}$, Gibbs start $\\lambda_0 = ({lam0[0]:g}, {lam0[1]:g})$")
 
 # %%
 # ⟨Q1⟩ first grows towards m* and then decays as the chain switches between ±m* — noise-driven,

@@ -11,8 +11,8 @@ Start a chain in a Gibbs state ρ(λ0) — here infinite temperature with a smal
 In units of 1/ε the exact curves have an ε → 0 limit (the changes shrink like ε or faster) and
 the deviation from the hydrodynamic curve shrinks with ε towards a finite-N floor: at N = 6–8 the
 Q1 distribution spreads (m_rms grows, ⟨m⟩ turns back towards 0 — noise-driven switching between
-±m*, which the deterministic equation does not contain; the linear-noise covariance, dashed in
-the m_rms panel, follows only the first ~1/ε).
+±m*, which the deterministic equation does not contain; the linear-noise covariance, dash-dotted
+in the m_rms panel, follows only the first ~1/ε).
 
 The finite-N floor is the noise of a finite chain: the exact ε → 0 dynamics against the
 *noisy* hydrodynamics of the same N, and how the difference shrinks with N, is in
@@ -50,32 +50,52 @@ for eps, r in runs.items():
     d = r.deviation
     print(f"eps = {eps:5.2f}: max|dm| = {d['m']:.5f}, max|de| = {d['e']:.5f}, mesolve {r.timings['mesolve']:.1f} s")
 
-fig, axes = plt.subplots(1, 3, figsize=(13, 4), constrained_layout=True)
+TAU = r"$\tau = \varepsilon t$  [$\hbar/J$]"
+fig, axes = plt.subplots(2, 2, figsize=(9, 6.5), layout="constrained")
+panels = axes.flat[:3]
+markers = ["o", "s", "^", "D"]
 colors = plt.cm.plasma(np.linspace(0, 0.8, len(eps_values)))
-for c, (eps, r) in zip(colors, runs.items(), strict=True):
-    for k, ax in enumerate(axes):
-        ax.plot(r.tau, r.exact[:, k], color=c, label=f"mesolve, ε = {eps}")
-hy = runs[eps_values[-1]]
-for k, ax in enumerate(axes):
-    ax.plot(hy.tau, hy.hydro[:, k], "k--", lw=2, label="hydrodynamics")
-axes[0].set(xlabel="τ = εt", ylabel="m = ⟨Q1⟩/N")
-axes[1].set(xlabel="τ = εt", ylabel="e = ⟨H0⟩/N  [J]")
-axes[2].set(xlabel="τ = εt", ylabel="m_rms = ⟨Q1²⟩^{1/2}/N", title="dashed: linear-noise covariance")
-axes[0].legend(fontsize=8)
+for i, (c, mk, (eps, r)) in enumerate(zip(colors, markers, runs.items(), strict=True)):
+    for k, ax in enumerate(panels):
+        ax.plot(r.tau, r.exact[:, k], "-", color=c, lw=1.2, marker=mk, ms=4, markevery=(2 * i, 8),
+                label=rf"exact (mesolve), $\varepsilon = {eps:g}$")
+hy = runs[eps_values[-1]]  # the hydrodynamic curves do not depend on ε
+for k, ax in enumerate(panels):
+    ax.plot(hy.tau, hy.hydro[:, k], color="k", lw=2, ls="--" if k < 2 else "-.",
+            label=r"hydrodynamics, $dq/d\tau = f(q)$" if k < 2
+            else r"hydrodynamics + linear-noise covariance, $m_\mathrm{rms} = (m^2 + C_{11})^{1/2}$")
+panels[0].set(xlabel=TAU, ylabel=r"$m = \langle Q_1\rangle/N$")
+panels[1].set(xlabel=TAU, ylabel=r"$e = \langle H_0\rangle/N$  [$J$]")
+panels[2].set(xlabel=TAU, ylabel=r"$m_\mathrm{rms} = \langle Q_1^2\rangle^{1/2}/N$")
+handles, labels = [], []
+for ax in panels:
+    for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+        if lab not in labels:
+            handles.append(h)
+            labels.append(lab)
+axes[1, 1].axis("off")
+axes[1, 1].legend(handles, labels, loc="center", fontsize=9, frameon=False)
+fig.suptitle(rf"$N = {params.n_sites}$, Gibbs start $\lambda_0 = ({hy.lam0[0]:g}, {hy.lam0[1]:g})$")
 
 # %%
 # How the deviation shrinks
 # -------------------------
 # Left: max over τ of |m_exact − m_hydro| against ε (it saturates at the finite-N floor).
-# Right: change of the exact trajectory between successive ε (its ε → 0 convergence).
+# Right: change of the exact trajectory between successive ε (its ε → 0 convergence); the dotted
+# line is a power law fitted to these points (its slope is printed in the legend).
 eps_arr = np.array(eps_values)
 dev = np.array([runs[e].deviation["m"] for e in eps_values])
 change = np.array([np.abs(runs[a].exact[:, :2] - runs[b].exact[:, :2]).max() for a, b in zip(eps_values, eps_values[1:], strict=False)])
-fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+fit = np.polyfit(np.log(eps_arr[1:]), np.log(change), 1)  # power law fitted to the plotted points
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
 axes[0].plot(eps_arr, dev, "o-")
-axes[0].set(xscale="log", xlabel="ε", ylabel="max_τ |m_exact − m_hydro|", title=f"N = {params.n_sites}")
-axes[1].loglog(eps_arr[1:], change, "o-", label="max |q(ε_prev) − q(ε)|")
-axes[1].loglog(eps_arr[1:], change[0] * eps_arr[1:] / eps_arr[1], "k:", label="∝ ε")
-axes[1].set(xlabel="ε", ylabel="change of the exact trajectory")
-axes[1].legend()
+axes[0].set(xscale="log", xlabel=r"$\varepsilon$", ylabel=r"$\max_\tau |m_\mathrm{exact} - m_\mathrm{hydro}|$",
+            title="exact against hydrodynamics")
+axes[1].loglog(eps_arr[1:], change, "o-",
+               label=r"$\max_\tau |q(\tau; \varepsilon_\mathrm{prev}) - q(\tau; \varepsilon)|$, $q = (m, e)$")
+axes[1].loglog(eps_arr[1:], np.exp(np.polyval(fit, np.log(eps_arr[1:]))), "k:",
+               label=rf"fitted power law, slope {fit[0]:.1f}")
+axes[1].set(xlabel=r"$\varepsilon$", ylabel="change of the exact trajectory", title=r"exact, successive $\varepsilon$")
+axes[1].legend(fontsize=9, loc="upper left")
+fig.suptitle(rf"$N = {params.n_sites}$")
 plt.show()

@@ -27,6 +27,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from lindhydro.lindblad import fixed_point_reference, secular_steady_state, steady_state
 from lindhydro.quantum.model import ChainParameters
@@ -61,19 +62,21 @@ for n in n_secular:
 # Solid: exact steady state (equal X mixture); the ε = 0 point is the secular limit; dashed:
 # the Gibbs prediction of the same N.  The ε dependence is weak: the steady state is set by the
 # bath *ratios*, as the hydrodynamic theory assumes.
-fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), layout="constrained")
 colors = plt.cm.viridis(np.linspace(0, 0.9, len(n_exact)))
 for c, n in zip(colors, n_exact, strict=True):
     xs = [0.0] + eps_values
     e = [secular[n].energy_density] + [exact[n][eps].energy_density for eps in eps_values]
     m = [secular[n].m_rms] + [exact[n][eps].m_rms for eps in eps_values]
-    axes[0].plot(xs, e, "o-", color=c, label=f"N = {n}")
-    axes[0].axhline(fp[n].e, color=c, ls="--", lw=0.8)
-    axes[1].plot(xs, m, "o-", color=c, label=f"N = {n}")
-    axes[1].axhline(fp[n].m_rms, color=c, ls="--", lw=0.8)
-axes[0].set(xlabel="ε", ylabel="energy density e = ⟨H0⟩/N  [J]", title="steady state (solid) vs Gibbs e* (dashed)")
-axes[1].set(xlabel="ε", ylabel="m_rms = ⟨Q1²⟩^{1/2}/N", title="steady state vs Gibbs ±m* mixture")
-axes[0].legend(fontsize=8)
+    axes[0].plot(xs, e, "o-", color=c, label=f"$N = {n}$")
+    axes[0].axhline(fp[n].e, color=c, ls="--", lw=1)
+    axes[1].plot(xs, m, "o-", color=c)
+    axes[1].axhline(fp[n].m_rms, color=c, ls="--", lw=1)
+axes[0].set(xlabel=r"$\varepsilon$", ylabel=r"energy density $e = \langle H_0\rangle/N$  [$J$]", title="energy density")
+axes[1].set(xlabel=r"$\varepsilon$", ylabel=r"$m_\mathrm{rms} = \langle Q_1^2\rangle^{1/2}/N$", title="rms magnetisation")
+style = [Line2D([], [], color="0.4", marker="o", ls="-", label=r"exact steady state ($\varepsilon = 0$: secular limit)"),
+         Line2D([], [], color="0.4", ls="--", label=r"Gibbs prediction, same $N$: $e^*$ (left), $\pm m^*$ mixture (right)")]
+fig.legend(handles=axes[0].get_legend_handles_labels()[0] + style, loc="outside lower center", ncol=4, fontsize=9)
 
 # %%
 # The remaining gap against N (ε → 0)
@@ -84,12 +87,12 @@ ns = np.array(n_secular)
 de = np.array([secular[n].energy_density - fp[n].e for n in ns])
 dm = np.array([secular[n].m_rms - fp[n].m_rms for n in ns])
 dm_star = np.array([secular[n].m_rms - fp[n].m for n in ns])
-fig, ax = plt.subplots(figsize=(5, 4), constrained_layout=True)
-ax.plot(ns, np.abs(de), "o-", label="|e − e*|")
-ax.plot(ns, np.abs(dm), "s-", label="|m_rms − m_rms(Gibbs)|")
-ax.plot(ns, np.abs(dm_star), "^-", label="|m_rms − m*|")
-ax.set(xlabel="N", ylabel="gap (ε → 0)", yscale="log", title="finite-size gap to the hydrodynamic prediction")
-ax.legend()
+fig, ax = plt.subplots(figsize=(6, 4.2), layout="constrained")
+ax.plot(ns, np.abs(de), "o-", label=r"$|e - e^*|$  [$J$]")
+ax.plot(ns, np.abs(dm), "s-", label=r"$|m_\mathrm{rms} - m_\mathrm{rms}^\mathrm{Gibbs}|$")
+ax.plot(ns, np.abs(dm_star), "^-", label=r"$|m_\mathrm{rms} - m^*|$")
+ax.set(xlabel="$N$", ylabel=r"gap at $\varepsilon \to 0$", yscale="log", title="finite-size gap to the hydrodynamic prediction")
+ax.legend(fontsize=9, loc="lower left")
 for n, a, b in zip(ns, de, dm, strict=True):
     print(f"N = {n:2d}: e - e* = {a:+.4f}, m_rms - m_rms(Gibbs) = {b:+.4f}")
 
@@ -104,16 +107,16 @@ for n, a, b in zip(ns, de, dm, strict=True):
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # the slow manifold is truncated where it leaves the reachable region
     hydro = reduce_to_order_parameter(ChainParameters(n_sites=n_secular[-1]), m_max=0.95)
-ok = np.isfinite(hydro.e_values)
-fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
-ax.plot(hydro.m_grid[ok], hydro.e_values[ok], "k-", label=f"slow manifold e*(m), N = {n_secular[-1]}")
+ok = np.isfinite(hydro.e_values) & (hydro.m_grid >= 0)  # e*(m) is even in m: draw m >= 0 against |m|
+fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
+ax.plot(hydro.m_grid[ok], hydro.e_values[ok], "k-", lw=2, label=f"slow manifold $e^*(m)$, $N = {n_secular[-1]}$")
 colors = plt.cm.viridis(np.linspace(0, 0.9, len(n_secular)))
 for c, n in zip(colors, n_secular, strict=True):
     cond = secular[n].energy_density_given_abs_q1
     ms = np.array(sorted(cond))
-    ax.plot(ms / n, [cond[k] for k in ms], "o:", color=c, label=f"ε → 0, N = {n}")
-ax.set(xlabel="|m| = |Q1|/N", ylabel="e given |Q1|  [J]", title="energy conditioned on the magnetisation")
-ax.legend(fontsize=7)
+    ax.plot(ms / n, [cond[k] for k in ms], "o:", color=c, label=rf"$\varepsilon \to 0$, $N = {n}$")
+ax.set(xlabel=r"$|m| = |Q_1|/N$", ylabel=r"$e$ given $|Q_1|$  [$J$]", title="energy conditioned on the magnetisation")
+fig.legend(fontsize=9, loc="outside right upper")
 
 # %%
 # Distribution of Q1
@@ -125,11 +128,12 @@ dist_exact = exact[n][0.01].q1_distribution
 dist_sec = secular[n].q1_distribution
 dist_fp = fp[n].q1_distribution
 q = np.array(sorted(dist_exact))
-fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
 w = 0.6
-ax.bar(q - w, [dist_exact[k] for k in q], width=w, label="exact, ε = 0.01")
-ax.bar(q, [dist_sec[k] for k in q], width=w, label="ε → 0 (secular)")
-ax.bar(q + w, [dist_fp[k] for k in q], width=w, label="Gibbs ±m* mixture")
-ax.set(xlabel="Q1", ylabel="probability", title=f"N = {n}")
-ax.legend()
+ax.bar(q - w, [dist_exact[k] for k in q], width=w, label=r"exact, $\varepsilon = 0.01$")
+ax.bar(q, [dist_sec[k] for k in q], width=w, label=r"$\varepsilon \to 0$ (secular)")
+ax.bar(q + w, [dist_fp[k] for k in q], width=w, label=r"Gibbs $\pm m^*$ mixture")
+ax.set(xlabel=r"$Q_1$", ylabel=r"probability $P(Q_1)$", title=f"$N = {n}$", xticks=q)
+ax.set_ylim(0, 1.35 * max(max(d.values()) for d in (dist_exact, dist_sec, dist_fp)))  # room for the legend
+ax.legend(fontsize=9, loc="upper center", ncol=3)
 plt.show()
