@@ -1,7 +1,7 @@
 """Bad command lines: exit 2, one line on stderr, no traceback, nothing written, before any work.
 
-Most cases run in this process through :func:`lindhydro.cli.main` (the libraries are imported once);
-a handful run through a real ``lindhydro`` process.  Then the two interruptions that must keep
+Every case runs twice: in this process through :func:`lindhydro.cli.main` (captured output, the
+libraries imported once) and through a real ``lindhydro`` process (about a second each).  Then the two interruptions that must keep
 results (``simulate --out``, ``sweep``), a closed stdout pipe, and the library's own refusals.
 """
 
@@ -176,18 +176,13 @@ def _lindhydro(*args: str, **kw) -> subprocess.CompletedProcess:
                           timeout=120, **kw)
 
 
-@pytest.mark.parametrize(("argv", "fragment"), [
-    (["simulate", *RUN, "--out", "{tmp}/missing/x.nc"], "does not exist"),
-    (["simulate", "--eps", "0.2", "--length", "20", "--time", "1"], "required: --seed"),
-    (["simulate", *RUN, "--record-every", "99999999"], "longer than the run"),
-    (["sweep", "{tmp}/on_file.toml", "--dry-run"], "exists and is not a directory"),
-    (["analyze", "{tmp}/ou.store", "--n-boot", "-3"], "n_boot"),
-])
+@pytest.mark.parametrize(("argv", "fragment"), CASES, ids=[" ".join(a)[:60] for a, _ in CASES])
 def test_bad_command_line_in_a_real_process(workdir, argv, fragment):
     before = _files(workdir)
     proc = _lindhydro(*[a.format(tmp=workdir) for a in argv], cwd=workdir)
-    assert proc.returncode == 2 and proc.stdout == ""
-    assert len(proc.stderr.splitlines()) == 1 and fragment in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and proc.stdout == "", proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert fragment.format(tmp=workdir) in proc.stderr
     assert _files(workdir) == before
 
 
