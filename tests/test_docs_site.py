@@ -142,7 +142,7 @@ def test_site_builds_without_warnings(tmp_path):
         assert (tmp_path / "html" / f"{page}.html").exists()
 
 
-PROSE_PAGES = ("index.rst", "getting_started.md", "physics.md", "sharp_bits.md", "api.rst", "cli.rst")
+PROSE_PAGES = ("index.rst", "getting_started.md", "physics.md", "sharp_bits.md", "api.rst", "cli.rst", "changelog.md")
 
 
 # -- gallery figures filled over several cells --------------------------------------------------

@@ -126,6 +126,24 @@ def test_store_lock_is_exclusive(tmp_path):
     b.unlock()
 
 
+def test_dry_run_refuses_a_store_in_use_and_touches_nothing(tmp_path):
+    from lindhydro.sweep.runner import sweep_status
+
+    c = make(tmp_path)
+    ResultStore(c.store).prepare(c, c.tasks())
+    assert sweep_status(c)["to_start"] == len(c.tasks())  # free: the dry run reports
+    writer = ResultStore(c.store)
+    writer.lock()  # a running sweep
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in c.store.iterdir())
+    with pytest.raises(ValueError, match="in use by another running sweep"):
+        sweep_status(c)
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in c.store.iterdir()) == before
+    writer.unlock()
+    assert sweep_status(c)["to_start"] == len(c.tasks())
+    ResultStore(tmp_path / "never_made").check_not_in_use()  # no store yet: nothing to refuse, nothing created
+    assert not (tmp_path / "never_made").exists()
+
+
 def test_checkpoint_roundtrip_and_damage(tmp_path):
     c = make(tmp_path)
     store = ResultStore(c.store)

@@ -265,7 +265,7 @@ def _check_memory(n: int, mode: str, budget: int | None) -> None:
         raise ValueError(
             f"exact diagonalisation of N={n} sites ({mode} sectors) needs about "
             f"{need / 2**30:.1f} GiB, more than the memory budget of {budget / 2**30:.1f} GiB "
-            "(pass memory_budget=... to raise it, or use a smaller chain)"
+            "(use a smaller chain; from Python, diagonalize(..., memory_budget=BYTES) raises the budget)"
         )
 
 
@@ -777,7 +777,8 @@ def diagonalize(
             raise ValueError(
                 f"exact diagonalisation of this {system.dimension}-dimensional model (largest symmetry "
                 f"sector {max(S.size for S in st.sectors)} states) needs about {need / 2**30:.1f} GiB, more "
-                f"than the memory budget of {budget / 2**30:.1f} GiB (pass memory_budget=... or use a smaller N)"
+                f"than the memory budget of {budget / 2**30:.1f} GiB (use a smaller N; from Python, "
+                "diagonalize(..., memory_budget=BYTES) raises the budget)"
             )
         return _diagonalize_generic(system, st, progress=progress)
     if sectors == "symmetric":

@@ -342,12 +342,14 @@ def sweep_status(config: SweepConfig | str | Path) -> dict[str, Any]:
         recomputed), ``checkpointed`` (unfinished, with a checkpoint), ``to_start``, ``failed_last_run``,
         ``site_updates_remaining`` (cells × steps still to integrate), ``store`` and ``notes``
         (:func:`model_notes`).  It refuses what :func:`run_sweep` refuses before running
-        (a store location that cannot be written, an incompatible or unreadable store, a bad model).
+        (a store location that cannot be written, an incompatible or unreadable store, a store in
+        use by a running sweep, a bad model).
     """
     if not isinstance(config, SweepConfig):
         config = load_config(config)
     store = ResultStore(config.store)
     store.check(config)
+    store.check_not_in_use()
     tasks = config.tasks()
     _validate_models(tasks, None)
     scan = _scan_store(tasks, store, _quiet, read_only=True)

@@ -469,8 +469,29 @@ class ResultStore:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.close()
-            raise ValueError(f"store {self.path} is in use by another running sweep") from None
+            raise ValueError(self._in_use_message()) from None
         self._lock_fh = fh
+
+    def _in_use_message(self) -> str:
+        return f"store {self.path} is in use by another running sweep"
+
+    def check_not_in_use(self) -> None:
+        """Refuse a store whose :meth:`lock` another process holds, creating and changing nothing.
+
+        Raises
+        ------
+        ValueError
+            Another process holds the lock.
+        """
+        path = self.path / ".lock"
+        if not path.is_file():
+            return
+        with open(path, "rb") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ValueError(self._in_use_message()) from None
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def unlock(self) -> None:
         """Release :meth:`lock`."""
