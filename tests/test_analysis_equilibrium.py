@@ -48,8 +48,9 @@ def simulated_m2_and_xi(eps, *, length, time, realisations, seed, dx=0.25, dt=0.
 
 def check_temperature(eps, length, time, realisations, seed, *, n_sigma=4.0, xi_tolerance=0.15):
     """<m^2>: within n_sigma of the derived T, far from the paper's.  xi (tail fit of the averaged
-    C(r); its jackknife error is itself too noisy with few realisations to set a tolerance):
-    within xi_tolerance of the derived T, and more than twice that far from the paper's."""
+    C(r)): within xi_tolerance of the derived T, and more than twice that far from the paper's.
+    ``xi_tolerance=None``: 3 jackknife errors instead (enough realisations for the error to be
+    meaningful; with 6 rings of 1000 a the seed-to-seed scatter of xi is ~15 % at eps = 0.2)."""
     model, (m2, m2_err), (xi, xi_err) = simulated_m2_and_xi(
         eps, length=length, time=time, realisations=realisations, seed=seed
     )
@@ -62,6 +63,8 @@ def check_temperature(eps, length, time, realisations, seed, *, n_sigma=4.0, xi_
     )
     # agreement with T = 2 J eps (1 - gamma) within statistical errors ...
     assert abs(m2 - derived.m2) < n_sigma * m2_err
+    if xi_tolerance is None:
+        xi_tolerance = 3.0 * xi_err / derived.correlation_length
     assert abs(xi / derived.correlation_length - 1) < xi_tolerance
     # ... and not with the paper's T_eff: xi differs by a factor ~2 at every eps; <m^2> only
     # where the two temperatures give clearly different values (large eps)
@@ -82,5 +85,9 @@ def test_simulation_matches_transfer_integral_at_derived_temperature_fast():
 @pytest.mark.slow
 @pytest.mark.parametrize("eps", [0.2, 0.3])
 def test_simulation_matches_transfer_integral_at_derived_temperature_thorough(eps):
-    """The paper's range of eps, longer runs (6 x 4000 cells x 6e5 steps each)."""
-    check_temperature(eps, length=1000.0, time=600.0, realisations=6, seed=12, xi_tolerance=0.08)
+    """The paper's range of eps, longer runs (16 x 4000 cells x 1.2e6 steps each); xi within 3
+    jackknife errors (about 12 % here), which still separates the paper's T (xi twice as long).
+    From the random start the walls need a few hundred time units to coarsen to equilibrium (eps =
+    0.2, seed 12, xi over the second half of the run: 0.87 +- 0.04 of the exact value for a run of
+    600, 1.01 +- 0.04 for 1200, 0.97 +- 0.03 for 2400), hence 1200."""
+    check_temperature(eps, length=1000.0, time=1200.0, realisations=16, seed=12, xi_tolerance=None)
